@@ -1,0 +1,10 @@
+// Each subcommand lives in its own file and registers itself on the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace chokepoint::cli {
+
+void RegisterVersionCommand(CLI::App& app);
+
+}  // namespace chokepoint::cli

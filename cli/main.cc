@@ -1,0 +1,40 @@
+// chokepoint: technology import substitution and how robust its measurement is.
+// Exit codes: 0 ok, 2 bad usage or input, 1 internal error.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "chokepoint/core/error.h"
+#include "chokepoint/version.h"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"chokepoint: measures technology import substitution (Naughton and Fang) and how robust "
+               "that measurement is.",
+               "chokepoint"};
+  app.set_version_flag("--version", std::string(chokepoint::kVersionString));
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  chokepoint::cli::RegisterVersionCommand(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  } catch (const chokepoint::Error& e) {
+    std::cerr << "chokepoint: error: " << e.what() << "\n";
+    return chokepoint::ExitCodeFor(e.kind());
+  } catch (const std::exception& e) {
+    std::cerr << "chokepoint: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,13 @@
+#include <iostream>
+
+#include "chokepoint/version.h"
+#include "commands.h"
+
+namespace chokepoint::cli {
+
+void RegisterVersionCommand(CLI::App& app) {
+  auto* sub = app.add_subcommand("version", "Print the tool version and build.");
+  sub->callback([] { std::cout << kVersionString << "\n"; });
+}
+
+}  // namespace chokepoint::cli

@@ -1,0 +1,40 @@
+// Group x month series: the sum of each technology group's member codes
+// (joined across tariff vintages through the catalog's concordance).
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "chokepoint/core/catalog.h"
+#include "chokepoint/core/panel.h"
+#include "chokepoint/core/period.h"
+
+namespace chokepoint {
+
+struct GroupSeries {
+  std::vector<TechnologyGroup> groups;
+  YearMonth first_month;
+  int num_months = 0;
+  std::vector<double> values;          // groups x months, row-major, US$
+  std::vector<unsigned char> present;  // 1 where at least one member cell was present
+  // Member codes found in the panel, per group, and catalog codes absent from it.
+  std::vector<int> codes_found;
+  std::vector<std::string> codes_missing;
+
+  int num_groups() const { return static_cast<int>(groups.size()); }
+  YearMonth month(int t) const { return first_month.Plus(t); }
+  std::span<const double> row(int g) const {
+    return std::span<const double>(values).subspan(static_cast<size_t>(g) * num_months, num_months);
+  }
+  std::span<double> mutable_row(int g) {
+    return std::span<double>(values).subspan(static_cast<size_t>(g) * num_months, num_months);
+  }
+  bool row_complete(int g) const;
+};
+
+// Sums each group's member codes (and their concordance predecessors, weighted)
+// month by month.
+GroupSeries AggregateGroups(const Panel& panel, const Catalog& catalog);
+
+}  // namespace chokepoint

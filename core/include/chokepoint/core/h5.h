@@ -1,0 +1,109 @@
+// A small RAII layer over the HDF5 C API, enough for run files: groups,
+// scalar attributes, numeric and UTF-8 string datasets (1-D and 2-D,
+// optionally chunked + deflate-compressed), and read-back. Errors throw
+// chokepoint::Error naming the file and object.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chokepoint::h5 {
+
+// Owns an hid_t and closes it with the right H5*close.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  Handle(Handle&& o) noexcept : id_(o.id_) { o.id_ = -1; }
+  Handle& operator=(Handle&& o) noexcept;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  ~Handle();
+  hid_t id() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+ private:
+  hid_t id_ = -1;
+};
+
+class File {
+ public:
+  static File Create(const std::filesystem::path& path);  // truncates
+  static File OpenReadOnly(const std::filesystem::path& path);
+  static File OpenReadWrite(const std::filesystem::path& path);
+  hid_t id() const { return handle_.id(); }
+  const std::filesystem::path& path() const { return path_; }
+  // Flushes and closes; further use is an error.
+  void Close();
+
+ private:
+  Handle handle_;
+  std::filesystem::path path_;
+};
+
+struct WriteOptions {
+  // Chunk + deflate (level 4) + shuffle; used for large arrays.
+  bool compress = false;
+  // Chunk shape; empty picks rows of up to 1 MiB.
+  std::vector<hsize_t> chunk;
+};
+
+// Creates every missing group on the path ("/bootstrap/intervals").
+Handle EnsureGroup(hid_t loc, std::string_view path);
+bool Exists(hid_t loc, std::string_view path);
+
+void WriteAttribute(hid_t obj, std::string_view name, std::string_view value);
+void WriteAttribute(hid_t obj, std::string_view name, const char* value);
+void WriteAttribute(hid_t obj, std::string_view name, int64_t value);
+void WriteAttribute(hid_t obj, std::string_view name, double value);
+std::string ReadStringAttribute(hid_t obj, std::string_view name);
+int64_t ReadIntAttribute(hid_t obj, std::string_view name);
+double ReadDoubleAttribute(hid_t obj, std::string_view name);
+bool HasAttribute(hid_t obj, std::string_view name);
+
+// dims empty means 1-D of data.size(); otherwise the product must match.
+void WriteDoubles(hid_t loc, std::string_view path, std::span<const double> data,
+                  std::vector<hsize_t> dims = {}, const WriteOptions& options = {});
+void WriteInt64s(hid_t loc, std::string_view path, std::span<const int64_t> data,
+                 std::vector<hsize_t> dims = {}, const WriteOptions& options = {});
+void WriteInt32s(hid_t loc, std::string_view path, std::span<const int32_t> data,
+                 std::vector<hsize_t> dims = {}, const WriteOptions& options = {});
+void WriteUint8s(hid_t loc, std::string_view path, std::span<const uint8_t> data,
+                 std::vector<hsize_t> dims = {}, const WriteOptions& options = {});
+// Variable-length UTF-8 strings (h5py reads them as str / bytes objects).
+void WriteStrings(hid_t loc, std::string_view path, const std::vector<std::string>& data,
+                  std::vector<hsize_t> dims = {});
+
+std::vector<hsize_t> Dimensions(hid_t loc, std::string_view path);
+std::vector<double> ReadDoubles(hid_t loc, std::string_view path);
+std::vector<int64_t> ReadInt64s(hid_t loc, std::string_view path);
+std::vector<uint8_t> ReadUint8s(hid_t loc, std::string_view path);
+std::vector<std::string> ReadStrings(hid_t loc, std::string_view path);
+
+// Writes to "<final>.tmp-<pid>" and renames onto the final path on Commit();
+// if never committed the temporary file is removed, so a failed run leaves no
+// half-written output and never clobbers an existing file.
+class AtomicOutput {
+ public:
+  explicit AtomicOutput(std::filesystem::path final_path);
+  ~AtomicOutput();
+  AtomicOutput(const AtomicOutput&) = delete;
+  AtomicOutput& operator=(const AtomicOutput&) = delete;
+  const std::filesystem::path& temp_path() const { return temp_path_; }
+  const std::filesystem::path& final_path() const { return final_path_; }
+  void Commit();
+
+ private:
+  std::filesystem::path final_path_;
+  std::filesystem::path temp_path_;
+  bool committed_ = false;
+};
+
+}  // namespace chokepoint::h5

@@ -1,0 +1,88 @@
+// Counter-based random streams (Random123 Philox4x32-10). A stream is keyed by
+// (seed, stream_a, stream_b), e.g. (seed, group, replicate), so any worker
+// computes its numbers without coordination and results do not depend on how
+// work is split across threads or MPI ranks. No global state.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+
+#include <Random123/philox.h>
+
+namespace chokepoint {
+
+class RandomStream {
+ public:
+  using Philox = r123::Philox4x32;
+
+  RandomStream(uint64_t seed, uint32_t stream_a, uint32_t stream_b) {
+    key_ = {{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32)}};
+    counter_ = {{stream_a, stream_b, 0u, 0u}};
+  }
+
+  // Next 32 random bits.
+  uint32_t NextU32() {
+    if (used_ == 4) Refill();
+    return block_[used_++];
+  }
+  // Uniform on [0, 1) with 53 random bits.
+  double NextUniform() {
+    const uint64_t hi = NextU32() >> 5;  // 27 bits
+    const uint64_t lo = NextU32() >> 6;  // 26 bits
+    return (static_cast<double>(hi) * 67108864.0 + static_cast<double>(lo)) * (1.0 / 9007199254740992.0);
+  }
+  // Uniform on (0, 1): never 0, for logs.
+  double NextOpenUniform() {
+    double u;
+    do { u = NextUniform(); } while (u == 0.0);
+    return u;
+  }
+  // Uniform integer in [0, n), n >= 1, without modulo bias (Lemire).
+  uint32_t NextBelow(uint32_t n) {
+    uint64_t m = static_cast<uint64_t>(NextU32()) * n;
+    uint32_t low = static_cast<uint32_t>(m);
+    if (low < n) {
+      const uint32_t threshold = static_cast<uint32_t>(-n) % n;
+      while (low < threshold) {
+        m = static_cast<uint64_t>(NextU32()) * n;
+        low = static_cast<uint32_t>(m);
+      }
+    }
+    return static_cast<uint32_t>(m >> 32);
+  }
+  // Standard normal (Box-Muller; the second value is kept for the next call).
+  double NextNormal() {
+    if (has_spare_) { has_spare_ = false; return spare_; }
+    const double u1 = NextOpenUniform();
+    const double u2 = NextUniform();
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    const double a = 2.0 * std::numbers::pi * u2;
+    spare_ = r * std::sin(a);
+    has_spare_ = true;
+    return r * std::cos(a);
+  }
+  // Geometric number of trials until first success, support {1, 2, ...}, mean 1/p.
+  uint32_t NextGeometric(double p) {
+    if (p >= 1.0) return 1;
+    const double u = NextOpenUniform();
+    const double g = std::ceil(std::log(u) / std::log1p(-p));
+    return g < 1.0 ? 1u : (g > 4.0e9 ? 4000000000u : static_cast<uint32_t>(g));
+  }
+
+ private:
+  void Refill() {
+    block_ = Philox()(counter_, key_);
+    if (++counter_.v[2] == 0) ++counter_.v[3];
+    used_ = 0;
+  }
+
+  Philox::key_type key_;
+  Philox::ctr_type counter_;
+  Philox::ctr_type block_{};
+  int used_ = 4;
+  bool has_spare_ = false;
+  double spare_ = 0.0;
+};
+
+}  // namespace chokepoint

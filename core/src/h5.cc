@@ -1,0 +1,360 @@
+#include "chokepoint/core/h5.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+#include <system_error>
+
+#include "chokepoint/core/error.h"
+
+namespace chokepoint::h5 {
+
+namespace {
+
+void CloseId(hid_t id) {
+  if (id < 0) return;
+  switch (H5Iget_type(id)) {
+    case H5I_FILE: H5Fclose(id); break;
+    case H5I_GROUP: H5Gclose(id); break;
+    case H5I_DATASET: H5Dclose(id); break;
+    case H5I_DATASPACE: H5Sclose(id); break;
+    case H5I_DATATYPE: H5Tclose(id); break;
+    case H5I_ATTR: H5Aclose(id); break;
+    case H5I_GENPROP_LST: H5Pclose(id); break;
+    default: break;
+  }
+}
+
+hid_t Check(hid_t id, std::string_view what) {
+  if (id < 0) ThrowInternalError("HDF5: " + std::string(what));
+  return id;
+}
+void CheckStatus(herr_t s, std::string_view what) {
+  if (s < 0) ThrowInternalError("HDF5: " + std::string(what));
+}
+
+std::string Str(std::string_view s) { return std::string(s); }
+
+// Silences HDF5's automatic error stack printing; our errors say what failed.
+struct QuietErrors {
+  QuietErrors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+};
+const QuietErrors quiet_errors;
+
+Handle StringType() {
+  Handle t(Check(H5Tcopy(H5T_C_S1), "copy string type"));
+  CheckStatus(H5Tset_size(t.id(), H5T_VARIABLE), "set string size");
+  CheckStatus(H5Tset_cset(t.id(), H5T_CSET_UTF8), "set UTF-8");
+  return t;
+}
+
+std::vector<hsize_t> ResolveDims(std::vector<hsize_t> dims, size_t n, std::string_view path) {
+  if (dims.empty()) return {static_cast<hsize_t>(n)};
+  const hsize_t prod = std::accumulate(dims.begin(), dims.end(), hsize_t{1}, std::multiplies<>());
+  if (prod != n) ThrowInternalError("HDF5: dims of " + Str(path) + " do not match data size");
+  return dims;
+}
+
+// Splits "a/b/c" into parent "a/b" and leaf "c" and creates the parent.
+Handle ParentOf(hid_t loc, std::string_view path, std::string* leaf) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string_view::npos) {
+    *leaf = Str(path);
+    return Handle(Check(H5Oopen(loc, ".", H5P_DEFAULT), "open location"));
+  }
+  *leaf = Str(path.substr(slash + 1));
+  std::string_view parent = path.substr(0, slash);
+  if (parent.empty()) return Handle(Check(H5Gopen2(loc, "/", H5P_DEFAULT), "open root"));
+  return EnsureGroup(loc, parent);
+}
+
+void WriteNumeric(hid_t loc, std::string_view path, const void* data, size_t n, hid_t mem_type,
+                  hid_t file_type, std::vector<hsize_t> dims, const WriteOptions& options,
+                  size_t elem_size) {
+  dims = ResolveDims(std::move(dims), n, path);
+  std::string leaf;
+  Handle parent = ParentOf(loc, path, &leaf);
+  if (H5Lexists(parent.id(), leaf.c_str(), H5P_DEFAULT) > 0)
+    CheckStatus(H5Ldelete(parent.id(), leaf.c_str(), H5P_DEFAULT), "replace " + Str(path));
+  Handle space(Check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "dataspace"));
+  Handle dcpl(Check(H5Pcreate(H5P_DATASET_CREATE), "dcpl"));
+  if (options.compress && n > 0) {
+    std::vector<hsize_t> chunk = options.chunk;
+    if (chunk.empty()) {
+      chunk = dims;
+      // Rows of at most ~1 MiB per chunk, at least one element per dimension.
+      const size_t max_elems = std::max<size_t>(1, (1u << 20) / elem_size);
+      size_t elems = 1;
+      for (size_t d = dims.size(); d-- > 0;) {
+        chunk[d] = std::max<hsize_t>(1, std::min<hsize_t>(dims[d], max_elems / std::max<size_t>(1, elems)));
+        elems *= chunk[d];
+      }
+    }
+    CheckStatus(H5Pset_chunk(dcpl.id(), static_cast<int>(chunk.size()), chunk.data()), "chunk");
+    CheckStatus(H5Pset_shuffle(dcpl.id()), "shuffle");
+    CheckStatus(H5Pset_deflate(dcpl.id(), 4), "deflate");
+  }
+  Handle ds(Check(H5Dcreate2(parent.id(), leaf.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.id(),
+                             H5P_DEFAULT),
+                  "create dataset " + Str(path)));
+  if (n > 0)
+    CheckStatus(H5Dwrite(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + Str(path));
+}
+
+template <typename T>
+std::vector<T> ReadNumeric(hid_t loc, std::string_view path, hid_t mem_type) {
+  Handle ds(H5Dopen2(loc, Str(path).c_str(), H5P_DEFAULT));
+  if (!ds.valid()) ThrowInputError("", 0, 0, "HDF5 dataset " + Str(path) + " not found");
+  Handle space(Check(H5Dget_space(ds.id()), "space"));
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+  std::vector<T> out(static_cast<size_t>(n));
+  if (n > 0) CheckStatus(H5Dread(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + Str(path));
+  return out;
+}
+
+}  // namespace
+
+Handle& Handle::operator=(Handle&& o) noexcept {
+  if (this != &o) {
+    CloseId(id_);
+    id_ = o.id_;
+    o.id_ = -1;
+  }
+  return *this;
+}
+Handle::~Handle() { CloseId(id_); }
+
+File File::Create(const std::filesystem::path& path) {
+  File f;
+  f.path_ = path;
+  f.handle_ = Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
+  if (!f.handle_.valid()) ThrowInputError(path.string(), 0, 0, "cannot create HDF5 file");
+  return f;
+}
+File File::OpenReadOnly(const std::filesystem::path& path) {
+  File f;
+  f.path_ = path;
+  f.handle_ = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  if (!f.handle_.valid()) ThrowInputError(path.string(), 0, 0, "cannot open as an HDF5 file");
+  return f;
+}
+File File::OpenReadWrite(const std::filesystem::path& path) {
+  File f;
+  f.path_ = path;
+  f.handle_ = Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
+  if (!f.handle_.valid()) ThrowInputError(path.string(), 0, 0, "cannot open HDF5 file for writing");
+  return f;
+}
+void File::Close() {
+  if (handle_.valid()) {
+    H5Fflush(handle_.id(), H5F_SCOPE_LOCAL);
+    handle_ = Handle();
+  }
+}
+
+Handle EnsureGroup(hid_t loc, std::string_view path) {
+  std::string current;
+  size_t pos = 0;
+  if (!path.empty() && path.front() == '/') { current = "/"; pos = 1; }
+  Handle g(Check(H5Oopen(loc, current.empty() ? "." : current.c_str(), H5P_DEFAULT), "open group"));
+  while (pos < path.size()) {
+    size_t next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    const std::string part = Str(path.substr(pos, next - pos));
+    pos = next + 1;
+    if (part.empty()) continue;
+    if (H5Lexists(g.id(), part.c_str(), H5P_DEFAULT) > 0) {
+      g = Handle(Check(H5Gopen2(g.id(), part.c_str(), H5P_DEFAULT), "open group " + part));
+    } else {
+      g = Handle(Check(H5Gcreate2(g.id(), part.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                       "create group " + part));
+    }
+  }
+  return g;
+}
+
+bool Exists(hid_t loc, std::string_view path) {
+  std::string walked;
+  size_t pos = 0;
+  if (!path.empty() && path.front() == '/') { walked = "/"; pos = 1; }
+  while (pos < path.size()) {
+    size_t next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    if (!walked.empty() && walked.back() != '/') walked += '/';
+    walked += Str(path.substr(pos, next - pos));
+    pos = next + 1;
+    if (H5Lexists(loc, walked.c_str(), H5P_DEFAULT) <= 0) return false;
+  }
+  return true;
+}
+
+namespace {
+void DeleteAttrIfExists(hid_t obj, const std::string& name) {
+  if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
+}
+}  // namespace
+
+void WriteAttribute(hid_t obj, std::string_view name, std::string_view value) {
+  const std::string n = Str(name), v = Str(value);
+  DeleteAttrIfExists(obj, n);
+  Handle type = StringType();
+  Handle space(Check(H5Screate(H5S_SCALAR), "scalar space"));
+  Handle attr(Check(H5Acreate2(obj, n.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                    "create attribute " + n));
+  const char* ptr = v.c_str();
+  CheckStatus(H5Awrite(attr.id(), type.id(), &ptr), "write attribute " + n);
+}
+void WriteAttribute(hid_t obj, std::string_view name, const char* value) {
+  WriteAttribute(obj, name, std::string_view(value));
+}
+void WriteAttribute(hid_t obj, std::string_view name, int64_t value) {
+  const std::string n = Str(name);
+  DeleteAttrIfExists(obj, n);
+  Handle space(Check(H5Screate(H5S_SCALAR), "scalar space"));
+  Handle attr(Check(H5Acreate2(obj, n.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                    "create attribute " + n));
+  CheckStatus(H5Awrite(attr.id(), H5T_NATIVE_INT64, &value), "write attribute " + n);
+}
+void WriteAttribute(hid_t obj, std::string_view name, double value) {
+  const std::string n = Str(name);
+  DeleteAttrIfExists(obj, n);
+  Handle space(Check(H5Screate(H5S_SCALAR), "scalar space"));
+  Handle attr(Check(H5Acreate2(obj, n.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                    "create attribute " + n));
+  CheckStatus(H5Awrite(attr.id(), H5T_NATIVE_DOUBLE, &value), "write attribute " + n);
+}
+
+bool HasAttribute(hid_t obj, std::string_view name) { return H5Aexists(obj, Str(name).c_str()) > 0; }
+
+std::string ReadStringAttribute(hid_t obj, std::string_view name) {
+  Handle attr(H5Aopen(obj, Str(name).c_str(), H5P_DEFAULT));
+  if (!attr.valid()) ThrowInputError("", 0, 0, "HDF5 attribute " + Str(name) + " not found");
+  Handle ftype(Check(H5Aget_type(attr.id()), "attribute type"));
+  if (H5Tis_variable_str(ftype.id()) > 0) {
+    Handle mtype = StringType();
+    char* ptr = nullptr;
+    CheckStatus(H5Aread(attr.id(), mtype.id(), &ptr), "read attribute");
+    std::string out = ptr ? ptr : "";
+    H5free_memory(ptr);
+    return out;
+  }
+  const size_t size = H5Tget_size(ftype.id());
+  std::string out(size, '\0');
+  Handle mtype(Check(H5Tcopy(H5T_C_S1), "type"));
+  H5Tset_size(mtype.id(), size);
+  CheckStatus(H5Aread(attr.id(), mtype.id(), out.data()), "read attribute");
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+int64_t ReadIntAttribute(hid_t obj, std::string_view name) {
+  Handle attr(H5Aopen(obj, Str(name).c_str(), H5P_DEFAULT));
+  if (!attr.valid()) ThrowInputError("", 0, 0, "HDF5 attribute " + Str(name) + " not found");
+  int64_t v = 0;
+  CheckStatus(H5Aread(attr.id(), H5T_NATIVE_INT64, &v), "read attribute");
+  return v;
+}
+double ReadDoubleAttribute(hid_t obj, std::string_view name) {
+  Handle attr(H5Aopen(obj, Str(name).c_str(), H5P_DEFAULT));
+  if (!attr.valid()) ThrowInputError("", 0, 0, "HDF5 attribute " + Str(name) + " not found");
+  double v = 0;
+  CheckStatus(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "read attribute");
+  return v;
+}
+
+void WriteDoubles(hid_t loc, std::string_view path, std::span<const double> data, std::vector<hsize_t> dims,
+                  const WriteOptions& options) {
+  WriteNumeric(loc, path, data.data(), data.size(), H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, std::move(dims),
+               options, sizeof(double));
+}
+void WriteInt64s(hid_t loc, std::string_view path, std::span<const int64_t> data, std::vector<hsize_t> dims,
+                 const WriteOptions& options) {
+  WriteNumeric(loc, path, data.data(), data.size(), H5T_NATIVE_INT64, H5T_STD_I64LE, std::move(dims), options,
+               sizeof(int64_t));
+}
+void WriteInt32s(hid_t loc, std::string_view path, std::span<const int32_t> data, std::vector<hsize_t> dims,
+                 const WriteOptions& options) {
+  WriteNumeric(loc, path, data.data(), data.size(), H5T_NATIVE_INT32, H5T_STD_I32LE, std::move(dims), options,
+               sizeof(int32_t));
+}
+void WriteUint8s(hid_t loc, std::string_view path, std::span<const uint8_t> data, std::vector<hsize_t> dims,
+                 const WriteOptions& options) {
+  WriteNumeric(loc, path, data.data(), data.size(), H5T_NATIVE_UINT8, H5T_STD_U8LE, std::move(dims), options,
+               sizeof(uint8_t));
+}
+
+void WriteStrings(hid_t loc, std::string_view path, const std::vector<std::string>& data,
+                  std::vector<hsize_t> dims) {
+  dims = ResolveDims(std::move(dims), data.size(), path);
+  std::string leaf;
+  Handle parent = ParentOf(loc, path, &leaf);
+  if (H5Lexists(parent.id(), leaf.c_str(), H5P_DEFAULT) > 0)
+    CheckStatus(H5Ldelete(parent.id(), leaf.c_str(), H5P_DEFAULT), "replace " + Str(path));
+  Handle type = StringType();
+  Handle space(Check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "dataspace"));
+  Handle ds(Check(H5Dcreate2(parent.id(), leaf.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT,
+                             H5P_DEFAULT),
+                  "create dataset " + Str(path)));
+  std::vector<const char*> ptrs;
+  ptrs.reserve(data.size());
+  for (const auto& s : data) ptrs.push_back(s.c_str());
+  if (!ptrs.empty())
+    CheckStatus(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + Str(path));
+}
+
+std::vector<hsize_t> Dimensions(hid_t loc, std::string_view path) {
+  Handle ds(H5Dopen2(loc, Str(path).c_str(), H5P_DEFAULT));
+  if (!ds.valid()) ThrowInputError("", 0, 0, "HDF5 dataset " + Str(path) + " not found");
+  Handle space(Check(H5Dget_space(ds.id()), "space"));
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
+  if (rank > 0) H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  return dims;
+}
+
+std::vector<double> ReadDoubles(hid_t loc, std::string_view path) {
+  return ReadNumeric<double>(loc, path, H5T_NATIVE_DOUBLE);
+}
+std::vector<int64_t> ReadInt64s(hid_t loc, std::string_view path) {
+  return ReadNumeric<int64_t>(loc, path, H5T_NATIVE_INT64);
+}
+std::vector<uint8_t> ReadUint8s(hid_t loc, std::string_view path) {
+  return ReadNumeric<uint8_t>(loc, path, H5T_NATIVE_UINT8);
+}
+
+std::vector<std::string> ReadStrings(hid_t loc, std::string_view path) {
+  Handle ds(H5Dopen2(loc, Str(path).c_str(), H5P_DEFAULT));
+  if (!ds.valid()) ThrowInputError("", 0, 0, "HDF5 dataset " + Str(path) + " not found");
+  Handle space(Check(H5Dget_space(ds.id()), "space"));
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+  Handle type = StringType();
+  std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
+  if (n > 0) CheckStatus(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + Str(path));
+  std::vector<std::string> out;
+  out.reserve(ptrs.size());
+  for (char* p : ptrs) out.emplace_back(p ? p : "");
+  if (n > 0) H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, ptrs.data());
+  return out;
+}
+
+AtomicOutput::AtomicOutput(std::filesystem::path final_path) : final_path_(std::move(final_path)) {
+  temp_path_ = final_path_;
+  temp_path_ += ".tmp-" + std::to_string(::getpid());
+}
+
+AtomicOutput::~AtomicOutput() {
+  if (!committed_) {
+    std::error_code ec;
+    std::filesystem::remove(temp_path_, ec);
+  }
+}
+
+void AtomicOutput::Commit() {
+  std::error_code ec;
+  std::filesystem::rename(temp_path_, final_path_, ec);
+  if (ec) ThrowInputError(final_path_.string(), 0, 0, "cannot rename temporary output into place: " + ec.message());
+  committed_ = true;
+}
+
+}  // namespace chokepoint::h5

@@ -1,0 +1,53 @@
+#include "chokepoint/core/hs_code.h"
+
+#include <cstdio>
+
+namespace chokepoint {
+
+namespace {
+// Keeps digits, drops one optional '.' group separator; rejects anything else.
+std::optional<std::string> Digits(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '"')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '"')) text.remove_suffix(1);
+  std::string out;
+  int dots = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') out.push_back(c);
+    else if (c == '.' && ++dots <= 2) continue;
+    else return std::nullopt;
+  }
+  return out;
+}
+}  // namespace
+
+std::optional<HsCode> HsCode::Parse(std::string_view text) {
+  auto d = Digits(text);
+  if (!d || d->size() != 8) return std::nullopt;
+  uint32_t v = 0;
+  for (char c : *d) v = v * 10 + static_cast<uint32_t>(c - '0');
+  if (v / 1000000 == 0) return std::nullopt;  // chapter 00 does not exist
+  return FromInt(v);
+}
+
+std::optional<HsCode> HsCode::FromHs6(std::string_view text) {
+  auto d = Digits(text);
+  if (!d || d->size() != 6) return std::nullopt;
+  uint32_t v = 0;
+  for (char c : *d) v = v * 10 + static_cast<uint32_t>(c - '0');
+  if (v / 10000 == 0) return std::nullopt;
+  return FromInt(v * 100);
+}
+
+std::string HsCode::ToString() const {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08u", value_);
+  return buf;
+}
+
+std::string HsCode::Hs6String() const {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%06u", value_ / 100);
+  return buf;
+}
+
+}  // namespace chokepoint

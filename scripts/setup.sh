@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages chokepoint needs to build, test and run.
+# Idempotent: when every package is already installed nothing is run.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config
+  libeigen3-dev libceres-dev libtbb-dev libhdf5-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  libcli11-dev libtomlplusplus-dev libfast-float-dev librandom123-dev
+  libboost-math-dev
+  python3-h5py python3-pandas python3-numpy
+)
+# Optional extras (golden-file generation, MPI mode, notebooks) are not needed
+# to build or test: scripts/setup-dev.sh installs them.
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
