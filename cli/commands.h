@@ -6,5 +6,7 @@
 namespace chokepoint::cli {
 
 void RegisterVersionCommand(CLI::App& app);
+void RegisterRunCommand(CLI::App& app);
+void RegisterReportCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
 
+  chokepoint::cli::RegisterRunCommand(app);
+  chokepoint::cli::RegisterReportCommand(app);
   chokepoint::cli::RegisterVersionCommand(app);
 
   try {

@@ -1,0 +1,53 @@
+// The base run's configuration: one TOML file drives a whole run; every option
+// is also reachable from the CLI. Sections of later stages ([bootstrap],
+// [sweep], [models], [aggregate], [batches]) are read by their own modules;
+// this file owns [run], [data], [index] and [thresholds].
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <toml++/toml.h>
+
+#include "chokepoint/core/classify.h"
+#include "chokepoint/core/indices.h"
+#include "chokepoint/core/toml_section.h"
+
+namespace chokepoint {
+
+struct RunOptions {
+  // Worker threads; 0 uses every core. Results do not depend on it.
+  int threads = 0;
+  // Seed of every random stream in the run (simulation, bootstrap).
+  uint64_t seed = 1;
+  // Output run file.
+  std::string out = "results/run.h5";
+
+  bool IsValid(std::string* error) const;
+  static RunOptions FromToml(const TomlSection& section);
+  toml::table ToToml() const;
+};
+
+struct DataOptions {
+  // A panel file (.h5 from `ingest`/`simulate`, or canonical .csv); empty means
+  // the embedded synthetic default simulated from `scenario` with the run seed.
+  std::string file;
+  // Scenario name (data/scenarios/NAME.toml) or a TOML path.
+  std::string scenario = "paper2025";
+  // Catalog directory; empty means the shipped data/catalog.
+  std::string catalog;
+
+  bool IsValid(std::string* error) const;
+  static DataOptions FromToml(const TomlSection& section);
+  toml::table ToToml() const;
+};
+
+IndexSpec IndexSpecFromToml(const TomlSection& section);
+toml::table ToToml(const IndexSpec& spec);
+Thresholds ThresholdsFromToml(const TomlSection& section);
+toml::table ToToml(const Thresholds& thresholds);
+
+// Renders a table as TOML text.
+std::string TomlToString(const toml::table& table);
+
+}  // namespace chokepoint

@@ -1,0 +1,122 @@
+#include "chokepoint/core/run_config.h"
+
+#include <sstream>
+
+namespace chokepoint {
+
+bool RunOptions::IsValid(std::string* error) const {
+  if (threads < 0) {
+    if (error) *error = "run.threads must be >= 0 (0 = all cores), got " + std::to_string(threads);
+    return false;
+  }
+  if (out.empty()) {
+    if (error) *error = "run.out must name an output file";
+    return false;
+  }
+  return true;
+}
+
+RunOptions RunOptions::FromToml(const TomlSection& s) {
+  s.RejectUnknownKeys({"threads", "seed", "out"});
+  RunOptions o;
+  if (auto v = s.GetInt("threads")) {
+    if (*v < 0 || *v > 4096) s.Fail("threads", "must be between 0 and 4096");
+    o.threads = static_cast<int>(*v);
+  }
+  if (auto v = s.GetInt("seed")) {
+    if (*v < 0) s.Fail("seed", "must be >= 0");
+    o.seed = static_cast<uint64_t>(*v);
+  }
+  if (auto v = s.GetString("out")) o.out = *v;
+  return o;
+}
+
+toml::table RunOptions::ToToml() const {
+  return toml::table{{"threads", threads}, {"seed", static_cast<int64_t>(seed)}, {"out", out}};
+}
+
+bool DataOptions::IsValid(std::string* error) const {
+  if (file.empty() && scenario.empty()) {
+    if (error) *error = "data.scenario must be set when data.file is empty";
+    return false;
+  }
+  return true;
+}
+
+DataOptions DataOptions::FromToml(const TomlSection& s) {
+  s.RejectUnknownKeys({"file", "scenario", "catalog"});
+  DataOptions o;
+  if (auto v = s.GetString("file")) o.file = *v;
+  if (auto v = s.GetString("scenario")) o.scenario = *v;
+  if (auto v = s.GetString("catalog")) o.catalog = *v;
+  return o;
+}
+
+toml::table DataOptions::ToToml() const {
+  return toml::table{{"file", file}, {"scenario", scenario}, {"catalog", catalog}};
+}
+
+IndexSpec IndexSpecFromToml(const TomlSection& s) {
+  s.RejectUnknownKeys({"window_start", "window_end", "frequency", "base", "weighting", "half_life", "last_k"});
+  IndexSpec spec;
+  if (auto m = s.GetMonth("window_start")) spec.window_start = *m;
+  if (auto m = s.GetMonth("window_end")) spec.window_end = *m;
+  if (auto v = s.GetString("frequency")) {
+    auto f = FrequencyFromString(*v);
+    if (!f) s.Fail("frequency", "must be one of monthly, quarterly, annual; got \"" + *v + "\"");
+    spec.frequency = *f;
+  }
+  if (auto v = s.GetString("base")) {
+    auto b = BaseRuleFromString(*v);
+    if (!b) s.Fail("base", "must be one of first, first12; got \"" + *v + "\"");
+    spec.base = *b;
+  }
+  if (auto v = s.GetString("weighting")) {
+    auto w = WeightingFromString(*v);
+    if (!w) s.Fail("weighting", "must be one of equal, linear, quadratic, exponential, last_k; got \"" + *v + "\"");
+    spec.weighting = *w;
+  }
+  if (auto v = s.GetDouble("half_life")) spec.half_life = *v;
+  if (auto v = s.GetInt("last_k")) spec.last_k = static_cast<int>(*v);
+  std::string error;
+  if (!spec.IsValid(&error)) s.Fail("", error);
+  return spec;
+}
+
+toml::table ToToml(const IndexSpec& spec) {
+  toml::table t{{"frequency", std::string(ToString(spec.frequency))},
+                {"base", std::string(ToString(spec.base))},
+                {"weighting", std::string(ToString(spec.weighting))},
+                {"half_life", spec.half_life},
+                {"last_k", spec.last_k}};
+  if (spec.window_start) t.insert("window_start", spec.window_start->ToString());
+  if (spec.window_end) t.insert("window_end", spec.window_end->ToString());
+  return t;
+}
+
+Thresholds ThresholdsFromToml(const TomlSection& s) {
+  s.RejectUnknownKeys({"growth", "volatility_high", "volatility_low", "semiconductor_override"});
+  Thresholds t;
+  if (auto v = s.GetDouble("growth")) t.growth = *v;
+  if (auto v = s.GetDouble("volatility_high")) t.volatility_high = *v;
+  if (auto v = s.GetDouble("volatility_low")) t.volatility_low = *v;
+  if (auto v = s.GetBool("semiconductor_override")) t.semiconductor_override = *v;
+  std::string error;
+  if (!t.IsValid(&error)) s.Fail("", error);
+  return t;
+}
+
+toml::table ToToml(const Thresholds& t) {
+  return toml::table{{"growth", t.growth},
+                     {"volatility_high", t.volatility_high},
+                     {"volatility_low", t.volatility_low},
+                     {"semiconductor_override", t.semiconductor_override}};
+}
+
+std::string TomlToString(const toml::table& table) {
+  std::ostringstream out;
+  out << table;
+  return out.str();
+}
+
+}  // namespace chokepoint
