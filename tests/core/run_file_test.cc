@@ -1,0 +1,86 @@
+// The run file's base contract: written, read back, and reported.
+#include "chokepoint/core/run_file.h"
+
+#include <cmath>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "chokepoint/core/error.h"
+#include "chokepoint/core/h5.h"
+
+namespace chokepoint {
+namespace {
+
+GroupSeries ThreeGroups() {
+  GroupSeries s;
+  TechnologyGroup a{1, "Alpha", "A", GoodsCategory::kCapital, false};
+  TechnologyGroup b{2, "Beta Chips", "B", GoodsCategory::kIntermediate, true};
+  TechnologyGroup c{3, "Gamma", "C", GoodsCategory::kIntermediate, false};
+  s.groups = {a, b, c};
+  s.first_month = YearMonth{2020, 1};
+  s.num_months = 4;
+  // Alpha: 10, 12, 11, 15 -> V = sqrt(14/3)/12 = 0.18, G = 0.27 (substitution)
+  // Beta: 10, 20, 14, 25 -> growth high; semiconductor -> stockpiling
+  // Gamma: 0 base -> growth undefined
+  s.values = {10, 12, 11, 15, 10, 20, 14, 25, 0, 1, 2, 3};
+  s.present.assign(12, 1);
+  return s;
+}
+
+TEST(RunFile, WritesContractAndReadsBack) {
+  const GroupSeries s = ThreeGroups();
+  const BaseAnalysis a = AnalyzeGroups(s, IndexSpec{}, Thresholds{});
+  ASSERT_TRUE(a.indices[0].ok());
+  EXPECT_NEAR(a.indices[0].V, std::sqrt(14.0 / 3.0) / 12.0, 1e-15);
+  EXPECT_NEAR(a.indices[0].G, 0.27, 1e-15);
+  // Beta: x' = 0, 1, 0.4, 1.5; linear weights: (0 + 2 + 1.2 + 6) / 10 = 0.92
+  EXPECT_NEAR(a.indices[1].G, 0.92, 1e-15);
+  EXPECT_EQ(a.indices[2].status, IndexStatus::kBaseNotPositive);
+
+  RunMetadata meta;
+  meta.config_toml = "[run]\nseed = 3\n";
+  meta.seed = 3;
+  meta.data_label = "synthetic: scenario unit, seed 3";
+  meta.synthetic = true;
+  const auto path = std::filesystem::temp_directory_path() / "chokepoint_run_file_test.h5";
+  {
+    h5::File f = h5::File::Create(path);
+    WriteRunBase(f.id(), meta, s, a);
+  }
+  h5::File f = h5::File::OpenReadOnly(path);
+  const RunBaseView v = ReadRunBase(f.id(), path.string());
+  EXPECT_EQ(v.meta.seed, 3u);
+  EXPECT_EQ(v.meta.config_toml, meta.config_toml);
+  EXPECT_TRUE(v.meta.synthetic);
+  EXPECT_EQ(v.group_names[1], "Beta Chips");
+  EXPECT_EQ(v.group_categories[0], "capital");
+  EXPECT_EQ(v.semiconductor[1], 1);
+  EXPECT_EQ(v.months.front(), "2020-01");
+  EXPECT_EQ(v.regime[0], "substitution");
+  EXPECT_EQ(v.regime[1], "stockpiling");
+  EXPECT_EQ(v.regime[2], "undefined");
+  EXPECT_EQ(v.status[2], "base_not_positive");
+  EXPECT_TRUE(std::isnan(v.G[2]));
+  EXPECT_EQ(h5::ReadStringAttribute(f.id(), "schema"), "chokepoint-run/1");
+  EXPECT_EQ(h5::Dimensions(f.id(), "/series/values"), (std::vector<hsize_t>{3, 4}));
+
+  const std::string report = FormatBaseReport(v);
+  // The data label comes first, marked synthetic.
+  EXPECT_LT(report.find("synthetic: scenario unit, seed 3"), report.find("## Growth"));
+  EXPECT_NE(report.find("SYNTHETIC"), std::string::npos);
+  EXPECT_NE(report.find("| Alpha | capital | no |"), std::string::npos);
+  EXPECT_NE(report.find("base_not_positive"), std::string::npos);
+  std::filesystem::remove(path);
+}
+
+TEST(RunFile, RejectsNonRunFile) {
+  const auto path = std::filesystem::temp_directory_path() / "chokepoint_not_a_run.h5";
+  { h5::File f = h5::File::Create(path); }
+  h5::File f = h5::File::OpenReadOnly(path);
+  EXPECT_THROW(ReadRunBase(f.id(), path.string()), Error);
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace chokepoint
