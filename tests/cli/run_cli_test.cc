@@ -1,0 +1,145 @@
+// `chokepoint run` and `report` end to end on the embedded synthetic default:
+// the matrix and regimes must equal the talk's (SPEC section 2).
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "chokepoint/core/h5.h"
+#include "chokepoint/core/run_file.h"
+#include "cli_test_util.h"
+
+namespace chokepoint {
+namespace {
+
+using testing::RunChokepoint;
+using testing::TempDir;
+
+// SPEC section 2: (volatility level, growth level, regime) per group.
+struct Expected {
+  const char* volatility;
+  const char* growth;
+  const char* regime;
+};
+const std::map<std::string, Expected>& TalkTable() {
+  static const std::map<std::string, Expected> table = {
+      {"Passive Components", {"medium", "low", "substitution"}},
+      {"Integrated Circuits", {"medium", "high", "stockpiling"}},
+      {"Silicon Processing", {"high", "high", "stockpiling"}},
+      {"Energy Equipment", {"high", "high", "stockpiling"}},
+      {"Laser or Optical Measurement Devices", {"medium", "high", "no_effect"}},
+      {"Lithography for Electronics", {"high", "high", "stockpiling"}},
+      {"Telecommunication Equipment", {"medium", "low", "substitution"}},
+      {"Cleanroom Process Equipment", {"high", "high", "stockpiling"}},
+      {"Fluid Control Equipment", {"low", "high", "no_effect"}},
+      {"Bearings and Alloy Steel", {"low", "low", "substitution"}},
+      {"Hot or Cold Process Equipment", {"high", "high", "stockpiling"}},
+      {"Polymers", {"low", "low", "substitution"}},
+      {"Batteries and Components", {"low", "low", "substitution"}},
+      {"Automotive and Power Systems", {"low", "low", "substitution"}},
+      {"Medical and Bio Precision Equipment", {"medium", "high", "no_effect"}},
+      {"Aviation and Aerospace", {"high", "low", "substitution"}},
+      {"Medicaments", {"high", "high", "stockpiling"}},
+  };
+  return table;
+}
+
+TEST(RunCli, DefaultRunReproducesTheTalksTable) {
+  const auto dir = TempDir("run_default");
+  const auto out = dir / "run.h5";
+  const auto r = RunChokepoint("run --quiet --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(std::filesystem::exists(out));
+
+  h5::File f = h5::File::OpenReadOnly(out);
+  const RunBaseView v = ReadRunBase(f.id(), out.string());
+  EXPECT_TRUE(v.meta.synthetic);
+  EXPECT_NE(v.meta.data_label.find("synthetic"), std::string::npos);
+  EXPECT_NE(v.meta.config_toml.find("[thresholds]"), std::string::npos);
+  ASSERT_EQ(v.group_names.size(), 17u);
+  int substitution = 0;
+  for (size_t g = 0; g < v.group_names.size(); ++g) {
+    auto it = TalkTable().find(v.group_names[g]);
+    ASSERT_NE(it, TalkTable().end()) << "unexpected group " << v.group_names[g];
+    EXPECT_EQ(v.volatility_level[g], it->second.volatility) << v.group_names[g] << " V=" << v.V[g];
+    EXPECT_EQ(v.growth_level[g], it->second.growth) << v.group_names[g] << " G=" << v.G[g];
+    EXPECT_EQ(v.regime[g], it->second.regime) << v.group_names[g];
+    substitution += v.regime[g] == "substitution";
+  }
+  EXPECT_EQ(substitution, 7);
+
+  const auto rep = RunChokepoint("report " + out.string());
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  EXPECT_EQ(rep.out.find("# chokepoint run report"), 0u);
+  EXPECT_NE(rep.out.find("SYNTHETIC"), std::string::npos);
+  EXPECT_NE(rep.out.find("| High volatility (V > 0.30) | "), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RunCli, SameSeedSameFileContents) {
+  const auto dir = TempDir("run_seed");
+  ASSERT_EQ(RunChokepoint("run --quiet --seed 5 --threads 1 --out " + (dir / "a.h5").string()).exit_code, 0);
+  ASSERT_EQ(RunChokepoint("run --quiet --seed 5 --threads 2 --out " + (dir / "b.h5").string()).exit_code, 0);
+  h5::File a = h5::File::OpenReadOnly(dir / "a.h5");
+  h5::File b = h5::File::OpenReadOnly(dir / "b.h5");
+  EXPECT_EQ(h5::ReadDoubles(a.id(), "/series/values"), h5::ReadDoubles(b.id(), "/series/values"));
+  EXPECT_EQ(h5::ReadDoubles(a.id(), "/indices/G"), h5::ReadDoubles(b.id(), "/indices/G"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RunCli, BadConfigNamesFileLineAndKeyAndWritesNothing) {
+  const auto dir = TempDir("run_badcfg");
+  const auto cfg = dir / "bad.toml";
+  {
+    std::ofstream c(cfg);
+    c << "[run]\nseed = 1\n\n[thresholds]\ngrowth = 0.5\nvolatility_hgih = 0.3\n";
+  }
+  const auto out = dir / "run.h5";
+  const auto r = RunChokepoint("run --config " + cfg.string() + " --out " + out.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(cfg.string() + ":6:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("thresholds.volatility_hgih"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+
+  const auto r2 = RunChokepoint("run --volatility-low 0.5 --out " + out.string());
+  EXPECT_EQ(r2.exit_code, 2);
+  EXPECT_NE(r2.err.find("thresholds.volatility_low"), std::string::npos) << r2.err;
+  const auto r3 = RunChokepoint("run --weighting cubic --out " + out.string());
+  EXPECT_EQ(r3.exit_code, 2);
+  EXPECT_NE(r3.err.find("--weighting"), std::string::npos) << r3.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RunCli, ConfigFileDrivesTheRun) {
+  const auto dir = TempDir("run_cfg");
+  const auto cfg = dir / "run.toml";
+  const auto out = dir / "run.h5";
+  {
+    std::ofstream c(cfg);
+    c << "[run]\nseed = 2\nout = \"" << out.string() << "\"\n\n[index]\nweighting = \"equal\"\n"
+      << "frequency = \"quarterly\"\n\n[thresholds]\ngrowth = 0.4\n";
+  }
+  const auto r = RunChokepoint("run --quiet --config " + cfg.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  h5::File f = h5::File::OpenReadOnly(out);
+  const RunBaseView v = ReadRunBase(f.id(), out.string());
+  EXPECT_EQ(v.meta.seed, 2u);
+  EXPECT_EQ(v.index_spec, "equal/first/quarterly");
+  EXPECT_DOUBLE_EQ(v.thresholds.growth, 0.4);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(RunChokepoint("").exit_code, 2);
+  EXPECT_EQ(RunChokepoint("no-such-command").exit_code, 2);
+  EXPECT_EQ(RunChokepoint("run --threads").exit_code, 2);
+  EXPECT_EQ(RunChokepoint("report /nonexistent.h5").exit_code, 2);
+  EXPECT_EQ(RunChokepoint("--help").exit_code, 0);
+  EXPECT_EQ(RunChokepoint("run --help").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace chokepoint
