@@ -2,6 +2,7 @@
 // (joined across tariff vintages through the catalog's concordance).
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,8 +34,28 @@ struct GroupSeries {
   bool row_complete(int g) const;
 };
 
+// One panel code feeding a catalog code's joined series: its value times
+// `weight`, for months before `before` only (unset: every month).
+struct CodeContribution {
+  HsCode code;
+  double weight = 1.0;
+  std::optional<YearMonth> before;
+};
+// The code itself (weight 1, all months) and its concordance predecessors,
+// transitively (weights multiplied, the earliest cut-off kept). With
+// skip_member_predecessors, predecessors that are catalog members in their own
+// right are left out, so group sums never count a value twice.
+std::vector<CodeContribution> ContributionsOf(HsCode code, const Catalog& catalog,
+                                              bool skip_member_predecessors = true);
+// Adds the contributions' present panel cells into values/present (one row
+// of panel.num_months()); *found is set when any contributing code is a panel row.
+void AccumulateContributions(const Panel& panel, const std::vector<CodeContribution>& contributions,
+                             std::span<double> values, std::span<unsigned char> present, bool* found);
+
 // Sums each group's member codes (and their concordance predecessors, weighted)
-// month by month.
+// month by month. A group-month is present if any contributing cell is
+// present; member codes with no panel row (nor any predecessor row) are listed
+// in codes_missing.
 GroupSeries AggregateGroups(const Panel& panel, const Catalog& catalog);
 
 }  // namespace chokepoint
