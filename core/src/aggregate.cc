@@ -220,7 +220,8 @@ AggregateResult ComputeAggregates(const Panel& panel, const Catalog& catalog, co
       is_semi = true;
       for (const CodeContribution& c : it->second) {
         const int end = c.before ? std::clamp(MonthsBetween(first, *c.before), 0, T) : T;
-        for (int t = 0; t < end; ++t) semi_share[t] += c.weight;
+        const int begin = c.from ? std::clamp(MonthsBetween(first, *c.from), 0, T) : 0;
+        for (int t = begin; t < end; ++t) semi_share[t] += c.weight;
       }
       for (double& s : semi_share) s = std::min(s, 1.0);  // a cell is never subtracted twice
       auto& list = a.category == GoodsCategory::kCapital        ? r.semiconductor_codes_capital

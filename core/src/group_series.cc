@@ -14,7 +14,7 @@ bool GroupSeries::row_complete(int g) const {
 
 std::vector<CodeContribution> ContributionsOf(HsCode code, const Catalog& catalog, bool skip_member_predecessors) {
   std::vector<CodeContribution> out;
-  out.push_back(CodeContribution{code, 1.0, std::nullopt});
+  out.push_back(CodeContribution{code, 1.0, std::nullopt, std::nullopt});
   // Walk back through the concordance: a predecessor counts, scaled by its
   // weight, only for months before its entry takes effect; chains multiply
   // weights and take the earlier cut-off.
@@ -31,9 +31,25 @@ std::vector<CodeContribution> ContributionsOf(HsCode code, const Catalog& catalo
       YearMonth before = e.effective;
       if (p.before && *p.before < before) before = *p.before;
       const double w = p.weight * e.weight;
-      out.push_back(CodeContribution{e.old_code, w, before});
+      out.push_back(CodeContribution{e.old_code, w, before, std::nullopt});
       stack.push_back(Pending{e.old_code, w, before, p.depth + 1});
     }
+  }
+  return out;
+}
+
+std::vector<CodeContribution> ContributionsAcrossVintages(HsCode code, const Catalog& catalog) {
+  std::vector<CodeContribution> out = ContributionsOf(code, catalog, /*skip_member_predecessors=*/false);
+  struct Pending { HsCode code; double weight; YearMonth from; int depth; };
+  std::vector<Pending> stack;
+  for (const ConcordanceEntry& e : catalog.SuccessorsOf(code)) stack.push_back({e.new_code, e.weight, e.effective, 0});
+  while (!stack.empty()) {
+    const Pending p = stack.back();
+    stack.pop_back();
+    if (p.code == code || p.depth > 16) continue;
+    out.push_back(CodeContribution{p.code, p.weight, std::nullopt, p.from});
+    for (const ConcordanceEntry& e : catalog.SuccessorsOf(p.code))
+      stack.push_back({e.new_code, p.weight * e.weight, std::max(p.from, e.effective), p.depth + 1});
   }
   return out;
 }
@@ -45,9 +61,10 @@ void AccumulateContributions(const Panel& panel, const std::vector<CodeContribut
     const int row = panel.RowOf(c.code);
     if (row < 0) continue;
     if (found) *found = true;
-    int end = T;
+    int end = T, begin = 0;
     if (c.before) end = std::clamp(MonthsBetween(panel.first_month(), *c.before), 0, T);
-    for (int t = 0; t < end; ++t) {
+    if (c.from) begin = std::clamp(MonthsBetween(panel.first_month(), *c.from), 0, T);
+    for (int t = begin; t < end; ++t) {
       if (!panel.present(row, t)) continue;
       values[t] += c.weight * panel.value(row, t);
       present[t] = 1;

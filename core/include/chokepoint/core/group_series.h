@@ -35,11 +35,13 @@ struct GroupSeries {
 };
 
 // One panel code feeding a catalog code's joined series: its value times
-// `weight`, for months before `before` only (unset: every month).
+// `weight`, for months before `before` only and from `from` on only (unset:
+// no limit on that side).
 struct CodeContribution {
   HsCode code;
   double weight = 1.0;
   std::optional<YearMonth> before;
+  std::optional<YearMonth> from;
 };
 // The code itself (weight 1, all months) and its concordance predecessors,
 // transitively (weights multiplied, the earliest cut-off kept). With
@@ -47,6 +49,11 @@ struct CodeContribution {
 // right are left out, so group sums never count a value twice.
 std::vector<CodeContribution> ContributionsOf(HsCode code, const Catalog& catalog,
                                               bool skip_member_predecessors = true);
+// A listed code standing for its product across vintages (batch codes): the
+// contributions of ContributionsOf(code, catalog, false) plus the code's
+// concordance successors, weighted, from their effective month on (e.g. the
+// pre-2022 line 84775910 continues as 84852000).
+std::vector<CodeContribution> ContributionsAcrossVintages(HsCode code, const Catalog& catalog);
 // Adds the contributions' present panel cells into values/present (one row
 // of panel.num_months()); *found is set when any contributing code is a panel row.
 void AccumulateContributions(const Panel& panel, const std::vector<CodeContribution>& contributions,
