@@ -6,5 +6,7 @@
 namespace chokepoint::cli {
 
 void RegisterVersionCommand(CLI::App& app);
+void RegisterAggregateCommand(CLI::App& app);
+void RegisterBatchesCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli
