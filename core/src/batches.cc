@@ -494,4 +494,138 @@ void WriteBatchesSection(hid_t file, const BatchesResult& r) {
   h5::WriteStrings(file, "/batches/event_study/status", estatus);
 }
 
+namespace {
+// Regime/levels back from their strings; "undefined" leaves classified false.
+bool ReadClassification(const std::string& vol, const std::string& growth, const std::string& regime,
+                        Classification* c) {
+  auto v = VolatilityLevelFromString(vol);
+  auto g = GrowthLevelFromString(growth);
+  auto r = RegimeFromString(regime);
+  if (!r) return false;
+  if (v) c->volatility = *v;
+  if (g) c->growth = *g;
+  c->regime = *r;
+  return true;
+}
+
+IndexStatus StatusFromString(const std::string& s) {
+  for (IndexStatus st : {IndexStatus::kOk, IndexStatus::kTooShort, IndexStatus::kWindowOutsideData,
+                         IndexStatus::kIncompletePeriod, IndexStatus::kMissingInWindow, IndexStatus::kBaseNotPositive,
+                         IndexStatus::kMeanNotPositive})
+    if (ToString(st) == s) return st;
+  return IndexStatus::kWindowOutsideData;
+}
+}  // namespace
+
+BatchesResult ReadBatchesSection(hid_t file) {
+  if (!h5::Exists(file, "/batches")) ThrowInputError("run file", 0, 0, "no /batches section");
+  BatchesResult r;
+  h5::Handle g(H5Gopen2(file, "/batches", H5P_DEFAULT));
+  r.data_label = h5::ReadStringAttribute(g.id(), "data_label");
+  r.synthetic = h5::ReadIntAttribute(g.id(), "synthetic") != 0;
+  r.catalog_source = h5::ReadStringAttribute(g.id(), "catalog");
+  r.index_spec = h5::ReadStringAttribute(g.id(), "index_spec");
+  const auto batch = h5::ReadInt64s(file, "/batches/batch");
+  const auto listed = h5::ReadInt64s(file, "/batches/codes_listed");
+  const auto found = h5::ReadInt64s(file, "/batches/codes_found");
+  const auto V = h5::ReadDoubles(file, "/batches/V");
+  const auto G = h5::ReadDoubles(file, "/batches/G");
+  const auto status = h5::ReadStrings(file, "/batches/index_status");
+  const auto vol = h5::ReadStrings(file, "/batches/volatility_level");
+  const auto growth = h5::ReadStrings(file, "/batches/growth_level");
+  const auto regime = h5::ReadStrings(file, "/batches/regime");
+  const auto months = h5::ReadStrings(file, "/batches/series/months");
+  const auto values = h5::ReadDoubles(file, "/batches/series/values");
+  const auto present = h5::ReadUint8s(file, "/batches/series/present");
+  r.num_months = static_cast<int>(months.size());
+  if (!months.empty()) r.first_month = *YearMonth::Parse(months[0]);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    BatchSummary b;
+    b.batch = static_cast<int>(batch[i]);
+    b.codes_listed = static_cast<int>(listed[i]);
+    b.codes_found = static_cast<int>(found[i]);
+    b.indices.V = V[i];
+    b.indices.G = G[i];
+    b.indices.status = StatusFromString(status[i]);
+    b.classified = ReadClassification(vol[i], growth[i], regime[i], &b.classification);
+    const size_t T = months.size();
+    b.monthly.assign(values.begin() + i * T, values.begin() + (i + 1) * T);
+    b.present.assign(present.begin() + i * T, present.begin() + (i + 1) * T);
+    r.batches.push_back(std::move(b));
+  }
+  const auto pair = h5::ReadStrings(file, "/batches/overlap/pair");
+  const auto c8 = h5::ReadInt64s(file, "/batches/overlap/hs8_common");
+  const auto u8 = h5::ReadInt64s(file, "/batches/overlap/hs8_union");
+  const auto j8 = h5::ReadDoubles(file, "/batches/overlap/jaccard_hs8");
+  const auto c6 = h5::ReadInt64s(file, "/batches/overlap/hs6_common");
+  const auto u6 = h5::ReadInt64s(file, "/batches/overlap/hs6_union");
+  const auto j6 = h5::ReadDoubles(file, "/batches/overlap/jaccard_hs6");
+  for (size_t i = 0; i < pair.size(); ++i) {
+    BatchOverlap o;
+    o.batch_a = pair[i][0] - '0';
+    o.batch_b = pair[i].back() - '0';
+    o.hs8_common = static_cast<int>(c8[i]), o.hs8_union = static_cast<int>(u8[i]), o.jaccard_hs8 = j8[i];
+    o.hs6_common = static_cast<int>(c6[i]), o.hs6_union = static_cast<int>(u6[i]), o.jaccard_hs6 = j6[i];
+    r.overlaps.push_back(o);
+  }
+  const auto cb = h5::ReadInt64s(file, "/batches/codes/batch");
+  const auto cc = h5::ReadStrings(file, "/batches/codes/code");
+  const auto cl = h5::ReadStrings(file, "/batches/codes/label");
+  const auto cg = h5::ReadInt64s(file, "/batches/codes/group_id");
+  const auto cf = h5::ReadUint8s(file, "/batches/codes/found");
+  const auto cV = h5::ReadDoubles(file, "/batches/codes/V");
+  const auto cG = h5::ReadDoubles(file, "/batches/codes/G");
+  const auto cs = h5::ReadStrings(file, "/batches/codes/index_status");
+  const auto cr = h5::ReadStrings(file, "/batches/codes/regime");
+  for (size_t i = 0; i < cb.size(); ++i) {
+    BatchCodeResult c;
+    c.batch = static_cast<int>(cb[i]);
+    c.code = HsCode::Parse(cc[i]).value_or(HsCode{});
+    c.label = cl[i];
+    c.group_id = static_cast<int>(cg[i]);
+    c.found = cf[i] != 0;
+    c.indices.V = cV[i];
+    c.indices.G = cG[i];
+    c.indices.status = StatusFromString(cs[i]);
+    c.classified = ReadClassification("", "", cr[i], &c.classification);
+    r.codes.push_back(std::move(c));
+  }
+  auto to_int = [](const std::vector<int64_t>& v) { return std::vector<int>(v.begin(), v.end()); };
+  r.persistence.groups_batch1 = to_int(h5::ReadInt64s(file, "/batches/persistence/groups_batch1"));
+  r.persistence.groups_batch3 = to_int(h5::ReadInt64s(file, "/batches/persistence/groups_batch3"));
+  r.persistence.groups_both = to_int(h5::ReadInt64s(file, "/batches/persistence/groups_both"));
+  {
+    h5::Handle pg(H5Gopen2(file, "/batches/persistence", H5P_DEFAULT));
+    r.persistence.share = h5::ReadDoubleAttribute(pg.id(), "share");
+  }
+  h5::Handle eg(H5Gopen2(file, "/batches/event_study", H5P_DEFAULT));
+  if (auto m = YearMonth::Parse(h5::ReadStringAttribute(eg.id(), "event_month"))) r.options.event_month = *m;
+  r.options.event_window_months = static_cast<int>(h5::ReadIntAttribute(eg.id(), "window_months"));
+  r.options.seasonal_dummies = h5::ReadIntAttribute(eg.id(), "seasonal_dummies") != 0;
+  const auto eb = h5::ReadInt64s(file, "/batches/event_study/batch");
+  const auto npre = h5::ReadInt64s(file, "/batches/event_study/n_pre");
+  const auto npost = h5::ReadInt64s(file, "/batches/event_study/n_post");
+  const auto gpre = h5::ReadDoubles(file, "/batches/event_study/growth_pre");
+  const auto gpost = h5::ReadDoubles(file, "/batches/event_study/growth_post");
+  const auto gchg = h5::ReadDoubles(file, "/batches/event_study/growth_change");
+  const auto spre = h5::ReadDoubles(file, "/batches/event_study/se_pre");
+  const auto spost = h5::ReadDoubles(file, "/batches/event_study/se_post");
+  const auto schg = h5::ReadDoubles(file, "/batches/event_study/se_change");
+  const auto tchg = h5::ReadDoubles(file, "/batches/event_study/t_change");
+  const auto etype = h5::ReadStrings(file, "/batches/event_study/se_type");
+  const auto estatus = h5::ReadStrings(file, "/batches/event_study/status");
+  for (size_t i = 0; i < eb.size(); ++i) {
+    EventStudyRow e;
+    e.batch = static_cast<int>(eb[i]);
+    e.event = r.options.event_month;
+    e.n_pre = static_cast<int>(npre[i]), e.n_post = static_cast<int>(npost[i]);
+    e.growth_pre = gpre[i], e.growth_post = gpost[i], e.growth_change = gchg[i];
+    e.se_pre = spre[i], e.se_post = spost[i], e.se_change = schg[i], e.t_change = tchg[i];
+    e.se_type = etype[i];
+    e.status = estatus[i];
+    r.event_study.push_back(std::move(e));
+  }
+  return r;
+}
+
 }  // namespace chokepoint

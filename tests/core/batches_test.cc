@@ -152,6 +152,11 @@ TEST_F(BatchesTest, SeriesOverlapPersistenceAndCodes) {
   EXPECT_EQ(h5::Dimensions(f.id(), "/batches/series/values"), (std::vector<hsize_t>{3, 120}));
   EXPECT_EQ(h5::ReadStrings(f.id(), "/batches/event_study/se_type")[1], "ols");
   EXPECT_EQ(h5::ReadStrings(f.id(), "/batches/codes/code").size(), 8u);
+  const BatchesResult back = ReadBatchesSection(f.id());
+  EXPECT_EQ(back.batches[1].monthly, r.batches[1].monthly);
+  EXPECT_EQ(back.persistence.groups_both, r.persistence.groups_both);
+  EXPECT_EQ(back.event_study[1].se_change, r.event_study[1].se_change);
+  EXPECT_EQ(FormatBatchesReport(back), md);
   f.Close();
   fs::remove(path);
 }

@@ -126,6 +126,10 @@ BatchesResult ComputeBatches(const Panel& panel, const Catalog& catalog, const I
 // /batches: summary per batch, /batches/overlap, /batches/codes,
 // /batches/persistence, /batches/event_study, /batches/series.
 void WriteBatchesSection(hid_t file, const BatchesResult& result);
+// Reads back what WriteBatchesSection wrote (for `chokepoint report`): enough
+// for FormatBatchesReport (V/G, levels, regimes, overlaps, codes, persistence,
+// event study, series).
+BatchesResult ReadBatchesSection(hid_t file);
 // Markdown: overlap table, batch patterns, persistence, event study, batch-2 codes.
 std::string FormatBatchesReport(const BatchesResult& result);
 
