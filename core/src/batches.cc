@@ -327,12 +327,14 @@ std::string FormatBatchesReport(const BatchesResult& r) {
   }
   // Regime counts of the listed codes.
   if (!r.codes.empty()) {
-    out << "\n| batch | stockpiling | no_effect | substitution | undefined |\n|---|---:|---:|---:|---:|\n";
+    out << "\n| batch | stockpiling | no_effect | substitution | undefined | not in panel |\n"
+        << "|---|---:|---:|---:|---:|---:|\n";
     for (int b = 1; b <= 3; ++b) {
-      int counts[4] = {0, 0, 0, 0};
+      int counts[5] = {0, 0, 0, 0, 0};
       for (const BatchCodeResult& c : r.codes)
-        if (c.batch == b) ++counts[c.classified ? static_cast<int>(c.classification.regime) : 3];
-      out << "| " << b << " | " << counts[0] << " | " << counts[1] << " | " << counts[2] << " | " << counts[3] << " |\n";
+        if (c.batch == b) ++counts[!c.found ? 4 : c.classified ? static_cast<int>(c.classification.regime) : 3];
+      out << "| " << b << " | " << counts[0] << " | " << counts[1] << " | " << counts[2] << " | " << counts[3] << " | "
+          << counts[4] << " |\n";
     }
   }
   const BatchPersistence& p = r.persistence;
