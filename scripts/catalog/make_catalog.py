@@ -70,7 +70,14 @@ HS6_TO_HS8 = {
     "901814": ("90181400", "HS6-level line (HS6 + 00)", "medium"),
     "901210": ("90121000", "HS6-level line (HS6 + 00)", "high"),
 }
-# Which group each converted HS6 row belongs to (from the candidate list).
+# Descriptions for the converted lines where the candidate's HS6 wording no longer fits.
+DESC = {
+    "85176212": "Mobile communication switching apparatus (China line under 8517.62)",
+    "84135031": "Hydraulic reciprocating plunger pumps (China line under 8413.50)",
+    "84812010": "Valves for oleohydraulic transmissions [inferred China line under 8481.20]",
+    "37079090": "Other chemical preparations for photographic uses, incl. photoresist [inferred China line]",
+    "72283000": "Alloy-steel bars and rods, hot-rolled, hot-drawn or extruded (all of HS 7228.30)",
+}
 
 # Group 17, Medicaments, from HS 3004 at the HS6 level, as the research note advises
 # ("take the HS6 level unless the exemption list itself is found").
@@ -101,7 +108,9 @@ def main(ref_dir, out_dir):
             members.append((code, g, r["description"], tech_text(r["technologies"]), r["confidence"], src))
     for hs6, (code, how, conf) in list(HS6_TO_HS8.items()) + list(MEDICAMENT_HS6.items()):
         r = by_code[hs6]
-        desc = r["description"].replace("[HS6] ", "")
+        desc = DESC.get(code, r["description"].replace("[HS6] ", "").replace("[HS2022 HS6] ", ""))
+        if code.endswith("00") and code not in DESC:
+            desc += " (HS6 level)"
         src = f"{r['sources']}; candidate {hs6} (HS6); {how}" + (f"; {r['note']}" if r["note"] else "")
         members.append((code, int(r["group_no"]), desc, tech_text(r["technologies"]), conf, src))
     members.sort(key=lambda m: (m[1], m[0]))
