@@ -149,3 +149,21 @@ TEST_F(BecFileTest, OverridesFile) {
 
 }  // namespace
 }  // namespace chokepoint
+
+namespace chokepoint {
+namespace {
+
+// Every code of the shipped catalog (members, batch codes, concordance codes)
+// has a BEC class, so the default aggregates never drop a catalog code.
+TEST(BecTest, EveryShippedCatalogCodeIsMapped) {
+  const BecMapper bec = BecMapper::LoadDefault();
+  const Catalog cat = Catalog::LoadDefault();
+  std::vector<HsCode> codes;
+  for (const CatalogMember& m : cat.members()) codes.push_back(m.code);
+  for (const BatchEntry& e : cat.batch_entries()) codes.push_back(e.code);
+  for (const ConcordanceEntry& c : cat.concordance()) codes.push_back(c.old_code), codes.push_back(c.new_code);
+  for (HsCode c : codes) EXPECT_TRUE(bec.Map(c, &cat).mapped) << c.ToString();
+}
+
+}  // namespace
+}  // namespace chokepoint
