@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   chokepoint::cli::RegisterRunCommand(app);
   chokepoint::cli::RegisterReportCommand(app);
   chokepoint::cli::RegisterVersionCommand(app);
+  chokepoint::cli::RegisterAggregateCommand(app);
+  chokepoint::cli::RegisterBatchesCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -30,7 +30,8 @@ enum class AnalysisCategory {
   kOtherCapital,
   kConsumption,
 };
-std::string_view ToString(AnalysisCategory c);
+std::string_view ToString(AnalysisCategory c);  // "semiconductor_intermediate", ..., "consumption"
+std::optional<AnalysisCategory> AnalysisCategoryFromString(std::string_view s);
 
 struct TechnologyGroup {
   int id = 0;                 // 1..17 in the default catalog
@@ -61,6 +62,7 @@ struct BatchEntry {
   HsCode code;
   std::string label;
   int group_id = 0;          // 0 when the code belongs to no group
+  std::string note;          // provenance / revision note (optional column)
 };
 
 // old_code's series continues as new_code from `effective` on; `weight` is the
@@ -97,6 +99,12 @@ class Catalog {
   std::vector<HsCode> BatchCodes(int batch) const;
   // Concordance entries whose new_code is `code` (its predecessors).
   std::vector<ConcordanceEntry> PredecessorsOf(HsCode code) const;
+  // Concordance entries whose old_code is `code` (its successors).
+  std::vector<ConcordanceEntry> SuccessorsOf(HsCode code) const;
+  // The member record of a code, or nullptr.
+  const CatalogMember* MemberOf(HsCode code) const;
+  // The group with this id (must exist).
+  const TechnologyGroup& GroupById(int group_id) const;
   // Where this catalog was read from.
   std::string source;
 
