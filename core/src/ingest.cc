@@ -11,6 +11,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include <fast_float/fast_float.h>
+
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/panel_io.h"
@@ -404,6 +406,17 @@ class Ingester {
 
   // Index of month `m` in `s`, growing the series as needed.
   static size_t Slot(CodeSeries& s, int m) {
+    const size_t n = s.value.size();
+    if (n > 0 && m >= s.first) {
+      const size_t i = static_cast<size_t>(m - s.first);
+      if (i < n) return i;
+      if (i == n) {  // the common case: rows sorted by month
+        s.value.push_back(0.0);
+        s.state.push_back(kEmpty);
+        s.origin.push_back(0);
+        return i;
+      }
+    }
     if (s.value.empty()) {
       s.first = m;
       s.value.assign(1, 0.0);
@@ -448,42 +461,83 @@ class Ingester {
       return RowProblem{IngestProblem::kJanFebConflict, value_column,
                         key_text() + " mixes a January-February combined value with a monthly February value (" +
                             Where(s.origin[i]) + ")"};
-    if (r.has_dims) {
-      const uint64_t key = (static_cast<uint64_t>(r.code) << 37) | (static_cast<uint64_t>(m - kMinMonthIndex) << 25) | r.dim_id;
-      auto [it, inserted] = detail_.try_emplace(key, DetailEntry{r.usd, origin, r.period.combined_jan_feb});
-      if (!inserted) {
-        if (it->second.value == r.usd) {
+    // Rows without dimension columns have dimension id 0; a cell fed by more
+    // than one kind of row keeps every row's key in detail_.
+    const auto detail_key = [&](uint32_t dim_id) {
+      return (static_cast<uint64_t>(r.code) << 37) | (static_cast<uint64_t>(m - kMinMonthIndex) << 25) | dim_id;
+    };
+    if (!r.has_dims && !(st & kSummed)) {
+      if (st != kEmpty) {
+        if (s.value[i] == r.usd) {
           ++report_.identical_duplicates;
           return std::nullopt;
         }
         return RowProblem{IngestProblem::kConflictingDuplicate, value_column,
-                          "conflicting duplicate: " + key_text() + " with the same dimension values is " +
-                              Money(r.usd) + " here but " + Money(it->second.value) + " at " + Where(it->second.origin)};
+                          "conflicting duplicate: " + key_text() + " is " + Money(r.usd) + " here but " +
+                              Money(s.value[i]) + " at " + Where(s.origin[i])};
       }
-      if (st != kEmpty && !(st & kSummed)) {
-        detail_.erase(it);
-        return RowProblem{IngestProblem::kConflictingDuplicate, value_column,
-                          "conflicting duplicate: " + key_text() + " is given both with and without dimension columns (" +
-                              Where(s.origin[i]) + ")"};
-      }
-      s.value[i] += r.usd;
-      if (st == kEmpty) s.origin[i] = origin;
-      s.state[i] = static_cast<uint8_t>(kind | kSummed);
+      s.value[i] = r.usd;
+      s.state[i] = kind;
+      s.origin[i] = origin;
       return std::nullopt;
     }
-    if (st != kEmpty) {
-      if (!(st & kSummed) && s.value[i] == r.usd) {
+    if (st != kEmpty && !(st & kSummed))  // keep the earlier dimensionless row's key
+      detail_.emplace(detail_key(0), DetailEntry{s.value[i], s.origin[i], (st & kKindMask) == kCombined});
+    const uint32_t dim_id = r.has_dims ? r.dim_id : 0;
+    auto [it, inserted] = detail_.try_emplace(detail_key(dim_id), DetailEntry{r.usd, origin, r.period.combined_jan_feb});
+    if (!inserted) {
+      if (it->second.value == r.usd) {
         ++report_.identical_duplicates;
         return std::nullopt;
       }
       return RowProblem{IngestProblem::kConflictingDuplicate, value_column,
-                        "conflicting duplicate: " + key_text() + " is " + Money(r.usd) + " here but " +
-                            Money(s.value[i]) + " at " + Where(s.origin[i])};
+                        "conflicting duplicate: " + key_text() + (r.has_dims ? " with the same dimension values" : "") +
+                            " is " + Money(r.usd) + " here but " + Money(it->second.value) + " at " +
+                            Where(it->second.origin)};
     }
-    s.value[i] = r.usd;
-    s.state[i] = kind;
-    s.origin[i] = origin;
+    s.value[i] += r.usd;
+    if (st == kEmpty) s.origin[i] = origin;
+    s.state[i] = static_cast<uint8_t>(kind | kSummed);
     return std::nullopt;
+  }
+
+  // "dddddddd,YYYY-MM,<number>\n" (or YYYYMM, or "\r\n") with a valid code,
+  // month and a finite non-negative number; false means "use the general path".
+  static bool FastCanonicalRow(const char* p, const char* end, RowValue* row, const char** next) {
+    if (end - p < 18) return false;
+    uint32_t code = 0;
+    for (int k = 0; k < 8; ++k) {
+      const unsigned d = static_cast<unsigned char>(p[k]) - '0';
+      if (d > 9) return false;
+      code = code * 10 + d;
+    }
+    if (p[8] != ',' || code < 1000000) return false;
+    const char* q = p + 9;
+    int year = 0;
+    for (int k = 0; k < 4; ++k) {
+      const unsigned d = static_cast<unsigned char>(q[k]) - '0';
+      if (d > 9) return false;
+      year = year * 10 + static_cast<int>(d);
+    }
+    q += 4;
+    if (*q == '-') ++q;
+    const unsigned m1 = static_cast<unsigned char>(q[0]) - '0', m2 = static_cast<unsigned char>(q[1]) - '0';
+    if (m1 > 9 || m2 > 9 || q[2] != ',') return false;
+    const int month = static_cast<int>(m1 * 10 + m2);
+    if (month < 1 || month > 12 || year < 1900 || year > 2200) return false;
+    q += 3;
+    double v = 0;
+    const auto res = fast_float::from_chars(q, end, v);
+    if (res.ec != std::errc() || res.ptr == q || !(v >= 0) || v > 1.7e308) return false;
+    const char* e = res.ptr;
+    if (e < end && *e == '\r') ++e;
+    if (e < end && *e != '\n') return false;
+    *next = e < end ? e + 1 : end;
+    row->code = code;
+    row->period = ParsedPeriod{YearMonth{year, month}, false};
+    row->usd = v == 0 ? 0.0 : v;
+    row->has_dims = false;
+    return true;
   }
 
   uint32_t DimId(const std::string& key) {
@@ -658,12 +712,34 @@ class Ingester {
     std::vector<Staged> staged;
 
     std::optional<Layout> layout;
+    bool fast_canonical = false;
     std::vector<Field> fields;
     std::string scratch;
     const char* p = text.text.data();
     const char* end = p + text.text.size();
     long line_no = 0;
     while (p < end) {
+      if (fast_canonical) {
+        // Hot path for plain "hs8,period,value_usd" rows; anything unusual
+        // (quotes, blanks, separators, errors) falls through to the general
+        // path, which gives the exact diagnostics.
+        RowValue row;
+        const char* next = nullptr;
+        if (FastCanonicalRow(p, end, &row, &next)) {
+          ++line_no;
+          ++report_.rows_read;
+          ++summary.rows_read;
+          if (auto problem = Add(row, Origin(file, line_no), 3)) {
+            current_line_ = line_no;
+            Problem(file, line_no, problem->column, problem->kind, problem->message);
+            ++report_.rows_skipped;
+          } else {
+            ++summary.rows_used;
+          }
+          p = next;
+          continue;
+        }
+      }
       const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
       const char* line_end = nl ? nl : end;
       std::string_view line(p, static_cast<size_t>(line_end - p));
@@ -687,6 +763,8 @@ class Ingester {
       }
       if (!layout) {
         layout = DetectLayout(fields, options_.format, name, line_no);
+        fast_canonical = layout->format == IngestFormat::kCanonical && layout->num_fields == 3 &&
+                         layout->code_col == 0 && layout->period_col == 1 && layout->value_col == 2;
         summary.format = layout->format;
         summary.currency = layout->currency == Currency::kUsd ? "usd" : "rmb";
         for (int c : layout->dim_cols) summary.dimension_columns.push_back(layout->names[static_cast<size_t>(c)]);

@@ -28,7 +28,9 @@ MappedFile::MappedFile(const std::filesystem::path& path) {
   }
   size_ = static_cast<size_t>(st.st_size);
   if (size_ > 0) {
-    map_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    // MAP_POPULATE: fault the whole file in at once (far cheaper than one
+    // page fault per 4 KiB during the scan).
+    map_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     if (map_ == MAP_FAILED) {
       const int err = errno;
       ::close(fd);
