@@ -228,6 +228,7 @@ TEST(Ingest, EachBadInputClassStopsWithFileLineColumn) {
       {"code7.csv", head + "8456110,2020-02,1\n", ":3:1:", "invalid HS8 code '8456110'"},
       {"code_alpha.csv", head + "8456110A,2020-02,1\n", ":3:1:", "invalid HS8 code"},
       {"period.csv", head + "84561100,2020-13,1\n", ":3:2:", "invalid period '2020-13'"},
+      {"period_date.csv", head + "84561100,2020-01-02,1\n", ":3:2:", "invalid period '2020-01-02'"},
       {"period_range.csv", head + "84561100,2020-03~04,1\n", ":3:2:", "invalid period '2020-03~04'"},
       {"negative.csv", head + "84561100,2020-02,-7.5\n", ":3:3:", "negative value '-7.5'"},
       {"conflict.csv", head + "84561100,2020-01,6\n", ":3:3:", "conflicting duplicate: hs8 84561100 period 2020-01 is 6 here but 5 at"},
@@ -423,6 +424,39 @@ TEST(Ingest, OptionsRoundTripThroughToml) {
   o.max_examples = -1;
   EXPECT_FALSE(o.IsValid(&error));
   EXPECT_NE(error.find("ingest.max_examples"), std::string::npos);
+}
+
+TEST(Ingest, ReadPanelFileReadsCanonicalCsvKeepingTheSyntheticLabel) {
+  TempDir dir;
+  Panel p({*HsCode::Parse("84561100"), *HsCode::Parse("01012100")}, YearMonth{2015, 1}, 3);
+  p.Set(0, 0, 1.25);
+  p.Set(0, 2, 123456789.123);
+  p.Set(1, 1, 0.0);
+  p.provenance.synthetic = true;
+  p.provenance.label = "synthetic: scenario paper2025, seed 11";
+  const fs::path csv = dir.path() / "p.csv";
+  WritePanelCsv(p, csv);
+  const Panel q = ReadPanelFile(csv);
+  ASSERT_EQ(q.num_codes(), 2);
+  EXPECT_EQ(q.codes()[0].ToString(), "01012100");  // ascending, leading zero kept
+  EXPECT_EQ(q.num_months(), 3);
+  EXPECT_DOUBLE_EQ(Cell(q, "84561100", "2015-03"), 123456789.123);  // %.17g round trip
+  EXPECT_FALSE(Present(q, "84561100", "2015-02"));
+  EXPECT_TRUE(Present(q, "01012100", "2015-02"));
+  EXPECT_TRUE(q.provenance.synthetic);
+  EXPECT_EQ(q.provenance.scenario, "paper2025");
+  EXPECT_EQ(q.provenance.seed, 11u);
+}
+
+TEST(Ingest, RateTableErrorsAreLocated) {
+  TempDir dir;
+  const auto f = dir.Write("r.csv", "period,cny_per_usd\n2020-01,6.9\n2020-02,-1\n");
+  try {
+    ReadRateTable(f);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("r.csv:3:2: invalid rate '-1'"), std::string::npos) << e.what();
+  }
 }
 
 // --- HDF5 ------------------------------------------------------------------------
