@@ -320,6 +320,8 @@ bool IsImportFlow(std::string_view v) {
 }
 
 bool IsTotalLabel(std::string_view v) {
+  v = Trim(v);
+  if (v.empty() || (v.front() >= '0' && v.front() <= '9')) return false;  // codes and periods: no allocation
   const std::string s = NormalizeHeader(v);
   return s == "合计" || s == "总计" || s == "总值" || s == "total" || s == "grandtotal";
 }

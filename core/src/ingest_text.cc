@@ -242,13 +242,14 @@ bool SplitCsvLine(std::string_view line, std::vector<Field>* fields, std::string
       ++p;
       bool closed = false;
       while (p < end) {
-        if (*p == '"') {
-          if (p + 1 < end && p[1] == '"') { scratch->push_back('"'); p += 2; continue; }
-          ++p;
-          closed = true;
-          break;
-        }
-        scratch->push_back(*p++);
+        const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+        if (!q) break;
+        scratch->append(p, static_cast<size_t>(q - p));
+        p = q;
+        if (p + 1 < end && p[1] == '"') { scratch->push_back('"'); p += 2; continue; }
+        ++p;
+        closed = true;
+        break;
       }
       if (!closed) return false;
       while (p < end && *p != ',') {  // text after the closing quote (blanks, tabs)
@@ -256,7 +257,10 @@ bool SplitCsvLine(std::string_view line, std::vector<Field>* fields, std::string
         ++p;
       }
     } else {
-      while (p < end && *p != ',') scratch->push_back(*p++);
+      const char* comma = static_cast<const char*>(std::memchr(p, ',', static_cast<size_t>(end - p)));
+      const char* stop = comma ? comma : end;
+      scratch->append(p, static_cast<size_t>(stop - p));
+      p = stop;
     }
     spans.emplace_back(start, scratch->size() - start);
     if (p >= end) break;
