@@ -96,7 +96,7 @@ struct IngestReport {
   long long rows_read = 0;
   long long rows_used = 0;
   long long rows_ignored = 0;
-  long long rows_skipped = 0;         // bad rows skipped (lenient only)
+  long long rows_skipped = 0;         // bad rows skipped (lenient only), undecodable lines included
   long long identical_duplicates = 0; // same key, same value: counted once
   std::array<long long, kNumIngestProblems> problem_counts{};
   std::vector<std::string> examples;  // "file:line:column: message", up to max_examples
