@@ -3,10 +3,10 @@
 #include "chokepoint/core/ingest.h"
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <functional>
 #include <regex>
 #include <sstream>
 #include <unordered_map>
@@ -899,7 +899,6 @@ class Ingester {
         s.state[*j] = kEmpty;
         s.value[*j] = 0;
       }
-    // Rebuild the extent (a dropped January may have been the first month).
     if (options_.jan_feb == JanFebPolicy::kSplit) {
       for (auto& s : series_) {
         auto split_year = [&](int y, bool require_combined) {
@@ -920,6 +919,8 @@ class Ingester {
         for (int y : inferred_years) split_year(y, false);
       }
     }
+    // Rebuild the extent: a dropped January may have been the first month,
+    // a split one may now be.
     lo = std::numeric_limits<int>::max();
     hi = std::numeric_limits<int>::min();
     std::vector<uint32_t> codes;
