@@ -406,6 +406,25 @@ TEST(Ingest, ThousandsSeparatorsAndPeriodSpellings) {
   EXPECT_DOUBLE_EQ(Cell(r.panel, "84561100", "2020-03"), 3.0);
 }
 
+TEST(Ingest, CustomsFlowColumnKeepsImportsAndHeaderSpellingsNormalise) {
+  TempDir dir;
+  const auto zh = dir.Write("zh.csv",
+                            "进出口,数据年月,商品编码,金额（美元）,金额（人民币）\n"
+                            "进口,202001,84561100,10,70\n"
+                            "出口,202001,84561100,99,700\n");
+  const IngestResult a = IngestFiles({zh}, {});
+  EXPECT_DOUBLE_EQ(Cell(a.panel, "84561100", "2020-01"), 10.0);  // US$ preferred, exports ignored
+  EXPECT_EQ(a.report.rows_ignored, 1);
+  const auto en = dir.Write("en.csv",
+                            "Import/Export,Date of data,Commodity code,Trading partner,US_Dollar\n"
+                            "Import,2020-01,84561100,Japan,1\n"
+                            "Import,2020-01,84561100,Korea,2\n"
+                            "Export,2020-01,84561100,Korea,50\n");
+  const IngestResult b = IngestFiles({en}, {});
+  EXPECT_DOUBLE_EQ(Cell(b.panel, "84561100", "2020-01"), 3.0);
+  EXPECT_EQ(b.report.files[0].dimension_columns, (std::vector<std::string>{"Trading partner"}));
+}
+
 TEST(Ingest, OptionsRoundTripThroughToml) {
   IngestOptions o;
   o.format = IngestFormat::kCustoms;
