@@ -544,7 +544,10 @@ class Ingester {
 
   uint32_t DimId(const std::string& key) {
     auto [it, inserted] = dim_ids_.try_emplace(key, static_cast<uint32_t>(dim_ids_.size() + 1));
-    if (it->second >= (1u << 25)) ThrowInputError(key, 0, 0, "too many distinct dimension combinations");
+    if (it->second >= (1u << 25))
+      ThrowInputError(FileName(current_file_), current_line_, 0,
+                      "more than 33 million distinct dimension combinations (partner x mode x region ...): "
+                      "aggregate the input first");
     return it->second;
   }
 
@@ -693,6 +696,7 @@ class Ingester {
 
   void ReadFile(size_t file) {
     const std::string name = FileName(file);
+    current_file_ = file;
     MappedFile mapped(inputs_[file]);
     IngestFileSummary summary;
     summary.path = name;
@@ -989,6 +993,7 @@ class Ingester {
   std::string reporter_;
   std::vector<std::string> synthetic_labels_;
   long current_line_ = 0;
+  size_t current_file_ = 0;
 };
 
 }  // namespace
