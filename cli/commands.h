@@ -10,5 +10,6 @@ void RegisterRunCommand(CLI::App& app);
 void RegisterReportCommand(CLI::App& app);
 void RegisterAggregateCommand(CLI::App& app);
 void RegisterBatchesCommand(CLI::App& app);
+void RegisterIngestCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   chokepoint::cli::RegisterVersionCommand(app);
   chokepoint::cli::RegisterAggregateCommand(app);
   chokepoint::cli::RegisterBatchesCommand(app);
+  chokepoint::cli::RegisterIngestCommand(app);
 
   try {
     app.parse(argc, argv);

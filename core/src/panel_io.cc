@@ -8,6 +8,7 @@
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
+#include "chokepoint/core/ingest.h"
 #include "chokepoint/version.h"
 
 namespace chokepoint {
@@ -98,10 +99,16 @@ Panel ReadPanelGroup(hid_t loc, const std::string& file_label) {
 }
 
 void WritePanelH5(const Panel& panel, const std::filesystem::path& path) {
+  WritePanelH5(panel, path, nullptr);
+}
+
+void WritePanelH5(const Panel& panel, const std::filesystem::path& path,
+                  const std::function<void(hid_t file)>& extra) {
   h5::AtomicOutput out(path);
   {
     h5::File f = h5::File::Create(out.temp_path());
     WritePanelGroup(f.id(), panel);
+    if (extra) extra(f.id());
     h5::WriteAttribute(f.id(), "schema", "chokepoint-panel/1");
     h5::WriteAttribute(f.id(), "tool_version", kVersionString);
     h5::WriteAttribute(f.id(), "created_utc", UtcNowIso8601());
@@ -148,6 +155,11 @@ void WritePanelCsv(const Panel& panel, const std::filesystem::path& path) {
 Panel ReadPanelFile(const std::filesystem::path& path) {
   const std::string ext = path.extension().string();
   if (ext == ".h5" || ext == ".hdf5") return ReadPanelH5(path);
+  if (ext == ".csv") {
+    IngestOptions options;
+    options.format = IngestFormat::kCanonical;
+    return IngestFiles({path}, options).panel;
+  }
   ThrowInputError(path.string(), 0, 0, "unsupported panel file type '" + ext + "' (expected .h5 or .csv)");
 }
 

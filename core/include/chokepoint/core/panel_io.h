@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include <hdf5.h>
@@ -16,6 +17,10 @@ namespace chokepoint {
 // attributes schema = "chokepoint-panel/1", synthetic, data_label, scenario,
 // seed, tool_version, created_utc.
 void WritePanelH5(const Panel& panel, const std::filesystem::path& path);
+// Same, and `extra(file)` adds more objects (e.g. /panel/ingest) before the
+// file is committed; if it throws, no output file is left.
+void WritePanelH5(const Panel& panel, const std::filesystem::path& path,
+                  const std::function<void(hid_t file)>& extra);
 Panel ReadPanelH5(const std::filesystem::path& path);
 // Writes the panel into an open file/group (used by run files too).
 void WritePanelGroup(hid_t loc, const Panel& panel);

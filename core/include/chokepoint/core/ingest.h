@@ -1,0 +1,133 @@
+// Ingest: raw import files -> Panel (HS8 x month, US$).
+//
+// Three input formats (see core/README.md, section "ingest", for the header
+// synonym table and every rule):
+//  - canonical long CSV  hs8,period,value_usd[,extra dimension columns...]
+//  - China Customs online query platform export (Chinese or English headers,
+//    UTF-8 with/without BOM or GB18030), summed over partner / trade mode /
+//    registration place; RMB values only with a rate table;
+//  - UN Comtrade monthly CSV (HS6 -> HS8 "HS6 00", imports only).
+// Bad input stops with "file:line:column: what is wrong" (column = 1-based
+// field number; for encoding errors the 1-based byte column of the raw line)
+// unless `lenient`, which skips bad rows and counts them by class.
+#pragma once
+
+#include <hdf5.h>
+
+#include <array>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "chokepoint/core/panel.h"
+#include "chokepoint/core/toml_section.h"
+
+namespace chokepoint {
+
+enum class IngestFormat { kAuto, kCanonical, kCustoms, kComtrade };
+std::string_view ToString(IngestFormat f);  // "auto", "canonical", "customs", "comtrade"
+std::optional<IngestFormat> IngestFormatFromString(std::string_view s);
+
+// What to do with January-February published as one combined period.
+enum class JanFebPolicy {
+  kReject,      // no policy chosen: combined data is an error naming --jan-feb
+  kKeepMerged,  // the combined value goes to February, January stays missing
+  kSplit,       // January and February each get half of the combined value
+};
+std::string_view ToString(JanFebPolicy p);  // "reject", "keep-merged", "split"
+std::optional<JanFebPolicy> JanFebPolicyFromString(std::string_view s);
+
+// Classes of bad rows (the lenient counters and the strict error messages).
+enum class IngestProblem {
+  kMalformedNumber,
+  kInvalidCode,
+  kInvalidPeriod,
+  kNegativeValue,
+  kConflictingDuplicate,
+  kBadEncoding,
+  kWrongFieldCount,
+  kMissingRate,
+  kJanFebConflict,
+};
+inline constexpr int kNumIngestProblems = 9;
+std::string_view ToString(IngestProblem p);  // "malformed_number", ...
+
+struct IngestOptions {
+  // auto: each file's header decides (Comtrade, then canonical, then Customs).
+  IngestFormat format = IngestFormat::kAuto;
+  // reject: never guess how to treat combined Jan-Feb data; the user chooses.
+  JanFebPolicy jan_feb = JanFebPolicy::kReject;
+  // CSV "period,cny_per_usd"; empty: RMB-only Customs files are an error,
+  // because a silently assumed exchange rate would bias every value.
+  std::string rates_file;
+  // Strict by default: one bad row may mean the whole file is misread.
+  bool lenient = false;
+  // Examples of bad rows kept in the metadata: enough to see the pattern,
+  // small enough to keep the output file small.
+  int max_examples = 20;
+
+  bool IsValid(std::string* error) const;
+  // Section [ingest]: format, jan_feb, rates, lenient, max_examples.
+  static IngestOptions FromToml(const TomlSection& section);
+  toml::table ToToml() const;
+};
+
+struct IngestFileSummary {
+  std::string path;
+  IngestFormat format = IngestFormat::kAuto;  // the format actually used
+  std::string encoding;                       // "utf-8", "utf-8 (BOM)", "gb18030"
+  std::string currency;                       // "usd" or "rmb"
+  long long bytes = 0;
+  long long rows_read = 0;     // data rows (not header, comments, blank lines)
+  long long rows_used = 0;     // rows that contributed a value
+  long long rows_ignored = 0;  // not errors: other flows, aggregate/total rows
+  std::vector<std::string> dimension_columns;  // summed over
+};
+
+struct IngestReport {
+  IngestOptions options;  // as given
+  std::vector<IngestFileSummary> files;
+  long long bytes = 0;
+  long long rows_read = 0;
+  long long rows_used = 0;
+  long long rows_ignored = 0;
+  long long rows_skipped = 0;         // bad rows skipped (lenient only), undecodable lines included
+  long long identical_duplicates = 0; // same key, same value: counted once
+  std::array<long long, kNumIngestProblems> problem_counts{};
+  std::vector<std::string> examples;  // "file:line:column: message", up to max_examples
+  // Years whose January-February arrived combined, e.g. "2020-01~02 (explicit)"
+  // or "2020-01~02 (inferred: February without January)", and how treated.
+  std::vector<std::string> jan_feb_combined;
+  std::string jan_feb_treatment;  // "" when none seen; else the policy applied
+  int num_codes = 0;
+  int num_months = 0;
+  std::string first_month, last_month;
+
+  std::string FullReport() const;
+};
+
+struct IngestResult {
+  Panel panel;
+  IngestReport report;
+};
+
+// Reads every input, sums rows onto (HS8, month) cells and builds the panel
+// (codes ascending, consecutive months spanning all values; cells with no
+// row are missing). Throws chokepoint::Error (kind kInput / kUsage).
+IngestResult IngestFiles(const std::vector<std::filesystem::path>& inputs, const IngestOptions& options);
+
+// Period -> CNY per USD; throws located input errors.
+std::map<YearMonth, double> ReadRateTable(const std::filesystem::path& path);
+
+// /panel/ingest: attributes (format, jan_feb_policy, counts) and datasets
+// (files, problem_class, problem_count, examples, jan_feb_combined).
+void WriteIngestSection(hid_t panel_group, const IngestReport& report);
+// The panel (WritePanelH5: temporary name + rename) with /panel/ingest.
+void WriteIngestedPanelH5(const IngestResult& result, const std::filesystem::path& path);
+
+}  // namespace chokepoint
