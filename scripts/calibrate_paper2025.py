@@ -352,8 +352,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--catalog', default=os.path.join(ROOT, 'data', 'catalog'))
     ap.add_argument('--out', default=os.path.join(ROOT, 'data', 'scenarios', 'paper2025.toml'))
+    ap.add_argument('--catalog-label', help='how to name the member source in the TOML header')
     args = ap.parse_args()
     members, member_source = load_members(args.catalog)
+    if args.catalog_label:
+        member_source = args.catalog_label
     cats = {g: [category(c) for c in codes] for g, codes in members.items()}
     shares = {g: shares_for(codes) for g, codes in members.items()}
 
