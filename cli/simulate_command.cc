@@ -29,7 +29,7 @@ void RegisterSimulateCommand(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--seed", opts->seed, "Random seed (results do not depend on the thread count)")
       ->capture_default_str();
-  sub->add_option("--out", opts->out, "Output panel: .csv (canonical long CSV) or .h5 (HDF5 /panel)");
+  sub->add_option("--out", opts->out, "Output panel: .csv (canonical long CSV) or .h5 (HDF5 /panel, plus the noise-free truth in /simulation)");
   sub->add_flag("--list", opts->list, "List the shipped scenarios and exit");
   sub->add_flag("--quiet", opts->quiet, "Do not print the simulation summary");
   sub->callback([opts] {
@@ -47,7 +47,7 @@ void RegisterSimulateCommand(CLI::App& app) {
     if (ext == ".csv")
       WritePanelCsv(result.panel, out);
     else
-      WritePanelH5(result.panel, out);
+      WriteSimulationH5(result, out);  // /panel plus /simulation (the noise-free truth)
     if (!opts->quiet) std::cout << result.FullReport() << "wrote " << out.string() << "\n";
   });
 }

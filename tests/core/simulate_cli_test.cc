@@ -9,7 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include "chokepoint/core/h5.h"
 #include "chokepoint/core/panel_io.h"
+#include "chokepoint/core/toml_section.h"
 #include "chokepoint/core/simulate.h"
 
 namespace chokepoint {
@@ -50,6 +52,18 @@ TEST(SimulateCli, WritesLabelledCsvAndH5) {
   const SimulationResult r2 = Simulate(Scenario::Load("no_event"), 2);
   ASSERT_EQ(p.num_codes(), r2.panel.num_codes());
   for (size_t i = 0; i < p.values().size(); ++i) EXPECT_EQ(p.values()[i], r2.panel.values()[i]);
+  // The truth travels in /simulation.
+  {
+    h5::File f = h5::File::OpenReadOnly(h5);
+    h5::Handle g(H5Gopen2(f.id(), "simulation", H5P_DEFAULT));
+    EXPECT_EQ(h5::ReadStringAttribute(g.id(), "data_label"), "synthetic: scenario no_event, seed 2");
+    EXPECT_EQ(h5::ReadIntAttribute(g.id(), "seed"), 2);
+    EXPECT_EQ(h5::ReadDoubles(g.id(), "truth_group_paths"), r2.truth.group_paths);
+    EXPECT_EQ(h5::ReadDoubles(g.id(), "truth_code_paths"), r2.truth.code_paths);
+    EXPECT_EQ(h5::ReadStrings(g.id(), "group_names"), r2.truth.group_names);
+    const Scenario back = Scenario::FromToml(ParseTomlText(h5::ReadStringAttribute(g.id(), "scenario_toml"), "h5"), "h5");
+    EXPECT_EQ(back.groups[0].shape.slope_per_year, r2.scenario.groups[0].shape.slope_per_year);
+  }
   std::filesystem::remove(csv);
   std::filesystem::remove(h5);
 }
