@@ -221,6 +221,8 @@ def shares_for(codes):
 # Each: base parameters, two free parameters solved to hit (V, G) targets.
 def g_spec():
     S = {}
+    # Substitution groups (7, 10, 12, 13, 14): a slope and a second slope from
+    # 2020-01 (the self-reliance phase of the talk) are solved; seasonality 1.
     # name: (params, free-parameter setter, x0, (V target, G target))
     S[1] = ({'level_usd': 0.16e9, 'slope': 0.22, 'breaks': [['2018-10', -0.20], ['2021-01', -0.02]],
              'lny_dip': 0.12, 'sigma': 0.04},
@@ -238,11 +240,11 @@ def g_spec():
             [0.08, 0.8], (V_HIGH, 1.15))
     S[5] = ({'level_usd': 0.55e9, 'slope': 0.10, 'breaks': [['2021-07', 0.0]], 'lny_dip': 0.12, 'sigma': 0.04,
              'seasonality': 1.5},
-            lambda p, x: (p.__setitem__('slope', x[0]), p.__setitem__('seasonality', x[1])),
-            [0.10, 1.5], (V_MED, G_HIGH))
-    S[7] = ({'level_usd': 0.60e9, 'slope': -0.10, 'lny_dip': 0.12, 'sigma': 0.03, 'seasonality': 1.0},
-            lambda p, x: (p.__setitem__('slope', x[0]), p.__setitem__('seasonality', x[1])),
-            [-0.1, 1.0], (V_MED, G_LOW))
+            lambda p, x: (p.__setitem__('slope', x[0]), p['breaks'].__setitem__(0, ['2021-07', x[1]])),
+            [0.10, 0.0], (V_MED, G_HIGH))
+    S[7] = ({'level_usd': 0.60e9, 'slope': -0.10, 'lny_dip': 0.12, 'sigma': 0.03, 'breaks': [['2020-01', 0.0]]},
+            lambda p, x: (p.__setitem__('slope', x[0]), p['breaks'].__setitem__(0, ['2020-01', x[1]])),
+            [-0.05, -0.1], (V_MED, -0.50))
     S[8] = ({'level_usd': 0.10e9, 'slope': 0.12, 'surges': [['2018-03', 0.6, 6], ['2020-10', 0.8, 6]],
              'lny_dip': 0.10, 'sigma': 0.08},
             lambda p, x: (p.__setitem__('slope', x[0]), p['surges'].__setitem__(1, ['2020-10', x[1], 6])),
@@ -250,22 +252,22 @@ def g_spec():
     S[9] = ({'level_usd': 0.40e9, 'slope': 0.35, 'breaks': [['2017-01', 0.02]], 'lny_dip': 0.10, 'sigma': 0.04},
             lambda p, x: (p.__setitem__('slope', x[0]), p['breaks'].__setitem__(0, ['2017-01', x[1]])),
             [0.35, 0.02], (V_LOW, 0.80))
-    S[10] = ({'level_usd': 0.45e9, 'slope': 0.0, 'lny_dip': 0.10, 'sigma': 0.04},
-             lambda p, x: (p.__setitem__('slope', x[0]), p.__setitem__('seasonality', x[1])),
-             [0.0, 1.0], (V_LOW, G_LOW))
+    S[10] = ({'level_usd': 0.45e9, 'slope': 0.0, 'lny_dip': 0.10, 'sigma': 0.04, 'breaks': [['2020-01', 0.0]]},
+             lambda p, x: (p.__setitem__('slope', x[0]), p['breaks'].__setitem__(0, ['2020-01', x[1]])),
+             [0.0, -0.05], (0.12, -0.10))
     S[11] = ({'level_usd': 0.08e9, 'slope': 0.12, 'surges': [['2018-01', 0.5, 6], ['2021-01', 0.8, 5]],
               'lny_dip': 0.10, 'sigma': 0.08},
              lambda p, x: (p.__setitem__('slope', x[0]), p['surges'].__setitem__(1, ['2021-01', x[1], 5])),
              [0.12, 0.8], (V_HIGH, G_HIGH))
-    S[12] = ({'level_usd': 0.35e9, 'slope': 0.0, 'lny_dip': 0.10, 'sigma': 0.04},
-             lambda p, x: (p.__setitem__('slope', x[0]), p.__setitem__('seasonality', x[1])),
-             [0.0, 1.0], (V_LOW, G_LOW))
-    S[13] = ({'level_usd': 0.30e9, 'slope': 0.0, 'lny_dip': 0.10, 'sigma': 0.04},
-             lambda p, x: (p.__setitem__('slope', x[0]), p.__setitem__('seasonality', x[1])),
-             [0.0, 1.0], (V_LOW, 0.0))
-    S[14] = ({'level_usd': 0.25e9, 'slope': 0.0, 'lny_dip': 0.10, 'sigma': 0.04},
-             lambda p, x: (p.__setitem__('slope', x[0]), p.__setitem__('seasonality', x[1])),
-             [0.0, 1.0], (V_LOW, -0.05))
+    S[12] = ({'level_usd': 0.35e9, 'slope': 0.0, 'lny_dip': 0.10, 'sigma': 0.04, 'breaks': [['2020-01', 0.0]]},
+             lambda p, x: (p.__setitem__('slope', x[0]), p['breaks'].__setitem__(0, ['2020-01', x[1]])),
+             [0.0, -0.05], (0.12, -0.15))
+    S[13] = ({'level_usd': 0.30e9, 'slope': 0.0, 'lny_dip': 0.10, 'sigma': 0.04, 'breaks': [['2020-01', 0.0]]},
+             lambda p, x: (p.__setitem__('slope', x[0]), p['breaks'].__setitem__(0, ['2020-01', x[1]])),
+             [0.0, -0.05], (0.12, -0.20))
+    S[14] = ({'level_usd': 0.25e9, 'slope': 0.0, 'lny_dip': 0.10, 'sigma': 0.04, 'breaks': [['2020-01', 0.0]]},
+             lambda p, x: (p.__setitem__('slope', x[0]), p['breaks'].__setitem__(0, ['2020-01', x[1]])),
+             [0.0, -0.05], (0.12, -0.25))
     S[15] = ({'level_usd': 0.50e9, 'slope': 0.10, 'lny_dip': 0.12, 'sigma': 0.04, 'seasonality': 1.5},
              lambda p, x: (p.__setitem__('slope', x[0]), p.__setitem__('seasonality', x[1])),
              [0.10, 1.5], (V_MED, 0.85))
