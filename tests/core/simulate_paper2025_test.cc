@@ -3,13 +3,16 @@
 // section 3 (capital / intermediate categories from the UN BEC tables, in the
 // golden file written by scripts/calibrate_paper2025.py).
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/classify.h"
+#include "chokepoint/core/data_dir.h"
 #include "chokepoint/core/indices.h"
 #include "chokepoint/core/simulate.h"
 
@@ -170,6 +173,36 @@ TEST(Paper2025, DefaultPanelIsLabelledSynthetic) {
   EXPECT_EQ(p.first_month(), (YearMonth{2015, 1}));
   EXPECT_EQ(p.num_months(), 120);
   EXPECT_EQ(p.num_present(), static_cast<size_t>(p.num_codes()) * 120);
+}
+
+}  // namespace
+}  // namespace chokepoint
+
+namespace chokepoint {
+namespace {
+
+// The scenario's groups hold exactly the catalog's member codes, so that
+// AggregateGroups over the default catalog sums what the calibration summed.
+TEST(Paper2025, GroupMembersAreTheDefaultCatalogs) {
+  const auto path = DataDirectory() / "catalog" / "members.csv";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path << " yet";
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // header: code,group_id,...
+  ASSERT_EQ(line.rfind("code,group_id", 0), 0u) << line;
+  std::map<int, std::set<uint32_t>> catalog;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t c1 = line.find(',');
+    const size_t c2 = line.find(',', c1 + 1);
+    catalog[std::stoi(line.substr(c1 + 1, c2 - c1 - 1))].insert(
+        static_cast<uint32_t>(std::stoul(line.substr(0, c1))));
+  }
+  const Scenario sc = Scenario::Load(kDefaultScenarioName);
+  std::map<int, std::set<uint32_t>> scenario;
+  for (const auto& g : sc.groups)
+    for (const auto& m : g.members) scenario[g.group_id].insert(m.code.value());
+  EXPECT_EQ(scenario, catalog) << "re-run scripts/calibrate_paper2025.py after a catalog change";
 }
 
 }  // namespace
