@@ -145,6 +145,9 @@ SeriesBlock ReadBlock(const TomlSection& s, const toml::table* raw, const Series
       if (!(x > 0.0)) s.Fail("annual_totals_usd", "totals must be positive");
     b.shape.annual_totals_usd = *v;
   }
+  if (b.shape.lny_dip != 0.0 && (sc.first_month.year < kLnyTableFirstYear || sc.last_month.year > kLnyTableLastYear))
+    s.Fail("lny_dip", "needs Lunar New Year dates, tabulated for " + std::to_string(kLnyTableFirstYear) + ".." +
+                          std::to_string(kLnyTableLastYear) + " only; set lny_dip = 0 for this period");
   if (!raw || !raw->get("members")) s.Fail("members", "is required (codes and their shares)");
   double total = 0.0;
   for (const TomlSection& m : TableArray(*raw, s, "members")) {
@@ -260,6 +263,8 @@ bool Scenario::IsValid(std::string* error) const {
       if (!(s.level_usd > 0.0)) return fail(where + ".level_usd must be positive");
       if (!(s.rho > -1.0 && s.rho < 1.0)) return fail(where + ".rho must be in (-1, 1)");
       if (!(s.sigma >= 0.0)) return fail(where + ".sigma must be >= 0");
+      if (s.lny_dip != 0.0 && (first_month.year < kLnyTableFirstYear || last_month.year > kLnyTableLastYear))
+        return fail(where + ".lny_dip needs Lunar New Year dates, tabulated for 2010..2030 only");
       for (const auto& u : s.surges)
         if (!(u.half_life_months > 0.0)) return fail(where + ".surges.half_life must be positive");
       if (!s.annual_totals_usd.empty() && static_cast<int>(s.annual_totals_usd.size()) != years)

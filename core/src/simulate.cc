@@ -13,11 +13,11 @@
 namespace chokepoint {
 namespace {
 
-constexpr int kLnyFirstYear = 2010;
 // Day of year of the Lunar New Year, 2010..2030 (2015-02-19 = day 50,
 // 2017-01-28 = day 28, 2020-01-25 = day 25, 2023-01-22 = day 22, 2024-02-10 = day 41).
 constexpr int kLnyDayOfYear[] = {45, 34, 23, 41, 31, 50, 39, 28, 47, 36, 25,
                                  43, 32, 22, 41, 29, 48, 37, 26, 44, 34};
+static_assert(std::size(kLnyDayOfYear) == kLnyTableLastYear - kLnyTableFirstYear + 1);
 constexpr int kLnyWindowBefore = 7;   // days before LNY in the holiday window
 constexpr int kLnyWindowDays = 21;    // LNY - 7 .. LNY + 13
 
@@ -30,7 +30,7 @@ int DaysInMonth(int y, int m) {
 }  // namespace
 
 std::optional<int> LunarNewYearDayOfYear(int year) {
-  const int i = year - kLnyFirstYear;
+  const int i = year - kLnyTableFirstYear;
   if (i < 0 || i >= static_cast<int>(std::size(kLnyDayOfYear))) return std::nullopt;
   return kLnyDayOfYear[i];
 }

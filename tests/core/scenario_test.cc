@@ -96,6 +96,7 @@ TEST(Scenario, ErrorsNameFileLineAndKey) {
   ExpectError("rho", Edit("sigma = 0.07\n", "rho = 1.0\n"), "14", "'group[0].rho' must be in (-1, 1)");
   ExpectError("level", Edit("level_usd = 1e8\n", ""), "7", "'group[0].level_usd' is required");
   ExpectError("dup", Edit("\"27090000\"", "\"84118200\""), "21", "more than one block");
+  ExpectError("lny", Edit("last_month = \"2016-12\"", "last_month = \"2031-12\""), "7", "Lunar New Year");
   ExpectError("syntax", Edit("slope = 0.1\n", "slope = = 0.1\n"), "11", "");
 }
 

@@ -122,6 +122,10 @@ struct Scenario {
   static std::vector<std::string> ListShipped();
 };
 
+// Years with tabulated Lunar New Year dates (simulate.h).
+inline constexpr int kLnyTableFirstYear = 2010;
+inline constexpr int kLnyTableLastYear = 2030;
+
 // The name of the calibrated default scenario.
 inline constexpr std::string_view kDefaultScenarioName = "paper2025";
 
