@@ -11,5 +11,6 @@ void RegisterReportCommand(CLI::App& app);
 void RegisterAggregateCommand(CLI::App& app);
 void RegisterBatchesCommand(CLI::App& app);
 void RegisterIngestCommand(CLI::App& app);
+void RegisterSimulateCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli

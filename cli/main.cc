@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   chokepoint::cli::RegisterAggregateCommand(app);
   chokepoint::cli::RegisterBatchesCommand(app);
   chokepoint::cli::RegisterIngestCommand(app);
+  chokepoint::cli::RegisterSimulateCommand(app);
 
   try {
     app.parse(argc, argv);
