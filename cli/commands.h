@@ -6,5 +6,7 @@
 namespace chokepoint::cli {
 
 void RegisterVersionCommand(CLI::App& app);
+void RegisterBootstrapCommand(CLI::App& app);    // bootstrap/ (single series)
+void RegisterBlocklengthCommand(CLI::App& app);  // bootstrap/
 
 }  // namespace chokepoint::cli
