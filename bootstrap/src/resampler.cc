@@ -204,6 +204,13 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
     }
   }
 
+  if (options.scheme == Scheme::kResidual || options.scheme == Scheme::kGrowth) {
+    object_exp_.resize(object_.size());
+    base_exp_.resize(base_.size());
+    for (size_t i = 0; i < object_.size(); ++i) object_exp_[i] = std::exp(object_[i]);
+    for (size_t i = 0; i < base_.size(); ++i) base_exp_[i] = std::exp(base_[i]);
+  }
+
   // Block length on the object actually resampled (D1).
   if (options.scheme == Scheme::kSieve) {
     block_length_used_ = 1.0;
@@ -220,6 +227,14 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
   if (options.blocks == BlockMethod::kStationary) {
     block_length_used_ = std::clamp(length, 1.0, static_cast<double>(m));
     geom_log_q_ = block_length_used_ > 1.0 ? 1.0 / std::log1p(-1.0 / block_length_used_) : 0.0;
+    if (geom_log_q_ != 0.0) {
+      // survival_[k] = q^k for k = 0..K, K about 8 L (P(len > K) = q^K ~ e^-8).
+      const double q = 1.0 - 1.0 / block_length_used_;
+      const int K = std::min(m, static_cast<int>(std::ceil(8.0 * block_length_used_)));
+      survival_.resize(static_cast<size_t>(K) + 1);
+      survival_[0] = 1.0;
+      for (int k = 1; k <= K; ++k) survival_[k] = std::pow(q, k);
+    }
     fixed_block_ = std::max(1, static_cast<int>(std::lround(block_length_used_)));
   } else {
     fixed_block_ = std::clamp(static_cast<int>(std::lround(length)), 1, m);
@@ -228,6 +243,15 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
 }
 
 int SeriesResampler::jackknife_block() const { return std::clamp(fixed_block_, 1, n_ - 1); }
+
+namespace {
+// Copies len values of src (size m) starting at pos, wrapping past the end.
+inline void CopyWrapped(const double* src, uint32_t m, uint32_t pos, uint32_t len, double* dst) {
+  const uint32_t first = std::min(len, m - pos);
+  std::copy(src + pos, src + pos + first, dst);
+  std::copy(src, src + (len - first), dst + first);
+}
+}  // namespace
 
 void SeriesResampler::ResampleBlocks(std::span<const double> src, std::span<double> dst, void* stream) const {
   RandomStream& rs = *static_cast<RandomStream*>(stream);
@@ -241,28 +265,34 @@ void SeriesResampler::ResampleBlocks(std::span<const double> src, std::span<doub
         for (; i < m; ++i) d[i] = s[rs.NextBelow(m)];
         return;
       }
+      const double* survival = survival_.data();
+      const uint32_t table = static_cast<uint32_t>(survival_.size()) - 1;
       while (i < m) {
-        uint32_t pos = rs.NextBelow(m);
-        // Geometric on {1, 2, ...} with mean L: ceil(log U / log(1 - 1/L)).
-        const double g = std::ceil(std::log(rs.NextOpenUniform()) * geom_log_q_);
-        uint32_t len = g < 1.0 ? 1u : (g >= m ? m : static_cast<uint32_t>(g));
-        if (len > m - i) len = m - i;
-        for (uint32_t k = 0; k < len; ++k) {
-          d[i++] = s[pos];
-          if (++pos == m) pos = 0;
+        const uint32_t pos = rs.NextBelow(m);
+        // Geometric on {1, 2, ...} with mean L: len = k when q^k < U <= q^(k-1),
+        // q = 1 - 1/L, by a scan of the survival table (cheaper than a log),
+        // falling back to ceil(log U / log q) in the far tail.
+        // U in (0, 1) from 32 bits (never 0): ample resolution for a block length.
+        const double u = (static_cast<double>(rs.NextU32()) + 0.5) * (1.0 / 4294967296.0);
+        uint32_t len = 1;
+        while (len <= table && u <= survival[len]) ++len;
+        if (len > table) {
+          const double g = std::ceil(std::log(u) * geom_log_q_);
+          len = g >= m ? m : static_cast<uint32_t>(g);
         }
+        if (len > m - i) len = m - i;
+        CopyWrapped(s, m, pos, len, d + i);
+        i += len;
       }
       return;
     }
     case BlockMethod::kCircular: {
       const uint32_t l = static_cast<uint32_t>(fixed_block_);
       while (i < m) {
-        uint32_t pos = rs.NextBelow(m);
+        const uint32_t pos = rs.NextBelow(m);
         const uint32_t len = std::min(l, m - i);
-        for (uint32_t k = 0; k < len; ++k) {
-          d[i++] = s[pos];
-          if (++pos == m) pos = 0;
-        }
+        CopyWrapped(s, m, pos, len, d + i);
+        i += len;
       }
       return;
     }
@@ -288,20 +318,22 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
       ResampleBlocks(object_, out.first(n), &rs);
       return;
     case Scheme::kResidual: {
-      ResampleBlocks(object_, out.first(n), &rs);
-      const double* f = base_.data();
-      for (int t = 0; t < n; ++t) out[t] = std::exp(f[t] + out[t]);
+      // exp(fit_t + e*_t) = exp(fit_t) exp(e*_t).
+      ResampleBlocks(object_exp_, out.first(n), &rs);
+      const double* f = base_exp_.data();
+      for (int t = 0; t < n; ++t) out[t] *= f[t];
       return;
     }
     case Scheme::kGrowth: {
+      // x*_t = x*_{t-1} exp(month mean) exp(u*).
       const int m = n - 1;
       std::span<double> u = ws.a().first(m);
-      ResampleBlocks(object_, u, &rs);
-      double log_level = std::log(observed_[0]);
-      out[0] = observed_[0];
+      ResampleBlocks(object_exp_, u, &rs);
+      double level = observed_[0];
+      out[0] = level;
       for (int i = 0; i < m; ++i) {
-        log_level += base_[i] + u[i];
-        out[i + 1] = std::exp(log_level);
+        level *= base_exp_[i] * u[i];
+        out[i + 1] = level;
       }
       return;
     }

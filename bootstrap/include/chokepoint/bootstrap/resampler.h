@@ -124,11 +124,15 @@ class SeriesResampler {
   std::vector<double> observed_;
   std::vector<double> object_;   // resampled object
   std::vector<double> base_;     // residual/sieve: fitted log level; growth: month mean per change
+  // exp() of object_ and base_ (residual, growth): replicates are then built
+  // by products alone, no exp per value in the hot loop.
+  std::vector<double> object_exp_, base_exp_;
   std::vector<double> ar_;       // sieve coefficients phi_1..phi_p
   bool month_effects_ = false;
   double block_length_used_ = 1.0;
   int fixed_block_ = 1;          // moving/circular length
   double geom_log_q_ = 0.0;      // stationary: 1 / log(1 - 1/L) (0 when L <= 1)
+  std::vector<double> survival_; // stationary: (1 - 1/L)^k, k = 0..K
   std::optional<BlockLengthSelection> automatic_;
 };
 
