@@ -105,7 +105,9 @@ void BM_CoverageResidual(benchmark::State& state) {
   o.progress = false;
   o.keep_replicates = false;
   o.threads = 0;
+  o.trend_growth = true;
   int covered[kNumIntervalMethods] = {0, 0, 0, 0};
+  int covered_trend[kNumIntervalMethods] = {0, 0, 0, 0};
   double width = 0;
   for (auto _ : state) {
     for (int s = 0; s < num_series; ++s) {
@@ -117,6 +119,8 @@ void BM_CoverageResidual(benchmark::State& state) {
       for (int m = 0; m < kNumIntervalMethods; ++m) {
         const Interval& iv = r.groups[0].G.intervals.by_method[m];
         covered[m] += iv.ok && iv.lower <= true_g && true_g <= iv.upper;
+        const Interval& it = r.groups[0].G_trend->intervals.by_method[m];
+        covered_trend[m] += it.ok && it.lower <= true_g && true_g <= it.upper;
       }
       const Interval& p = r.groups[0].G.intervals.by_method[0];
       width += (p.upper - p.lower) / num_series;
@@ -128,6 +132,9 @@ void BM_CoverageResidual(benchmark::State& state) {
   state.counters["cover_normal"] = static_cast<double>(covered[2]) / num_series;
   state.counters["cover_bca"] = static_cast<double>(covered[3]) / num_series;
   state.counters["pct_width"] = width;
+  state.counters["trend_cover_percentile"] = static_cast<double>(covered_trend[0]) / num_series;
+  state.counters["trend_cover_basic"] = static_cast<double>(covered_trend[1]) / num_series;
+  state.counters["trend_cover_normal"] = static_cast<double>(covered_trend[2]) / num_series;
 }
 BENCHMARK(BM_CoverageResidual)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 

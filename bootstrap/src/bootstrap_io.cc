@@ -128,6 +128,35 @@ void WriteBootstrapSection(hid_t file, const BootstrapResult& r) {
     h5::WriteDoubles(b, path, intervals[m], {gn, 4});
     WriteColumns(b, path, "V_lower,V_upper,G_lower,G_upper");
   }
+  bool any_trend = false;
+  for (const GroupBootstrap& x : r.groups) any_trend = any_trend || x.G_trend.has_value();
+  if (any_trend) {
+    // G of the fitted trend path: point, mean, sd, and per method lower/upper.
+    std::vector<double> tp, tm, tsd, tiv;
+    for (const GroupBootstrap& x : r.groups) {
+      const bool has = x.ok && x.G_trend.has_value();
+      tp.push_back(has ? x.G_trend->point : kNaN);
+      tm.push_back(has ? x.G_trend->mean : kNaN);
+      tsd.push_back(has ? x.G_trend->sd : kNaN);
+      for (int m = 0; m < kNumIntervalMethods; ++m) {
+        const bool ok = has && x.G_trend->intervals.by_method[m].ok;
+        tiv.push_back(ok ? x.G_trend->intervals.by_method[m].lower : kNaN);
+        tiv.push_back(ok ? x.G_trend->intervals.by_method[m].upper : kNaN);
+      }
+    }
+    h5::WriteDoubles(b, "G_trend_point", tp);
+    h5::WriteDoubles(b, "G_trend_mean", tm);
+    h5::WriteDoubles(b, "G_trend_sd", tsd);
+    h5::WriteDoubles(b, "G_trend_intervals", tiv, {gn, 2 * kNumIntervalMethods});
+    WriteColumns(b, "G_trend_intervals",
+                 "percentile_lower,percentile_upper,basic_lower,basic_upper,normal_lower,normal_upper,bca_lower,bca_upper");
+    if (r.replicates_kept && !r.G_trend_replicates.empty()) {
+      h5::WriteOptions wo;
+      wo.compress = true;
+      wo.chunk = {1, static_cast<hsize_t>(r.replicates)};
+      h5::WriteDoubles(b, "G_trend_replicates", r.G_trend_replicates, {gn, static_cast<hsize_t>(r.replicates)}, wo);
+    }
+  }
   if (r.replicates_kept && n > 0) {
     h5::WriteOptions wo;
     wo.compress = true;
@@ -269,7 +298,9 @@ std::string FormatSeriesJson(const BootstrapResult& r, int group) {
       << Num(r.options.level) << ", \"threads\": " << r.threads_used << ", \"ok\": " << (g.ok ? "true" : "false");
   if (!g.ok) out << ", \"note\": \"" << g.note << "\"";
   if (g.ok) {
-    out << ", \"V\": " << stat(g.V) << ", \"G\": " << stat(g.G) << ", \"regime_probability\": {\"stockpiling\": "
+    out << ", \"V\": " << stat(g.V) << ", \"G\": " << stat(g.G);
+    if (g.G_trend) out << ", \"G_trend\": " << stat(*g.G_trend);
+    out << ", \"regime_probability\": {\"stockpiling\": "
         << Num(g.regime_probability[0]) << ", \"no_effect\": " << Num(g.regime_probability[1])
         << ", \"substitution\": " << Num(g.regime_probability[2]) << "}";
   }

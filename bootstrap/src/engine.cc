@@ -39,7 +39,7 @@ bool BootstrapOptions::IsValid(std::string* error) const {
 
 BootstrapOptions BootstrapOptions::FromToml(const TomlSection& s) {
   s.RejectUnknownKeys({"replicates", "level", "seed", "threads", "keep_replicates", "scheme", "blocks",
-                       "block_length", "report_interval", "progress"});
+                       "block_length", "report_interval", "progress", "trend_growth"});
   BootstrapOptions o;
   if (auto v = s.GetInt("replicates")) {
     if (*v < 2 || *v > std::numeric_limits<int>::max()) s.Fail("replicates", "must be an integer >= 2");
@@ -56,6 +56,7 @@ BootstrapOptions BootstrapOptions::FromToml(const TomlSection& s) {
   }
   if (auto v = s.GetBool("keep_replicates")) o.keep_replicates = *v;
   if (auto v = s.GetBool("progress")) o.progress = *v;
+  if (auto v = s.GetBool("trend_growth")) o.trend_growth = *v;
   if (auto v = s.GetString("scheme")) {
     auto e = SchemeFromString(*v);
     if (!e) s.Fail("scheme", "must be one of residual, growth, sieve, levels; got \"" + *v + "\"");
@@ -108,6 +109,7 @@ toml::table BootstrapOptions::ToToml() const {
   else t.insert("block_length", resampler.block_length);
   t.insert("report_interval", std::string(ToString(report_interval)));
   t.insert("progress", progress);
+  t.insert("trend_growth", trend_growth);
   return t;
 }
 
@@ -123,13 +125,16 @@ struct GroupPlan {
   std::optional<SeriesResampler> resampler;
   std::vector<double> weights;
   int base_periods = 1;
+  bool trend = false;  // G_trend computed
 };
 
 struct ThreadScratch {
-  explicit ThreadScratch(int n) : ws(n), series(static_cast<size_t>(n)), periods(static_cast<size_t>(n)) {}
+  explicit ThreadScratch(int n)
+      : ws(n), series(static_cast<size_t>(n)), periods(static_cast<size_t>(n)), fitted(static_cast<size_t>(n)) {}
   Workspace ws;
   std::vector<double> series;
   std::vector<double> periods;
+  std::vector<double> fitted;
 };
 
 // Progress bar on stderr (replicates done, rate, time left), only for a terminal.
@@ -262,6 +267,15 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     out.num_months = plan.window.num_months;
     out.V.point = point.V;
     out.G.point = point.G;
+    if (options.trend_growth && plan.resampler->has_trend_fit()) {
+      Workspace ws(plan.window.num_months);
+      std::vector<double> fitted(static_cast<size_t>(plan.window.num_months));
+      plan.resampler->FittedPath(row, fitted, ws);
+      AggregateToPeriods(fitted, plan.window, periods);
+      out.G_trend.emplace();
+      out.G_trend->point = GrowthIndex(periods, plan.weights, plan.base_periods);
+      plan.trend = true;
+    }
     out.block_length_used = plan.resampler->block_length_used();
     out.automatic = plan.resampler->automatic();
     out.ar_order = plan.resampler->ar_order();
@@ -272,6 +286,8 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
 
   std::vector<double> V(static_cast<size_t>(num_groups) * B, kNaN);
   std::vector<double> G(static_cast<size_t>(num_groups) * B, kNaN);
+  std::vector<double> GT;
+  if (options.trend_growth) GT.assign(static_cast<size_t>(num_groups) * B, kNaN);
 
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   result.threads_used = threads;
@@ -300,6 +316,13 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
         if (iv.ok()) {
           V[idx] = iv.V;
           G[idx] = iv.G;
+        }
+        if (plan.trend) {
+          std::span<double> f(s.fitted.data(), static_cast<size_t>(n));
+          plan.resampler->FittedPath(x, f, s.ws);
+          std::span<double> p(s.periods.data(), static_cast<size_t>(plan.window.num_periods));
+          AggregateToPeriods(f, plan.window, p);
+          GT[idx] = GrowthIndex(p, plan.weights, plan.base_periods);
         }
       }
       progress.Add(range.size());
@@ -369,12 +392,22 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     out.regime_stability = out.regime_probability[static_cast<int>(point.regime)];
     out.V = Summarise(v_sorted, out.V.point, options.level, jv);
     out.G = Summarise(g_sorted, out.G.point, options.level, jg);
+    if (plan.trend) {
+      std::vector<double> t_sorted;
+      for (int r = 0; r < B; ++r) {
+        const double v = GT[static_cast<size_t>(g) * B + r];
+        if (std::isfinite(v)) t_sorted.push_back(v);
+      }
+      *out.G_trend = Summarise(t_sorted, out.G_trend->point, options.level, {});
+      out.G_trend->intervals.by_method[3].note = "no jackknife for G_trend";
+    }
     out.ok = true;
   }
   if (options.keep_replicates) {
     result.replicates_kept = true;
     result.V_replicates = std::move(V);
     result.G_replicates = std::move(G);
+    result.G_trend_replicates = std::move(GT);
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return result;
@@ -426,8 +459,10 @@ std::string BootstrapResult::FullReport() const {
     out << "block length used " << g.block_length_used << ", valid replicates " << g.valid_replicates
         << ", jackknife block " << g.jackknife_block << " (" << g.G.jackknife_values << " values)\n"
         << "    " << g.resampler << "\n";
-    for (const auto* st : {&g.V, &g.G}) {
-      out << "    " << (st == &g.V ? "V" : "G") << " point " << st->point << " mean " << st->mean << " sd " << st->sd
+    std::vector<std::pair<const char*, const StatisticSummary*>> stats = {{"V", &g.V}, {"G", &g.G}};
+    if (g.G_trend) stats.emplace_back("G_trend", &*g.G_trend);
+    for (const auto& [label, st] : stats) {
+      out << "    " << label << " point " << st->point << " mean " << st->mean << " sd " << st->sd
           << " z0 " << st->intervals.z0 << " a " << st->intervals.acceleration;
       for (int m = 0; m < kNumIntervalMethods; ++m) {
         const Interval& iv = st->intervals.by_method[m];

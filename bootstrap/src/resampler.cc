@@ -67,8 +67,10 @@ namespace {
 int MonthOfYear(YearMonth first, int t) { return first.Plus(t).month - 1; }
 
 // OLS of y on intercept, trend t and (optionally) 11 month-of-year dummies.
-// Returns the fitted values.
-std::vector<double> FitTrendSeason(std::span<const double> y, YearMonth first, bool month_effects) {
+// Returns the fitted values; *projection receives (X'X)^-1 X' (k x n,
+// row-major) and *month_column the dummy column of each month (0 = none).
+std::vector<double> FitTrendSeason(std::span<const double> y, YearMonth first, bool month_effects,
+                                   std::vector<double>* projection, std::vector<int>* month_column) {
   const int n = static_cast<int>(y.size());
   const int k = month_effects ? 13 : 2;
   Eigen::MatrixXd X = Eigen::MatrixXd::Zero(n, k);
@@ -84,8 +86,19 @@ std::vector<double> FitTrendSeason(std::span<const double> y, YearMonth first, b
     }
     Y(t) = y[t];
   }
-  const Eigen::VectorXd beta = X.colPivHouseholderQr().solve(Y);
+  const auto qr = X.colPivHouseholderQr();
+  const Eigen::VectorXd beta = qr.solve(Y);
   const Eigen::VectorXd fit = X * beta;
+  const Eigen::MatrixXd P = qr.solve(Eigen::MatrixXd::Identity(n, n));  // k x n
+  projection->resize(static_cast<size_t>(k) * n);
+  month_column->assign(static_cast<size_t>(n), 0);
+  for (int r = 0; r < k; ++r)
+    for (int t = 0; t < n; ++t) (*projection)[static_cast<size_t>(r) * n + t] = P(r, t);
+  if (month_effects)
+    for (int t = 0; t < n; ++t) {
+      const int m = (MonthOfYear(first, t) - ref_month + 12) % 12;
+      (*month_column)[t] = m > 0 ? 1 + m : 0;
+    }
   return std::vector<double>(fit.data(), fit.data() + n);
 }
 
@@ -153,9 +166,19 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
       std::vector<double> y(n_);
       for (int t = 0; t < n_; ++t) y[t] = std::log(monthly[t]);
       month_effects_ = n_ >= 24;
-      base_ = FitTrendSeason(y, first_month, month_effects_);
+      base_ = FitTrendSeason(y, first_month, month_effects_, &projection_, &month_column_);
+      design_columns_ = month_effects_ ? 13 : 2;
       object_.resize(n_);
       for (int t = 0; t < n_; ++t) object_[t] = y[t] - base_[t];
+      if (options.scheme == Scheme::kResidual) {
+        // OLS residuals are smaller than the errors (their variance carries
+        // the factor (n - k) / n): rescale by sqrt(n / (n - k)) so the
+        // resampled noise has the errors' variance (Davison and Hinkley 1997,
+        // section 6.2.3).
+        const double k = design_columns_;
+        const double scale = std::sqrt(n_ / (n_ - k));
+        for (double& e : object_) e *= scale;
+      }
       if (options.scheme == Scheme::kSieve) {
         ar_ = FitArByAic(object_);
         const int p = static_cast<int>(ar_.size());
@@ -352,6 +375,24 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
       for (int t = 0; t < n; ++t) out[t] = std::exp(base_[t] + tail[t]);
       return;
     }
+  }
+}
+
+void SeriesResampler::FittedPath(std::span<const double> series, std::span<double> out, Workspace& ws) const {
+  const int n = n_;
+  const int k = design_columns_;
+  std::span<double> y = ws.b().first(n);
+  for (int t = 0; t < n; ++t) y[t] = std::log(series[t]);
+  double beta[13] = {0};
+  for (int r = 0; r < k; ++r) {
+    const double* p = projection_.data() + static_cast<size_t>(r) * n;
+    double b = 0.0;
+    for (int t = 0; t < n; ++t) b += p[t] * y[t];
+    beta[r] = b;
+  }
+  for (int t = 0; t < n; ++t) {
+    const int c = month_column_[t];
+    out[t] = std::exp(beta[0] + beta[1] * (t + 1.0) + (c > 0 ? beta[c] : 0.0));
   }
 }
 

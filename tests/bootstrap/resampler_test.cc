@@ -74,14 +74,16 @@ TEST(ResamplerTest, ResidualSchemeKeepsTrendAndResamplesResiduals) {
   // Residuals of an OLS fit with intercept sum to zero.
   const auto e = r.resampled_object();
   EXPECT_NEAR(std::accumulate(e.begin(), e.end(), 0.0), 0.0, 1e-9);
-  // Replicate / fitted = exp(e*) with e* drawn from the residuals.
+  // The object is the OLS residuals rescaled by sqrt(n / (n - k)), k = 13.
+  const double scale = std::sqrt(120.0 / 107.0);
+  // Replicate / fitted = exp(e*) with e* drawn from the rescaled residuals.
   Workspace ws(120);
   std::vector<double> out(120);
   r.Generate(5, 0, 11, out, ws);
   std::vector<double> sorted(e.begin(), e.end());
   std::sort(sorted.begin(), sorted.end());
   for (int t = 0; t < 120; ++t) {
-    const double fitted_log = std::log(x[t]) - e[t];
+    const double fitted_log = std::log(x[t]) - e[t] / scale;
     const double estar = std::log(out[t]) - fitted_log;
     const auto it = std::lower_bound(sorted.begin(), sorted.end(), estar - 1e-9);
     ASSERT_TRUE(it != sorted.end() && std::fabs(*it - estar) < 1e-9) << t;

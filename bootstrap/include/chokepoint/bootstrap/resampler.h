@@ -112,6 +112,13 @@ class SeriesResampler {
   // length() - len values into out and returns that count.
   int JackknifeSeries(int start, int len, std::span<double> out) const;
 
+  // Residual and sieve schemes: the fitted trend + month-effects path of a
+  // series, exp(X b) with b the OLS fit of its logs on the scheme's design
+  // (intercept, trend, month dummies): the estimator of the noise-free path.
+  // Writes length() values into out; no allocation.
+  bool has_trend_fit() const { return !projection_.empty(); }
+  void FittedPath(std::span<const double> series, std::span<double> out, Workspace& ws) const;
+
   // One line: scheme, blocks, block length given/used, model details.
   std::string Describe() const;
 
@@ -128,6 +135,9 @@ class SeriesResampler {
   // by products alone, no exp per value in the hot loop.
   std::vector<double> object_exp_, base_exp_;
   std::vector<double> ar_;       // sieve coefficients phi_1..phi_p
+  std::vector<double> projection_;  // residual/sieve: (X'X)^-1 X', k x n row-major
+  std::vector<int> month_column_;   // design column of month t's dummy (0 = none)
+  int design_columns_ = 0;
   bool month_effects_ = false;
   double block_length_used_ = 1.0;
   int fixed_block_ = 1;          // moving/circular length
