@@ -257,6 +257,14 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
       survival_.resize(static_cast<size_t>(K) + 1);
       survival_[0] = 1.0;
       for (int k = 1; k <= K; ++k) survival_[k] = std::pow(q, k);
+      bucket_start_.resize(size_t{1} << kBucketBits);
+      for (uint32_t b = 0; b < bucket_start_.size(); ++b) {
+        const uint32_t top_bits = (b << (32 - kBucketBits)) | ((1u << (32 - kBucketBits)) - 1u);
+        const double top = (static_cast<double>(top_bits) + 0.5) * (1.0 / 4294967296.0);
+        uint32_t len = 1;
+        while (len <= static_cast<uint32_t>(K) && top <= survival_[len]) ++len;
+        bucket_start_[b] = len;
+      }
     }
     fixed_block_ = std::max(1, static_cast<int>(std::lround(block_length_used_)));
   } else {
@@ -269,10 +277,11 @@ int SeriesResampler::jackknife_block() const { return std::clamp(fixed_block_, 1
 
 namespace {
 // Copies len values of src (size m) starting at pos, wrapping past the end.
+// (Plain loops: blocks are short and a memmove call costs more than the copy.)
 inline void CopyWrapped(const double* src, uint32_t m, uint32_t pos, uint32_t len, double* dst) {
   const uint32_t first = std::min(len, m - pos);
-  std::copy(src + pos, src + pos + first, dst);
-  std::copy(src, src + (len - first), dst + first);
+  for (uint32_t k = 0; k < first; ++k) dst[k] = src[pos + k];
+  for (uint32_t k = first; k < len; ++k) dst[k] = src[k - first];
 }
 }  // namespace
 
@@ -296,8 +305,11 @@ void SeriesResampler::ResampleBlocks(std::span<const double> src, std::span<doub
         // q = 1 - 1/L, by a scan of the survival table (cheaper than a log),
         // falling back to ceil(log U / log q) in the far tail.
         // U in (0, 1) from 32 bits (never 0): ample resolution for a block length.
-        const double u = (static_cast<double>(rs.NextU32()) + 0.5) * (1.0 / 4294967296.0);
-        uint32_t len = 1;
+        // The scan starts at the length of the largest U in U's top-10-bit
+        // bucket (exact: lengths decrease in U), so it rarely iterates.
+        const uint32_t bits = rs.NextU32();
+        const double u = (static_cast<double>(bits) + 0.5) * (1.0 / 4294967296.0);
+        uint32_t len = bucket_start_[bits >> (32 - kBucketBits)];
         while (len <= table && u <= survival[len]) ++len;
         if (len > table) {
           const double g = std::ceil(std::log(u) * geom_log_q_);

@@ -143,6 +143,8 @@ class SeriesResampler {
   int fixed_block_ = 1;          // moving/circular length
   double geom_log_q_ = 0.0;      // stationary: 1 / log(1 - 1/L) (0 when L <= 1)
   std::vector<double> survival_; // stationary: (1 - 1/L)^k, k = 0..K
+  static constexpr int kBucketBits = 10;
+  std::vector<uint32_t> bucket_start_;  // stationary: geometric length at the top of each U bucket
   std::optional<BlockLengthSelection> automatic_;
 };
 
