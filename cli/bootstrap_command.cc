@@ -149,6 +149,7 @@ struct BootstrapFlags {
   std::string input, column, first_month, out;
   bool json = false;
   bool no_progress = false;
+  bool trend_growth = false;
 };
 
 BootstrapOptions ResolveOptions(const BootstrapFlags& f) {
@@ -186,6 +187,7 @@ BootstrapOptions ResolveOptions(const BootstrapFlags& f) {
     o.report_interval = *m;
   }
   if (f.no_progress || f.json) o.progress = false;
+  if (f.trend_growth) o.trend_growth = true;
   std::string error;
   if (!o.IsValid(&error)) ThrowUsageError(error);
   return o;
@@ -246,6 +248,8 @@ void RegisterBootstrapCommand(CLI::App& app) {
   sub->add_option("--out", flags->out, "also write the /bootstrap section to this HDF5 file");
   sub->add_flag("--json", flags->json, "print JSON instead of the text report");
   sub->add_flag("--no-progress", flags->no_progress, "no progress bar on stderr");
+  sub->add_flag("--trend-growth", flags->trend_growth,
+                "also bootstrap G_trend, the G of the fitted trend path (residual and sieve schemes)");
   sub->callback([flags] { RunBootstrapCommand(*flags); });
 }
 

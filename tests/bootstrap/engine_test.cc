@@ -246,3 +246,38 @@ TEST(EngineTest, SeriesJsonHasTheDocumentedKeys) {
 
 }  // namespace
 }  // namespace chokepoint::bootstrap
+
+namespace chokepoint::bootstrap {
+namespace {
+
+TEST(EngineTest, TrendGrowthIsBootstrappedAndWritten) {
+  const GroupSeries gs = MakeGroups();
+  BootstrapOptions o = SmallOptions(2);
+  o.trend_growth = true;
+  const BootstrapResult r = RunBootstrap(gs, IndexSpec{}, Thresholds{}, o);
+  ASSERT_TRUE(r.groups[0].G_trend.has_value());
+  const StatisticSummary& t = *r.groups[0].G_trend;
+  // The fitted path is smooth: its G varies less than the observed G.
+  EXPECT_LT(t.sd, r.groups[0].G.sd);
+  EXPECT_TRUE(t.intervals[IntervalMethod::kPercentile].ok);
+  EXPECT_FALSE(t.intervals[IntervalMethod::kBca].ok);
+  EXPECT_EQ(r.G_trend_replicates.size(), 4u * 300u);
+  // Levels has no trend fit: no G_trend.
+  BootstrapOptions lv = o;
+  lv.resampler.scheme = Scheme::kLevels;
+  EXPECT_FALSE(RunBootstrap(gs, IndexSpec{}, Thresholds{}, lv).groups[0].G_trend.has_value());
+  const auto path = std::filesystem::temp_directory_path() / ("bootstrap_trend_" + std::to_string(getpid()) + ".h5");
+  {
+    h5::File f = h5::File::Create(path);
+    WriteBootstrapSection(f.id(), r);
+  }
+  h5::File f = h5::File::OpenReadOnly(path);
+  EXPECT_EQ(h5::Dimensions(f.id(), "/bootstrap/G_trend_intervals"), (std::vector<hsize_t>{4, 8}));
+  EXPECT_EQ(h5::ReadDoubles(f.id(), "/bootstrap/G_trend_point")[0], t.point);
+  f.Close();
+  std::filesystem::remove(path);
+  EXPECT_NE(FormatSeriesJson(r).find("\"G_trend\": {\"point\": "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace chokepoint::bootstrap
