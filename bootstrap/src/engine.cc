@@ -330,12 +330,13 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
   });
   progress.Stop();
 
-  // Summaries, serially (deterministic).
-  std::vector<double> jv, jg, v_sorted, g_sorted, buffer, periods, weights;
-  for (int g = 0; g < num_groups; ++g) {
+  // Summaries: one task per group, each reading only its own row and writing
+  // only its own GroupBootstrap, so the outcome does not depend on threads.
+  auto summarise_group = [&](int g) {
+    std::vector<double> jv, jg, v_sorted, g_sorted, buffer, periods, weights;
     GroupBootstrap& out = result.groups[g];
     const GroupPlan& plan = plans[g];
-    if (!plan.ok) continue;
+    if (!plan.ok) return;
     const SeriesResampler& rs = *plan.resampler;
     const int n = plan.window.num_months;
     const int mpp = plan.window.months_per_period;
@@ -384,7 +385,7 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     out.valid_replicates = static_cast<int>(v_sorted.size());
     if (out.valid_replicates < 2) {
       out.note = "fewer than 2 valid replicates";
-      continue;
+      return;
     }
     const double b = out.valid_replicates;
     for (int k = 0; k < kNumRegimes; ++k) out.regime_probability[k] = regimes[k] / b;
@@ -402,7 +403,10 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
       out.G_trend->intervals.by_method[3].note = "no jackknife for G_trend";
     }
     out.ok = true;
-  }
+  };
+  arena.execute([&] {
+    tbb::parallel_for(0, num_groups, [&](int g) { summarise_group(g); });
+  });
   if (options.keep_replicates) {
     result.replicates_kept = true;
     result.V_replicates = std::move(V);
