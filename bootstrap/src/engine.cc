@@ -91,7 +91,8 @@ BootstrapOptions BootstrapOptions::FromToml(const TomlSection& s) {
     // Locate the message at the key it names when possible.
     const std::string key = error.substr(0, error.find(' '));
     const std::string field = key.substr(key.find('.') + 1);
-    s.Fail(s.Has(field) ? field : std::string_view(), error);
+    if (s.Has(field)) s.Fail(field, error.substr(key.size() + 1));
+    s.Fail({}, error);
   }
   return o;
 }

@@ -346,6 +346,8 @@ void SeriesResampler::ResampleBlocks(std::span<const double> src, std::span<doub
 
 void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate, std::span<double> out,
                                Workspace& ws) const {
+  if (static_cast<int>(out.size()) < n_ || ws.capacity() < n_)
+    ThrowInternalError("SeriesResampler::Generate: output or workspace shorter than the series");
   RandomStream rs(seed, group, replicate);
   const int n = n_;
   switch (options_.scheme) {
@@ -392,6 +394,9 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
 
 void SeriesResampler::FittedPath(std::span<const double> series, std::span<double> out, Workspace& ws) const {
   const int n = n_;
+  if (projection_.empty() || static_cast<int>(series.size()) < n || static_cast<int>(out.size()) < n ||
+      ws.capacity() < n)
+    ThrowInternalError("SeriesResampler::FittedPath: no trend fit, or spans shorter than the series");
   const int k = design_columns_;
   std::span<double> y = ws.b().first(n);
   for (int t = 0; t < n; ++t) y[t] = std::log(series[t]);
