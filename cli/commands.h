@@ -12,5 +12,7 @@ void RegisterAggregateCommand(CLI::App& app);
 void RegisterBatchesCommand(CLI::App& app);
 void RegisterIngestCommand(CLI::App& app);
 void RegisterSimulateCommand(CLI::App& app);
+void RegisterBootstrapCommand(CLI::App& app);    // bootstrap/ (single series)
+void RegisterBlocklengthCommand(CLI::App& app);  // bootstrap/
 
 }  // namespace chokepoint::cli

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   chokepoint::cli::RegisterBatchesCommand(app);
   chokepoint::cli::RegisterIngestCommand(app);
   chokepoint::cli::RegisterSimulateCommand(app);
+  chokepoint::cli::RegisterBootstrapCommand(app);
+  chokepoint::cli::RegisterBlocklengthCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,142 @@
+// Bootstrap speed and coverage (issue 3, "What it must show"):
+//  - BM_Replicate/<scheme>: one replicate (resample + rebuild) plus V and G at
+//    T = 120, single thread: items_per_second = V+G replicate evaluations per
+//    second per core (targets: levels >= 2M/s, residual >= 500k/s).
+//  - BM_Engine/threads:N: RunBootstrap on 16 groups x B = 4000 (residual,
+//    stationary, automatic block length): parallel efficiency = rate(2) / (2 rate(1)).
+//  - BM_CoverageResidual: the 500-series coverage study of nominal 90%
+//    intervals for G under the residual scheme (counters per interval method).
+// The machine is shared: rates are noisy, compare repeated runs.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "chokepoint/bootstrap/engine.h"
+#include "chokepoint/core/indices.h"
+#include "chokepoint/core/random.h"
+
+namespace chokepoint::bootstrap {
+namespace {
+
+std::vector<double> Series(uint32_t key, int n, double slope, std::vector<double>* noise_free = nullptr) {
+  static const double season[12] = {-0.10, -0.25, 0.05, 0.02, 0.04, 0.06, 0.03, -0.02, 0.05, 0.04, 0.03, 0.05};
+  RandomStream rs(77, key, 0);
+  std::vector<double> x(static_cast<size_t>(n));
+  if (noise_free) noise_free->resize(static_cast<size_t>(n));
+  const double phi = 0.5, sigma = 0.1;
+  double u = rs.NextNormal() * sigma / std::sqrt(1 - phi * phi);
+  for (int t = 0; t < n; ++t) {
+    if (t > 0) u = phi * u + sigma * rs.NextNormal();
+    const double mean = 20.0 + slope * (t + 1) + season[t % 12];
+    x[t] = std::exp(mean + u);
+    if (noise_free) (*noise_free)[t] = std::exp(mean);
+  }
+  return x;
+}
+
+void BM_Replicate(benchmark::State& state) {
+  const auto scheme = static_cast<Scheme>(state.range(0));
+  const int n = 120;
+  const auto x = Series(1, n, 0.008);
+  ResamplerOptions o;
+  o.scheme = scheme;
+  o.block_length = 6.0;  // fixed, as in the tsboot comparison
+  const SeriesResampler r(x, YearMonth{2015, 1}, o);
+  Workspace ws(n);
+  std::vector<double> out(n);
+  const auto w = MakeWeights(IndexSpec{}, n);
+  uint32_t rep = 0;
+  double sink = 0;
+  for (auto _ : state) {
+    r.Generate(20180417, 0, rep++, out, ws);
+    const IndexValues iv = ComputeIndices(out, w, 1);
+    sink += iv.V + iv.G;
+  }
+  benchmark::DoNotOptimize(sink);
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(std::string(ToString(scheme)) + " T=120 stationary L=6");
+}
+BENCHMARK(BM_Replicate)
+    ->ArgName("scheme")
+    ->Arg(static_cast<int>(Scheme::kLevels))
+    ->Arg(static_cast<int>(Scheme::kResidual))
+    ->Arg(static_cast<int>(Scheme::kGrowth))
+    ->Arg(static_cast<int>(Scheme::kSieve));
+
+GroupSeries SixteenGroups() {
+  GroupSeries gs;
+  gs.first_month = YearMonth{2015, 1};
+  gs.num_months = 120;
+  for (int g = 0; g < 16; ++g) {
+    TechnologyGroup tg;
+    tg.id = g + 1;
+    char name[16];
+    std::snprintf(name, sizeof name, "g%d", g + 1);
+    tg.name = name;
+    gs.groups.push_back(tg);
+    const auto x = Series(static_cast<uint32_t>(g + 10), 120, 0.002 * g);
+    gs.values.insert(gs.values.end(), x.begin(), x.end());
+  }
+  return gs;
+}
+
+void BM_Engine(benchmark::State& state) {
+  const GroupSeries gs = SixteenGroups();
+  BootstrapOptions o;
+  o.replicates = 4000;
+  o.threads = static_cast<int>(state.range(0));
+  o.progress = false;
+  o.keep_replicates = false;
+  for (auto _ : state) {
+    const BootstrapResult r = RunBootstrap(gs, IndexSpec{}, Thresholds{}, o);
+    benchmark::DoNotOptimize(r.groups[0].G.mean);
+  }
+  state.SetItemsProcessed(state.iterations() * 16 * o.replicates);
+}
+BENCHMARK(BM_Engine)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+void BM_CoverageResidual(benchmark::State& state) {
+  const int num_series = 500;
+  const auto weights = MakeWeights(IndexSpec{}, 120);
+  BootstrapOptions o;
+  o.replicates = 999;
+  o.progress = false;
+  o.keep_replicates = false;
+  o.threads = 0;
+  o.trend_growth = true;
+  int covered[kNumIntervalMethods] = {0, 0, 0, 0};
+  int covered_trend[kNumIntervalMethods] = {0, 0, 0, 0};
+  double width = 0;
+  for (auto _ : state) {
+    for (int s = 0; s < num_series; ++s) {
+      std::vector<double> truth;
+      const auto x = Series(static_cast<uint32_t>(1000 + s), 120, 0.008, &truth);
+      const double true_g = ComputeIndices(truth, weights, 1).G;
+      o.seed = 5000 + s;
+      const BootstrapResult r = RunSeriesBootstrap(x, YearMonth{2015, 1}, IndexSpec{}, Thresholds{}, o);
+      for (int m = 0; m < kNumIntervalMethods; ++m) {
+        const Interval& iv = r.groups[0].G.intervals.by_method[m];
+        covered[m] += iv.ok && iv.lower <= true_g && true_g <= iv.upper;
+        const Interval& it = r.groups[0].G_trend->intervals.by_method[m];
+        covered_trend[m] += it.ok && it.lower <= true_g && true_g <= it.upper;
+      }
+      const Interval& p = r.groups[0].G.intervals.by_method[0];
+      width += (p.upper - p.lower) / num_series;
+    }
+  }
+  state.counters["series"] = num_series;
+  state.counters["cover_percentile"] = static_cast<double>(covered[0]) / num_series;
+  state.counters["cover_basic"] = static_cast<double>(covered[1]) / num_series;
+  state.counters["cover_normal"] = static_cast<double>(covered[2]) / num_series;
+  state.counters["cover_bca"] = static_cast<double>(covered[3]) / num_series;
+  state.counters["pct_width"] = width;
+  state.counters["trend_cover_percentile"] = static_cast<double>(covered_trend[0]) / num_series;
+  state.counters["trend_cover_basic"] = static_cast<double>(covered_trend[1]) / num_series;
+  state.counters["trend_cover_normal"] = static_cast<double>(covered_trend[2]) / num_series;
+}
+BENCHMARK(BM_CoverageResidual)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+
+}  // namespace
+}  // namespace chokepoint::bootstrap

@@ -1,0 +1,61 @@
+// Bootstrap confidence intervals from a cloud of replicates theta*_1..B and
+// the point estimate theta_hat: percentile, basic, normal and BCa.
+//
+// Quantiles use order statistic (B + 1) p with linear interpolation between
+// neighbours (Hyndman-Fan type 6), clamped to the sample range.
+// Normal: bias-corrected, 2 theta_hat - mean* -/+ z sd* (as boot's norm.ci).
+// BCa (Efron 1987): z0 = Phi^-1((#{theta* < theta_hat} + #{theta* = theta_hat} / 2) / B),
+// levels Phi(z0 + (z0 + z_a) / (1 - a (z0 + z_a))); the acceleration a comes
+// from a delete-a-block jackknife (engineering notes D5), centred at the
+// jackknife mean. When every replicate lies on one side of theta_hat, z0 is
+// infinite: the interval is reported as failed, never returned.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace chokepoint::bootstrap {
+
+enum class IntervalMethod { kPercentile = 0, kBasic = 1, kNormal = 2, kBca = 3 };
+inline constexpr int kNumIntervalMethods = 4;
+std::string_view ToString(IntervalMethod m);  // "percentile", "basic", "normal", "bca"
+std::optional<IntervalMethod> IntervalMethodFromString(std::string_view s);
+
+struct Interval {
+  double lower = 0.0;
+  double upper = 0.0;
+  bool ok = false;
+  std::string note;  // why not ok
+};
+
+// Quantile at probability p of sorted replicates (type 6).
+double SortedQuantile(std::span<const double> sorted, double p);
+
+// Standard normal quantile and distribution function.
+double NormalQuantile(double p);
+double NormalCdf(double z);
+
+// Acceleration from jackknife values (centred at their mean):
+// a = sum d^3 / (6 (sum d^2)^1.5), d = mean - theta_j. 0 if all equal.
+double JackknifeAcceleration(std::span<const double> jackknife_values);
+
+// Bias correction z0; nullopt when all replicates are on one side of theta_hat.
+std::optional<double> BiasCorrection(std::span<const double> sorted, double theta_hat);
+
+// All intervals at `level` (e.g. 0.9). `sorted` are the finite replicates in
+// ascending order; `acceleration` feeds BCa (0 gives the BC interval).
+struct IntervalSet {
+  std::array<Interval, kNumIntervalMethods> by_method;
+  double z0 = 0.0;
+  double acceleration = 0.0;
+  const Interval& operator[](IntervalMethod m) const { return by_method[static_cast<int>(m)]; }
+};
+IntervalSet ComputeIntervals(std::span<const double> sorted, double theta_hat, double level, double acceleration);
+
+// BCa interval alone (a = 0: BC interval).
+Interval BcaInterval(std::span<const double> sorted, double theta_hat, double level, double acceleration);
+
+}  // namespace chokepoint::bootstrap

@@ -1,0 +1,151 @@
+// Resampling one monthly series while respecting its trend (SPEC section 4,
+// engineering notes D1). A SeriesResampler is prepared once per series: it
+// fits the scheme's model, keeps the stationary object that is resampled
+// (residuals, centred log changes, AR innovations, or raw levels), selects the
+// block length on that object, and then generates replicate series, one per
+// (seed, group, replicate) counter-based stream, without heap allocation.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "chokepoint/bootstrap/block_length.h"
+#include "chokepoint/core/period.h"
+
+namespace chokepoint::bootstrap {
+
+enum class Scheme {
+  kResidual,  // log level = a + b t + month effects (OLS); residuals resampled in blocks; exp(fit + e*)
+  kGrowth,    // month-on-month log changes minus their month-of-year means, resampled in blocks,
+              // month means added back, re-integrated from the observed first value
+  kSieve,     // AR(p) on the residual-scheme residuals, p by AIC, i.i.d. innovations
+  kLevels,    // naive block resampling of the raw levels: UNSUITABLE for trending series
+              // (destroys the trend G measures); kept to compare with R's boot::tsboot
+};
+std::string_view ToString(Scheme s);  // "residual", "growth", "sieve", "levels"
+std::optional<Scheme> SchemeFromString(std::string_view s);
+
+enum class BlockMethod {
+  kStationary,  // geometric block lengths with mean L, circular wrap (Politis and Romano 1994)
+  kCircular,    // fixed length round(L), circular wrap (tsboot sim = "fixed", endcorr = TRUE)
+  kMoving,      // fixed length round(L), no wrap (Kuensch 1989; tsboot endcorr = FALSE)
+};
+std::string_view ToString(BlockMethod b);  // "stationary", "circular", "moving"
+std::optional<BlockMethod> BlockMethodFromString(std::string_view s);
+
+struct ResamplerOptions {
+  // Residual scheme by default: it keeps the fitted trend (what G measures)
+  // and month effects fixed and resamples only what is stationary (D1).
+  Scheme scheme = Scheme::kResidual;
+  // Stationary blocks: the resampled series is stationary, unlike fixed blocks
+  // of a fixed-length join, and PW/PPW gives its block length.
+  BlockMethod blocks = BlockMethod::kStationary;
+  // Mean block length in months; 0 = automatic (Politis-White with the
+  // Patton-Politis-White correction, selected on the resampled object).
+  double block_length = 0.0;
+
+  // Names the field ("bootstrap.block_length") on failure.
+  bool IsValid(std::string* error) const;
+};
+
+// Scratch memory for Generate, one per thread; sized once for the longest
+// series it will serve.
+class Workspace {
+ public:
+  explicit Workspace(int series_length);
+  int capacity() const { return capacity_; }
+  // Scratch areas (each at least capacity() + kSieveBurnIn long).
+  std::span<double> a() { return a_; }
+  std::span<double> b() { return b_; }
+
+ private:
+  int capacity_ = 0;
+  std::vector<double> a_, b_;
+};
+
+// Burn-in of the sieve AR recursion, in months.
+inline constexpr int kSieveBurnIn = 120;
+
+class SeriesResampler {
+ public:
+  // Throws chokepoint::Error (input) when the series cannot be resampled by
+  // the scheme: fewer than 3 months, non-finite values, or values <= 0 for
+  // the log-based schemes.
+  SeriesResampler(std::span<const double> monthly, YearMonth first_month, const ResamplerOptions& options);
+
+  int length() const { return n_; }
+  const ResamplerOptions& options() const { return options_; }
+  // Mean block length actually used (auto or given; for moving/circular the
+  // rounded integer length; 1 for the sieve's i.i.d. innovations).
+  double block_length_used() const { return block_length_used_; }
+  // The automatic selection on the resampled object (set when block_length
+  // was 0, for every scheme except sieve).
+  const std::optional<BlockLengthSelection>& automatic() const { return automatic_; }
+  // The object resampled: residuals, centred log changes (length n - 1),
+  // AR innovations, or levels.
+  std::span<const double> resampled_object() const { return object_; }
+  // Sieve only: AR order chosen by AIC and its coefficients.
+  int ar_order() const { return static_cast<int>(ar_.size()); }
+  std::span<const double> ar_coefficients() const { return ar_; }
+  // Residual/sieve: whether month-of-year effects were fitted (n >= 24);
+  // growth: whether month-of-year means of the changes were removed (n - 1 >= 24).
+  bool month_effects() const { return month_effects_; }
+  // Integer block length of the delete-a-block jackknife (round(L), >= 1).
+  int jackknife_block() const;
+  // The observed series.
+  std::span<const double> observed() const { return observed_; }
+
+  // Replicate `replicate` of stream (seed, group): writes the monthly
+  // replicate series into out (size length()). Uses RandomStream(seed, group,
+  // replicate); no heap allocation.
+  void Generate(uint64_t seed, uint32_t group, uint32_t replicate, std::span<double> out, Workspace& ws) const;
+
+  // Delete-a-block jackknife series (D5): the observed series rebuilt with
+  // months [start, start + len) deleted from the resampled object. For the
+  // residual, sieve and levels schemes this is the observed series without
+  // those months; for the growth scheme the deleted months' log changes are
+  // removed and the rest re-integrated from the first value. Writes
+  // length() - len values into out and returns that count.
+  int JackknifeSeries(int start, int len, std::span<double> out) const;
+
+  // Residual and sieve schemes: the fitted trend + month-effects path of a
+  // series, exp(X b) with b the OLS fit of its logs on the scheme's design
+  // (intercept, trend, month dummies): the estimator of the noise-free path.
+  // Writes length() values into out; no allocation.
+  bool has_trend_fit() const { return !projection_.empty(); }
+  void FittedPath(std::span<const double> series, std::span<double> out, Workspace& ws) const;
+
+  // One line: scheme, blocks, block length given/used, model details.
+  std::string Describe() const;
+
+ private:
+  void ResampleBlocks(std::span<const double> src, std::span<double> dst, void* stream) const;
+
+  int n_ = 0;
+  YearMonth first_month_;
+  ResamplerOptions options_;
+  std::vector<double> observed_;
+  std::vector<double> object_;   // resampled object
+  std::vector<double> base_;     // residual/sieve: fitted log level; growth: month mean per change
+  // exp() of object_ and base_ (residual, growth): replicates are then built
+  // by products alone, no exp per value in the hot loop.
+  std::vector<double> object_exp_, base_exp_;
+  std::vector<double> ar_;       // sieve coefficients phi_1..phi_p
+  std::vector<double> projection_;  // residual/sieve: (X'X)^-1 X', k x n row-major
+  std::vector<int> month_column_;   // design column of month t's dummy (0 = none)
+  int design_columns_ = 0;
+  bool month_effects_ = false;
+  double block_length_used_ = 1.0;
+  int fixed_block_ = 1;          // moving/circular length
+  double geom_log_q_ = 0.0;      // stationary: 1 / log(1 - 1/L) (0 when L <= 1)
+  std::vector<double> survival_; // stationary: (1 - 1/L)^k, k = 0..K
+  static constexpr int kBucketBits = 10;
+  std::vector<uint32_t> bucket_start_;  // stationary: geometric length at the top of each U bucket
+  std::optional<BlockLengthSelection> automatic_;
+};
+
+}  // namespace chokepoint::bootstrap

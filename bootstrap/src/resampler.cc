@@ -1,0 +1,450 @@
+#include "chokepoint/bootstrap/resampler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include <Eigen/Dense>
+
+#include "chokepoint/core/error.h"
+#include "chokepoint/core/random.h"
+
+namespace chokepoint::bootstrap {
+
+std::string_view ToString(Scheme s) {
+  switch (s) {
+    case Scheme::kResidual: return "residual";
+    case Scheme::kGrowth: return "growth";
+    case Scheme::kSieve: return "sieve";
+    case Scheme::kLevels: return "levels";
+  }
+  return "?";
+}
+std::optional<Scheme> SchemeFromString(std::string_view s) {
+  if (s == "residual") return Scheme::kResidual;
+  if (s == "growth") return Scheme::kGrowth;
+  if (s == "sieve") return Scheme::kSieve;
+  if (s == "levels") return Scheme::kLevels;
+  return std::nullopt;
+}
+std::string_view ToString(BlockMethod b) {
+  switch (b) {
+    case BlockMethod::kStationary: return "stationary";
+    case BlockMethod::kCircular: return "circular";
+    case BlockMethod::kMoving: return "moving";
+  }
+  return "?";
+}
+std::optional<BlockMethod> BlockMethodFromString(std::string_view s) {
+  if (s == "stationary") return BlockMethod::kStationary;
+  if (s == "circular") return BlockMethod::kCircular;
+  if (s == "moving") return BlockMethod::kMoving;
+  return std::nullopt;
+}
+
+bool ResamplerOptions::IsValid(std::string* error) const {
+  if (!(std::isfinite(block_length) && block_length >= 0.0)) {
+    if (error)
+      *error = "bootstrap.block_length must be 0 (automatic) or a length >= 1 month, got " +
+               std::to_string(block_length);
+    return false;
+  }
+  if (block_length > 0.0 && block_length < 1.0) {
+    if (error)
+      *error = "bootstrap.block_length must be 0 (automatic) or >= 1 month, got " + std::to_string(block_length);
+    return false;
+  }
+  return true;
+}
+
+Workspace::Workspace(int series_length)
+    : capacity_(series_length),
+      a_(static_cast<size_t>(series_length) + kSieveBurnIn + 16),
+      b_(static_cast<size_t>(series_length) + kSieveBurnIn + 16) {}
+
+namespace {
+
+int MonthOfYear(YearMonth first, int t) { return first.Plus(t).month - 1; }
+
+// OLS of y on intercept, trend t and (optionally) 11 month-of-year dummies.
+// Returns the fitted values; *projection receives (X'X)^-1 X' (k x n,
+// row-major) and *month_column the dummy column of each month (0 = none).
+std::vector<double> FitTrendSeason(std::span<const double> y, YearMonth first, bool month_effects,
+                                   std::vector<double>* projection, std::vector<int>* month_column) {
+  const int n = static_cast<int>(y.size());
+  const int k = month_effects ? 13 : 2;
+  Eigen::MatrixXd X = Eigen::MatrixXd::Zero(n, k);
+  Eigen::VectorXd Y(n);
+  const int ref_month = MonthOfYear(first, 0);
+  for (int t = 0; t < n; ++t) {
+    X(t, 0) = 1.0;
+    X(t, 1) = t + 1.0;
+    if (month_effects) {
+      // Dummies for the 11 months other than the first month's.
+      const int m = (MonthOfYear(first, t) - ref_month + 12) % 12;
+      if (m > 0) X(t, 1 + m) = 1.0;
+    }
+    Y(t) = y[t];
+  }
+  const auto qr = X.colPivHouseholderQr();
+  const Eigen::VectorXd beta = qr.solve(Y);
+  const Eigen::VectorXd fit = X * beta;
+  const Eigen::MatrixXd P = qr.solve(Eigen::MatrixXd::Identity(n, n));  // k x n
+  projection->resize(static_cast<size_t>(k) * n);
+  month_column->assign(static_cast<size_t>(n), 0);
+  for (int r = 0; r < k; ++r)
+    for (int t = 0; t < n; ++t) (*projection)[static_cast<size_t>(r) * n + t] = P(r, t);
+  if (month_effects)
+    for (int t = 0; t < n; ++t) {
+      const int m = (MonthOfYear(first, t) - ref_month + 12) % 12;
+      (*month_column)[t] = m > 0 ? 1 + m : 0;
+    }
+  return std::vector<double>(fit.data(), fit.data() + n);
+}
+
+// Yule-Walker AR(p) by Levinson-Durbin for p = 0..pmax, p chosen by
+// AIC = n log(sigma2_p) + 2 p (as R's ar.yw up to a constant). Returns phi.
+std::vector<double> FitArByAic(std::span<const double> e) {
+  const int n = static_cast<int>(e.size());
+  const int pmax = std::min(n - 1, static_cast<int>(std::floor(10.0 * std::log10(static_cast<double>(n)))));
+  double mean = 0.0;
+  for (double v : e) mean += v;
+  mean /= n;
+  std::vector<double> r(static_cast<size_t>(pmax) + 1, 0.0);
+  for (int k = 0; k <= pmax; ++k) {
+    double s = 0.0;
+    for (int t = 0; t + k < n; ++t) s += (e[t] - mean) * (e[t + k] - mean);
+    r[k] = s / n;
+  }
+  if (!(r[0] > 0.0)) return {};
+  std::vector<double> phi, prev, best;
+  double sigma2 = r[0];
+  double best_aic = n * std::log(sigma2);
+  for (int p = 1; p <= pmax; ++p) {
+    double num = r[p];
+    for (int j = 1; j < p; ++j) num -= phi[j - 1] * r[p - j];
+    const double kappa = num / sigma2;
+    prev = phi;
+    phi.assign(static_cast<size_t>(p), 0.0);
+    for (int j = 1; j < p; ++j) phi[j - 1] = prev[j - 1] - kappa * prev[p - j - 1];
+    phi[p - 1] = kappa;
+    sigma2 *= (1.0 - kappa * kappa);
+    if (!(sigma2 > 0.0)) break;
+    const double aic = n * std::log(sigma2) + 2.0 * p;
+    if (aic < best_aic) {
+      best_aic = aic;
+      best = phi;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth first_month,
+                                 const ResamplerOptions& options)
+    : n_(static_cast<int>(monthly.size())), first_month_(first_month), options_(options),
+      observed_(monthly.begin(), monthly.end()) {
+  std::string error;
+  if (!options.IsValid(&error)) ThrowUsageError(error);
+  if (n_ < 3) ThrowInputError("series", 0, 0, "bootstrap needs at least 3 months, got " + std::to_string(n_));
+  for (int t = 0; t < n_; ++t) {
+    if (!std::isfinite(monthly[t]))
+      ThrowInputError("series", 0, 0, "month " + first_month.Plus(t).ToString() + " is not a finite number");
+    if (options.scheme != Scheme::kLevels && !(monthly[t] > 0.0))
+      ThrowInputError("series", 0, 0,
+                      "the " + std::string(ToString(options.scheme)) + " scheme works on logs and needs values > 0; month " +
+                          first_month.Plus(t).ToString() + " is " + std::to_string(monthly[t]));
+  }
+
+  switch (options.scheme) {
+    case Scheme::kLevels:
+      object_ = observed_;
+      break;
+    case Scheme::kResidual:
+    case Scheme::kSieve: {
+      std::vector<double> y(n_);
+      for (int t = 0; t < n_; ++t) y[t] = std::log(monthly[t]);
+      month_effects_ = n_ >= 24;
+      base_ = FitTrendSeason(y, first_month, month_effects_, &projection_, &month_column_);
+      design_columns_ = month_effects_ ? 13 : 2;
+      object_.resize(n_);
+      for (int t = 0; t < n_; ++t) object_[t] = y[t] - base_[t];
+      if (options.scheme == Scheme::kResidual) {
+        // OLS residuals are smaller than the errors (their variance carries
+        // the factor (n - k) / n): rescale by sqrt(n / (n - k)) so the
+        // resampled noise has the errors' variance (Davison and Hinkley 1997,
+        // section 6.2.3).
+        const double k = design_columns_;
+        const double scale = std::sqrt(n_ / (n_ - k));
+        for (double& e : object_) e *= scale;
+      }
+      if (options.scheme == Scheme::kSieve) {
+        ar_ = FitArByAic(object_);
+        const int p = static_cast<int>(ar_.size());
+        // Innovations e_t - sum phi_k e_{t-k}, t >= p, centred.
+        std::vector<double> innov;
+        innov.reserve(n_);
+        for (int t = p; t < n_; ++t) {
+          double v = object_[t];
+          for (int k = 1; k <= p; ++k) v -= ar_[k - 1] * object_[t - k];
+          innov.push_back(v);
+        }
+        double m = 0.0;
+        for (double v : innov) m += v;
+        m /= static_cast<double>(innov.size());
+        for (double& v : innov) v -= m;
+        object_ = std::move(innov);
+      }
+      break;
+    }
+    case Scheme::kGrowth: {
+      // Change t (t = 1..n-1) leads into month t.
+      const int m = n_ - 1;
+      std::vector<double> d(m);
+      for (int t = 1; t < n_; ++t) d[t - 1] = std::log(monthly[t]) - std::log(monthly[t - 1]);
+      month_effects_ = m >= 24;
+      base_.assign(m, 0.0);
+      if (month_effects_) {
+        double sum[12] = {0}, count[12] = {0};
+        for (int t = 1; t < n_; ++t) {
+          const int mo = MonthOfYear(first_month, t);
+          sum[mo] += d[t - 1];
+          count[mo] += 1.0;
+        }
+        for (int t = 1; t < n_; ++t) {
+          const int mo = MonthOfYear(first_month, t);
+          base_[t - 1] = sum[mo] / count[mo];
+        }
+      } else {
+        double s = 0.0;
+        for (double v : d) s += v;
+        for (double& b : base_) b = s / m;
+      }
+      object_.resize(m);
+      for (int i = 0; i < m; ++i) object_[i] = d[i] - base_[i];
+      break;
+    }
+  }
+
+  if (options.scheme == Scheme::kResidual || options.scheme == Scheme::kGrowth) {
+    object_exp_.resize(object_.size());
+    base_exp_.resize(base_.size());
+    for (size_t i = 0; i < object_.size(); ++i) object_exp_[i] = std::exp(object_[i]);
+    for (size_t i = 0; i < base_.size(); ++i) base_exp_[i] = std::exp(base_[i]);
+  }
+
+  // Block length on the object actually resampled (D1).
+  if (options.scheme == Scheme::kSieve) {
+    block_length_used_ = 1.0;
+    fixed_block_ = 1;
+    geom_log_q_ = 0.0;
+    return;
+  }
+  double length = options.block_length;
+  if (length == 0.0) {
+    automatic_ = SelectBlockLength(object_);
+    length = options.blocks == BlockMethod::kStationary ? automatic_->stationary : automatic_->circular;
+  }
+  const int m = static_cast<int>(object_.size());
+  if (options.blocks == BlockMethod::kStationary) {
+    block_length_used_ = std::clamp(length, 1.0, static_cast<double>(m));
+    geom_log_q_ = block_length_used_ > 1.0 ? 1.0 / std::log1p(-1.0 / block_length_used_) : 0.0;
+    if (geom_log_q_ != 0.0) {
+      // survival_[k] = q^k for k = 0..K, K about 8 L (P(len > K) = q^K ~ e^-8).
+      const double q = 1.0 - 1.0 / block_length_used_;
+      const int K = std::min(m, static_cast<int>(std::ceil(8.0 * block_length_used_)));
+      survival_.resize(static_cast<size_t>(K) + 1);
+      survival_[0] = 1.0;
+      for (int k = 1; k <= K; ++k) survival_[k] = std::pow(q, k);
+      bucket_start_.resize(size_t{1} << kBucketBits);
+      for (uint32_t b = 0; b < bucket_start_.size(); ++b) {
+        const uint32_t top_bits = (b << (32 - kBucketBits)) | ((1u << (32 - kBucketBits)) - 1u);
+        const double top = (static_cast<double>(top_bits) + 0.5) * (1.0 / 4294967296.0);
+        uint32_t len = 1;
+        while (len <= static_cast<uint32_t>(K) && top <= survival_[len]) ++len;
+        bucket_start_[b] = len;
+      }
+    }
+    fixed_block_ = std::max(1, static_cast<int>(std::lround(block_length_used_)));
+  } else {
+    fixed_block_ = std::clamp(static_cast<int>(std::lround(length)), 1, m);
+    block_length_used_ = fixed_block_;
+  }
+}
+
+int SeriesResampler::jackknife_block() const { return std::clamp(fixed_block_, 1, n_ - 1); }
+
+namespace {
+// Copies len values of src (size m) starting at pos, wrapping past the end.
+// (Plain loops: blocks are short and a memmove call costs more than the copy.)
+inline void CopyWrapped(const double* src, uint32_t m, uint32_t pos, uint32_t len, double* dst) {
+  const uint32_t first = std::min(len, m - pos);
+  for (uint32_t k = 0; k < first; ++k) dst[k] = src[pos + k];
+  for (uint32_t k = first; k < len; ++k) dst[k] = src[k - first];
+}
+}  // namespace
+
+void SeriesResampler::ResampleBlocks(std::span<const double> src, std::span<double> dst, void* stream) const {
+  RandomStream& rs = *static_cast<RandomStream*>(stream);
+  const uint32_t m = static_cast<uint32_t>(src.size());
+  const double* s = src.data();
+  double* d = dst.data();
+  uint32_t i = 0;
+  switch (options_.blocks) {
+    case BlockMethod::kStationary: {
+      if (geom_log_q_ == 0.0) {  // mean block 1: the i.i.d. bootstrap
+        for (; i < m; ++i) d[i] = s[rs.NextBelow(m)];
+        return;
+      }
+      const double* survival = survival_.data();
+      const uint32_t table = static_cast<uint32_t>(survival_.size()) - 1;
+      while (i < m) {
+        const uint32_t pos = rs.NextBelow(m);
+        // Geometric on {1, 2, ...} with mean L: len = k when q^k < U <= q^(k-1),
+        // q = 1 - 1/L, by a scan of the survival table (cheaper than a log),
+        // falling back to ceil(log U / log q) in the far tail.
+        // U in (0, 1) from 32 bits (never 0): ample resolution for a block length.
+        // The scan starts at the length of the largest U in U's top-10-bit
+        // bucket (exact: lengths decrease in U), so it rarely iterates.
+        const uint32_t bits = rs.NextU32();
+        const double u = (static_cast<double>(bits) + 0.5) * (1.0 / 4294967296.0);
+        uint32_t len = bucket_start_[bits >> (32 - kBucketBits)];
+        while (len <= table && u <= survival[len]) ++len;
+        if (len > table) {
+          const double g = std::ceil(std::log(u) * geom_log_q_);
+          len = g >= m ? m : static_cast<uint32_t>(g);
+        }
+        if (len > m - i) len = m - i;
+        CopyWrapped(s, m, pos, len, d + i);
+        i += len;
+      }
+      return;
+    }
+    case BlockMethod::kCircular: {
+      const uint32_t l = static_cast<uint32_t>(fixed_block_);
+      while (i < m) {
+        const uint32_t pos = rs.NextBelow(m);
+        const uint32_t len = std::min(l, m - i);
+        CopyWrapped(s, m, pos, len, d + i);
+        i += len;
+      }
+      return;
+    }
+    case BlockMethod::kMoving: {
+      const uint32_t l = static_cast<uint32_t>(fixed_block_);
+      const uint32_t starts = m - l + 1;
+      while (i < m) {
+        const uint32_t pos = rs.NextBelow(starts);
+        const uint32_t len = std::min(l, m - i);
+        for (uint32_t k = 0; k < len; ++k) d[i++] = s[pos + k];
+      }
+      return;
+    }
+  }
+}
+
+void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate, std::span<double> out,
+                               Workspace& ws) const {
+  if (static_cast<int>(out.size()) < n_ || ws.capacity() < n_)
+    ThrowInternalError("SeriesResampler::Generate: output or workspace shorter than the series");
+  RandomStream rs(seed, group, replicate);
+  const int n = n_;
+  switch (options_.scheme) {
+    case Scheme::kLevels:
+      ResampleBlocks(object_, out.first(n), &rs);
+      return;
+    case Scheme::kResidual: {
+      // exp(fit_t + e*_t) = exp(fit_t) exp(e*_t).
+      ResampleBlocks(object_exp_, out.first(n), &rs);
+      const double* f = base_exp_.data();
+      for (int t = 0; t < n; ++t) out[t] *= f[t];
+      return;
+    }
+    case Scheme::kGrowth: {
+      // x*_t = x*_{t-1} exp(month mean) exp(u*).
+      const int m = n - 1;
+      std::span<double> u = ws.a().first(m);
+      ResampleBlocks(object_exp_, u, &rs);
+      double level = observed_[0];
+      out[0] = level;
+      for (int i = 0; i < m; ++i) {
+        level *= base_exp_[i] * u[i];
+        out[i + 1] = level;
+      }
+      return;
+    }
+    case Scheme::kSieve: {
+      const int p = static_cast<int>(ar_.size());
+      const int total = n + kSieveBurnIn;
+      std::span<double> e = ws.a().first(total + p);
+      const uint32_t k = static_cast<uint32_t>(object_.size());
+      for (int t = 0; t < p; ++t) e[t] = 0.0;
+      for (int t = p; t < total + p; ++t) {
+        double v = object_[rs.NextBelow(k)];
+        for (int j = 1; j <= p; ++j) v += ar_[j - 1] * e[t - j];
+        e[t] = v;
+      }
+      const double* tail = e.data() + p + kSieveBurnIn;
+      for (int t = 0; t < n; ++t) out[t] = std::exp(base_[t] + tail[t]);
+      return;
+    }
+  }
+}
+
+void SeriesResampler::FittedPath(std::span<const double> series, std::span<double> out, Workspace& ws) const {
+  const int n = n_;
+  if (projection_.empty() || static_cast<int>(series.size()) < n || static_cast<int>(out.size()) < n ||
+      ws.capacity() < n)
+    ThrowInternalError("SeriesResampler::FittedPath: no trend fit, or spans shorter than the series");
+  const int k = design_columns_;
+  std::span<double> y = ws.b().first(n);
+  for (int t = 0; t < n; ++t) y[t] = std::log(series[t]);
+  double beta[13] = {0};
+  for (int r = 0; r < k; ++r) {
+    const double* p = projection_.data() + static_cast<size_t>(r) * n;
+    double b = 0.0;
+    for (int t = 0; t < n; ++t) b += p[t] * y[t];
+    beta[r] = b;
+  }
+  for (int t = 0; t < n; ++t) {
+    const int c = month_column_[t];
+    out[t] = std::exp(beta[0] + beta[1] * (t + 1.0) + (c > 0 ? beta[c] : 0.0));
+  }
+}
+
+int SeriesResampler::JackknifeSeries(int start, int len, std::span<double> out) const {
+  int w = 0;
+  if (options_.scheme != Scheme::kGrowth) {
+    for (int t = 0; t < n_; ++t)
+      if (t < start || t >= start + len) out[w++] = observed_[t];
+    return w;
+  }
+  // Growth: remove the log changes into the deleted months (into months
+  // 1..len when the block starts at 0, the first value being fixed) and
+  // re-integrate the rest from the observed first value.
+  const int first_deleted_change = start == 0 ? 1 : start;
+  const int last_deleted_change = first_deleted_change + len - 1;  // inclusive, change index = month
+  double log_level = std::log(observed_[0]);
+  out[w++] = observed_[0];
+  for (int t = 1; t < n_; ++t) {
+    if (t >= first_deleted_change && t <= last_deleted_change) continue;
+    log_level += std::log(observed_[t]) - std::log(observed_[t - 1]);
+    out[w++] = std::exp(log_level);
+  }
+  return w;
+}
+
+std::string SeriesResampler::Describe() const {
+  std::ostringstream out;
+  out.precision(6);
+  out << "scheme=" << ToString(options_.scheme) << " blocks=" << ToString(options_.blocks) << " block_length given="
+      << (options_.block_length == 0.0 ? std::string("auto") : std::to_string(options_.block_length))
+      << " used=" << block_length_used_;
+  if (options_.scheme == Scheme::kSieve) out << " (i.i.d. AR innovations) AR order=" << ar_.size();
+  if (options_.scheme != Scheme::kLevels) out << " month_effects=" << (month_effects_ ? "yes" : "no");
+  if (automatic_) out << " [" << automatic_->Describe() << "]";
+  return out.str();
+}
+
+}  // namespace chokepoint::bootstrap

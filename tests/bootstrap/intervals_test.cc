@@ -1,0 +1,138 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "chokepoint/bootstrap/engine.h"
+#include "chokepoint/bootstrap/intervals.h"
+#include "test_util.h"
+
+namespace chokepoint::bootstrap {
+namespace {
+
+TEST(IntervalsTest, EnumSpellings) {
+  for (int m = 0; m < kNumIntervalMethods; ++m) {
+    const auto e = static_cast<IntervalMethod>(m);
+    EXPECT_EQ(IntervalMethodFromString(ToString(e)), e);
+  }
+  EXPECT_EQ(ToString(IntervalMethod::kBca), "bca");
+}
+
+TEST(IntervalsTest, Type6Quantiles) {
+  const std::vector<double> s = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+  EXPECT_DOUBLE_EQ(SortedQuantile(s, 0.1), 1.0);   // h = 1
+  EXPECT_DOUBLE_EQ(SortedQuantile(s, 0.25), 2.5);  // h = 2.5
+  EXPECT_DOUBLE_EQ(SortedQuantile(s, 0.5), 5.0);
+  EXPECT_DOUBLE_EQ(SortedQuantile(s, 0.95), 9.0);  // h = 9.5 clamped
+  EXPECT_DOUBLE_EQ(SortedQuantile(s, 0.02), 1.0);
+}
+
+TEST(IntervalsTest, NormalFunctions) {
+  EXPECT_NEAR(NormalQuantile(0.975), 1.959963984540054, 1e-14);
+  EXPECT_NEAR(NormalQuantile(0.05), -1.6448536269514729, 1e-14);
+  EXPECT_NEAR(NormalCdf(1.959963984540054), 0.975, 1e-15);
+}
+
+TEST(IntervalsTest, JackknifeAccelerationByHand) {
+  // mean 4, d = 3, 2, 1, -6: sum d^2 = 50, sum d^3 = -180.
+  const std::vector<double> j = {1, 2, 3, 10};
+  EXPECT_NEAR(JackknifeAcceleration(j), -180.0 / (6.0 * std::pow(50.0, 1.5)), 1e-15);
+  // Centred at the jackknife mean: a shift of every value changes nothing.
+  const std::vector<double> shifted = {101, 102, 103, 110};
+  EXPECT_NEAR(JackknifeAcceleration(shifted), JackknifeAcceleration(j), 1e-15);
+  EXPECT_EQ(JackknifeAcceleration(std::vector<double>{2, 2, 2}), 0.0);
+}
+
+std::vector<double> SkewedCloud() {
+  RandomStream rs(5, 6, 7);
+  std::vector<double> v(999);
+  for (double& x : v) x = std::exp(0.4 * rs.NextNormal());
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+TEST(IntervalsTest, BcaWithZeroAccelerationIsBc) {
+  const auto s = SkewedCloud();
+  const double theta = 1.1;
+  const Interval bca = BcaInterval(s, theta, 0.9, 0.0);
+  ASSERT_TRUE(bca.ok);
+  // BC by hand: z0 from the share below theta, levels Phi(2 z0 + z_alpha).
+  const double below = static_cast<double>(std::lower_bound(s.begin(), s.end(), theta) - s.begin());
+  const double z0 = NormalQuantile(below / s.size());
+  const double lo = SortedQuantile(s, NormalCdf(2 * z0 + NormalQuantile(0.05)));
+  const double hi = SortedQuantile(s, NormalCdf(2 * z0 + NormalQuantile(0.95)));
+  EXPECT_DOUBLE_EQ(bca.lower, lo);
+  EXPECT_DOUBLE_EQ(bca.upper, hi);
+  // theta at the median: z0 ~ 0 and BC ~ percentile.
+  const double median = SortedQuantile(s, 0.5);
+  const Interval mid = BcaInterval(s, median, 0.9, 0.0);
+  EXPECT_NEAR(mid.lower, SortedQuantile(s, 0.05), 1e-2);
+  // A positive acceleration moves both bounds up.
+  const Interval acc = BcaInterval(s, theta, 0.9, 0.1);
+  EXPECT_GT(acc.lower, bca.lower);
+  EXPECT_GT(acc.upper, bca.upper);
+}
+
+TEST(IntervalsTest, BcaRefusesWhenAllReplicatesLieOnOneSide) {
+  const auto s = SkewedCloud();
+  const Interval bca = BcaInterval(s, s.front() - 1.0, 0.9, 0.0);
+  EXPECT_FALSE(bca.ok);
+  EXPECT_NE(bca.note.find("z0"), std::string::npos);
+  const IntervalSet set = ComputeIntervals(s, s.back() + 1.0, 0.9, 0.0);
+  EXPECT_FALSE(set[IntervalMethod::kBca].ok);
+  EXPECT_TRUE(set[IntervalMethod::kPercentile].ok);
+  EXPECT_TRUE(std::isnan(set.z0));
+}
+
+TEST(IntervalsTest, PercentileBasicNormalByHand) {
+  const auto s = SkewedCloud();
+  const double theta = 1.05;
+  const IntervalSet set = ComputeIntervals(s, theta, 0.8, 0.0);
+  const double q10 = SortedQuantile(s, 0.1), q90 = SortedQuantile(s, 0.9);
+  EXPECT_DOUBLE_EQ(set[IntervalMethod::kPercentile].lower, q10);
+  EXPECT_DOUBLE_EQ(set[IntervalMethod::kPercentile].upper, q90);
+  EXPECT_DOUBLE_EQ(set[IntervalMethod::kBasic].lower, 2 * theta - q90);
+  EXPECT_DOUBLE_EQ(set[IntervalMethod::kBasic].upper, 2 * theta - q10);
+  double mean = 0, ss = 0;
+  for (double v : s) mean += v;
+  mean /= s.size();
+  for (double v : s) ss += (v - mean) * (v - mean);
+  const double sd = std::sqrt(ss / (s.size() - 1));
+  EXPECT_NEAR(set[IntervalMethod::kNormal].lower, 2 * theta - mean - 1.2815515655446004 * sd, 1e-12);
+  EXPECT_NEAR(set[IntervalMethod::kNormal].upper, 2 * theta - mean + 1.2815515655446004 * sd, 1e-12);
+}
+
+// With block length 1 on a monthly series the delete-a-block jackknife is the
+// delete-one jackknife: the engine's acceleration equals the one computed by
+// hand from the n delete-one values of V and G.
+TEST(IntervalsTest, BlockJackknifeWithBlockOneIsDeleteOne) {
+  RandomStream rs(21, 0, 0);
+  std::vector<double> x(40);
+  for (double& v : x) v = 100.0 + 10.0 * rs.NextNormal();
+  BootstrapOptions o;
+  o.replicates = 200;
+  o.progress = false;
+  o.threads = 1;
+  o.resampler.scheme = Scheme::kLevels;
+  o.resampler.block_length = 1.0;
+  const BootstrapResult r = RunSeriesBootstrap(x, YearMonth{2015, 1}, IndexSpec{}, Thresholds{}, o);
+  ASSERT_TRUE(r.groups[0].ok);
+  EXPECT_EQ(r.groups[0].jackknife_block, 1);
+  std::vector<double> jv, jg;
+  for (int i = 0; i < 40; ++i) {
+    std::vector<double> y;
+    for (int t = 0; t < 40; ++t)
+      if (t != i) y.push_back(x[t]);
+    const auto w = MakeWeights(IndexSpec{}, 39);
+    const IndexValues iv = ComputeIndices(y, w, 1);
+    jv.push_back(iv.V);
+    jg.push_back(iv.G);
+  }
+  EXPECT_EQ(r.groups[0].V.jackknife_values, 40);
+  EXPECT_NEAR(r.groups[0].V.intervals.acceleration, JackknifeAcceleration(jv), 1e-14);
+  EXPECT_NEAR(r.groups[0].G.intervals.acceleration, JackknifeAcceleration(jg), 1e-14);
+}
+
+}  // namespace
+}  // namespace chokepoint::bootstrap
