@@ -1,0 +1,159 @@
+// Identities and properties of the Bai-Perron implementation.
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "chokepoint/core/error.h"
+#include "chokepoint/core/random.h"
+#include "chokepoint/robustness/breaks.h"
+
+namespace chokepoint {
+namespace {
+
+std::vector<double> Simulated(int n, uint64_t seed, double level_shift_at, double shift, double slope = 0.2) {
+  RandomStream rng(seed, 1, 2);
+  std::vector<double> y(n);
+  for (int t = 0; t < n; ++t) y[t] = 10 + slope * (t + 1) + ((t + 1) > level_shift_at ? shift : 0.0) + rng.NextNormal();
+  return y;
+}
+
+double BruteRss(const std::vector<double>& y, int i, int j, TrendRegressors reg) {
+  const int len = j - i + 1;
+  const Design d = MakeDesign(len, {reg, false, std::nullopt});
+  const Eigen::VectorXd ys = Eigen::Map<const Eigen::VectorXd>(y.data() + i - 1, len);
+  const Eigen::VectorXd b = d.X.colPivHouseholderQr().solve(ys);
+  return (ys - d.X * b).squaredNorm();
+}
+
+TEST(SegmentRssTable, EqualsDirectOls) {
+  const std::vector<double> y = Simulated(40, 7, 20, 5.0);
+  for (TrendRegressors reg : {TrendRegressors::kLevel, TrendRegressors::kTrend}) {
+    SegmentRssTable table;
+    table.Compute(y, reg);
+    for (int i = 1; i <= 40; i += 3) {
+      for (int j = i + 3; j <= 40; j += 2) {
+        const double direct = BruteRss(y, i, j, reg);
+        EXPECT_NEAR(table(i, j), direct, 1e-9 * (1 + direct)) << i << ".." << j;
+      }
+    }
+  }
+}
+
+TEST(OptimalPartitions, EqualsExhaustiveSearchForTwoBreaks) {
+  const int n = 36, h = 5;
+  const std::vector<double> y = Simulated(n, 11, 12, 4.0);
+  SegmentRssTable table;
+  table.Compute(y, TrendRegressors::kTrend);
+  const PartitionPath path = OptimalPartitions(table, h, 2);
+  double best = std::numeric_limits<double>::infinity();
+  std::vector<int> arg;
+  for (int a = h; a <= n - 2 * h; ++a) {
+    for (int b = a + h; b <= n - h; ++b) {
+      const double v = table(1, a) + table(a + 1, b) + table(b + 1, n);
+      if (v < best) {
+        best = v;
+        arg = {a, b};
+      }
+    }
+  }
+  EXPECT_NEAR(path.rss[2], best, 1e-9);
+  EXPECT_EQ(path.breakpoints[2], arg);
+}
+
+TEST(Breaks, RecoversAPlantedLevelShiftWithSignificantTests) {
+  const std::vector<double> y = Simulated(120, 3, 60, 6.0);
+  BreakOptions o;
+  o.test_replicates = 199;
+  const BreakResult r = EstimateBreaks(y, o, YearMonth{2015, 1});
+  EXPECT_EQ(r.trim_obs, 18);
+  ASSERT_GE(r.selected_bic, 1);
+  EXPECT_NEAR(r.breakpoints_by_m[0][0], 60, 2);
+  EXPECT_LT(r.sup_f_p[0], 0.01);
+  EXPECT_LT(r.ud_max_p, 0.01);
+  EXPECT_LT(r.wd_max_p, 0.01);
+  EXPECT_GE(r.selected_sequential, 1);
+  EXPECT_NEAR(r.seq_f[0], r.sup_f[0], 1e-9 * r.sup_f[0]);  // F(1|0) = supF(1)
+  EXPECT_NEAR(r.seq_f_p[0], r.sup_f_p[0], 1e-12);
+  EXPECT_EQ(r.DateOf(60)->ToString(), "2019-12");
+  EXPECT_NE(r.FullReport().find("supF(1)"), std::string::npos);
+}
+
+TEST(Breaks, NoBreakSeriesKeepsLargePValues) {
+  const std::vector<double> y = Simulated(96, 5, 1000, 0.0);
+  BreakOptions o;
+  o.test_replicates = 199;
+  const BreakResult r = EstimateBreaks(y, o);
+  EXPECT_EQ(r.selected_bic, 0);
+  EXPECT_GT(r.sup_f_p[0], 0.05);
+  EXPECT_EQ(r.selected_sequential, 0);
+  EXPECT_TRUE(r.breakpoints.empty());
+  EXPECT_TRUE(r.confidence_intervals.empty());
+}
+
+TEST(Breaks, PValuesIndependentOfThreadsAndSeeded) {
+  const std::vector<double> y = Simulated(80, 9, 40, 2.0);
+  BreakOptions o;
+  o.test_replicates = 99;
+  const BreakResult a = EstimateBreaks(y, o);
+  const BreakResult b = EstimateBreaks(y, o);
+  EXPECT_EQ(a.sup_f_p, b.sup_f_p);
+  EXPECT_EQ(a.seq_f_p, b.seq_f_p);
+  EXPECT_EQ(a.wd_max_p, b.wd_max_p);
+}
+
+TEST(Breaks, PartialChangeWithFixedMonthEffects) {
+  // Strong month pattern + level shift after obs 50: pure change on levels
+  // would be confused by the seasonality; the partial model finds the shift.
+  const int n = 120;
+  RandomStream rng(42, 0, 0);
+  std::vector<double> y(n);
+  const double season[12] = {0, 8, -6, 3, 10, -9, 4, -3, 7, -8, 2, 5};
+  for (int t = 0; t < n; ++t) y[t] = 50 + 0.1 * t + season[t % 12] + (t + 1 > 50 ? 12.0 : 0.0) + rng.NextNormal();
+  BreakOptions o;
+  o.seasonal_fixed = true;
+  o.max_breaks = 3;
+  const BreakResult r = EstimateBreaks(y, o, YearMonth{2015, 1});
+  EXPECT_EQ(r.p, 11);
+  ASSERT_EQ(r.selected_bic, 1);
+  EXPECT_NEAR(r.breakpoints[0], 50, 1);
+  EXPECT_FALSE(r.tests_computed);
+  EXPECT_EQ(r.selected_sequential, -1);
+  ASSERT_EQ(r.confidence_intervals.size(), 1u);
+  EXPECT_LE(r.confidence_intervals[0].lower, 50);
+  EXPECT_GE(r.confidence_intervals[0].upper, 50);
+}
+
+TEST(Breaks, OptionValidationAndCap) {
+  BreakOptions o;
+  o.trim = 0.6;
+  std::string error;
+  EXPECT_FALSE(o.IsValid(&error));
+  EXPECT_NE(error.find("breaks.trim"), std::string::npos);
+  EXPECT_THROW(EstimateBreaks(std::vector<double>(50, 1.0), o), Error);
+  o.trim = 0.15;
+  o.max_breaks = 9;
+  o.compute_tests = false;
+  const BreakResult r = EstimateBreaks(Simulated(60, 1, 30, 3.0), o);
+  EXPECT_EQ(r.max_breaks, 5);  // ceil(60 / 9) - 2
+  ASSERT_FALSE(r.warnings.empty());
+  EXPECT_NE(r.warnings[0].find("changed to 5"), std::string::npos);
+  // h = floor(0.15 * 12) = 1 is not above q = 2.
+  EXPECT_THROW(EstimateBreaks(std::vector<double>(12, 1.0), o), Error);
+}
+
+TEST(ArgmaxV, IsADistributionFunction) {
+  EXPECT_NEAR(ArgmaxVCdf(0.0, 1, 1, 1), 0.5, 1e-12);  // symmetric case
+  EXPECT_LT(ArgmaxVCdf(-200.0, 1, 1, 1), 1e-3);
+  EXPECT_GT(ArgmaxVCdf(200.0, 1, 1, 1), 1 - 1e-3);
+  double previous = 0.0;
+  for (double x = -50; x <= 50; x += 2.5) {
+    const double p = ArgmaxVCdf(x, 1.3, 0.8, 1.1);
+    EXPECT_GE(p, previous - 1e-12);
+    previous = p;
+  }
+}
+
+}  // namespace
+}  // namespace chokepoint
