@@ -6,5 +6,7 @@
 namespace chokepoint::cli {
 
 void RegisterVersionCommand(CLI::App& app);
+void RegisterBreaksCommand(CLI::App& app);
+void RegisterHacCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli

@@ -516,13 +516,15 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
     std::vector<double> prefix, suffix;
     for (int l = 0; l < M; ++l) {
       const std::vector<int>& bps = path.breakpoints[l];
-      double fmax = 0.0;
+      double fmax = kNaN;  // stays NaN when no regime can hold another break (all < 2h)
       int first = 1;
       for (size_t s = 0; s <= bps.size(); ++s) {
         const int last = s < bps.size() ? bps[s] : n;
-        const double f = SegmentSupF(std::span<const double>(y_in.data() + first - 1, last - first + 1),
-                                     options.regressors, h, prefix, suffix);
-        fmax = std::max(fmax, f);
+        if (last - first + 1 >= 2 * h) {
+          const double f = SegmentSupF(std::span<const double>(y_in.data() + first - 1, last - first + 1),
+                                       options.regressors, h, prefix, suffix);
+          fmax = std::isnan(fmax) ? f : std::max(fmax, f);
+        }
         first = last + 1;
       }
       r.seq_f[l] = fmax;
@@ -593,6 +595,7 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
       return segment_null.emplace(L, std::move(draws)).first->second;
     };
     for (int l = 0; l < M; ++l) {
+      if (std::isnan(r.seq_f[l])) continue;
       const std::vector<int>& bps = path.breakpoints[l];
       double prob_all_below = 1.0;
       int first = 1;
@@ -606,7 +609,11 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
     }
     r.selected_sequential = 0;
     for (int l = 0; l < M; ++l) {
-      if (r.seq_f_p[l] < options.significance) r.selected_sequential = l + 1; else break;
+      if (r.seq_f_p[l] < options.significance) {  // false for NaN: no room for another break
+        r.selected_sequential = l + 1;
+      } else {
+        break;
+      }
     }
     char src[400];
     std::snprintf(src, sizeof src,
