@@ -141,18 +141,41 @@ double SegmentSupF(std::span<const double> y, TrendRegressors regressors, int h,
 void SegmentRssTable::Compute(std::span<const double> y, TrendRegressors regressors) {
   n_ = static_cast<int>(y.size());
   data_.resize(Offset(n_));
+  // Adding observations backwards from each segment end, the local time of
+  // the c-th observation is x = c - 1, so its running mean (c - 1)/2 and
+  // centred sum of squares c (c^2 - 1)/12 are known in closed form: only the
+  // mean of y and the centred cross products are updated (Welford), with
+  // precomputed reciprocals instead of divisions.
+  inverse_count_.resize(n_ + 1);
+  inverse_sxx_.resize(n_ + 1);
+  for (int c = 1; c <= n_; ++c) {
+    inverse_count_[c] = 1.0 / c;
+    const double sxx = static_cast<double>(c) * (static_cast<double>(c) * c - 1.0) / 12.0;
+    inverse_sxx_[c] = sxx > 0 ? 1.0 / sxx : 0.0;
+  }
+  const double* inv_c = inverse_count_.data();
+  const double* inv_sxx = inverse_sxx_.data();
   for (int end = 0; end < n_; ++end) {
     double* row = data_.data() + Offset(end);
-    RunningFit f;
+    double my = 0.0, cxy = 0.0, cyy = 0.0;
     if (regressors == TrendRegressors::kLevel) {
-      for (int s = end; s >= 0; --s) {
-        f.AddLevel(y[s]);
-        row[s] = f.RssLevel();
+      for (int s = end, c = 1; s >= 0; --s, ++c) {
+        const double v = y[s];
+        const double dy = v - my;
+        my += dy * inv_c[c];
+        cyy += dy * (v - my);
+        row[s] = cyy;
       }
     } else {
-      for (int s = end; s >= 0; --s) {
-        f.AddTrend(end - s, y[s]);  // local time, reversed: RSS is invariant
-        row[s] = f.RssTrend();
+      for (int s = end, c = 1; s >= 0; --s, ++c) {
+        const double v = y[s];
+        const double dy = v - my;
+        my += dy * inv_c[c];
+        const double resid = v - my;
+        cxy += 0.5 * c * resid;  // dx = x_c - mean_{c-1} = c / 2
+        cyy += dy * resid;
+        const double rss = cyy - cxy * cxy * inv_sxx[c];
+        row[s] = c < 3 ? 0.0 : (rss > 0.0 ? rss : 0.0);
       }
     }
   }

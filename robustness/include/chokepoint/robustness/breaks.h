@@ -162,6 +162,7 @@ class SegmentRssTable {
   static size_t Offset(int end0) { return static_cast<size_t>(end0) * (end0 + 1) / 2; }
   int n_ = 0;
   std::vector<double> data_;
+  std::vector<double> inverse_count_, inverse_sxx_;
 };
 
 // Optimal partitions only (no tests, no intervals): rss[m] and the
