@@ -376,6 +376,50 @@ bool BreakOptions::IsValid(std::string* error) const {
   return true;
 }
 
+BreakOptions BreakOptions::FromToml(const TomlSection& section) {
+  section.RejectUnknownKeys({"regressors", "seasonal_fixed", "trim", "max_breaks", "significance", "compute_tests",
+                             "test_replicates", "seed", "ci_level", "ci_het_reg", "ci_het_err",
+                             "partial_max_iterations"});
+  BreakOptions o;
+  if (auto v = section.GetString("regressors")) {
+    const auto r = TrendRegressorsFromString(*v);
+    if (!r) section.Fail("regressors", "must be level or trend, got \"" + *v + "\"");
+    o.regressors = *r;
+  }
+  if (auto v = section.GetBool("seasonal_fixed")) o.seasonal_fixed = *v;
+  if (auto v = section.GetDouble("trim")) o.trim = *v;
+  if (auto v = section.GetInt("max_breaks")) o.max_breaks = static_cast<int>(*v);
+  if (auto v = section.GetDouble("significance")) o.significance = *v;
+  if (auto v = section.GetBool("compute_tests")) o.compute_tests = *v;
+  if (auto v = section.GetInt("test_replicates")) o.test_replicates = static_cast<int>(*v);
+  if (auto v = section.GetInt("seed")) {
+    if (*v < 0) section.Fail("seed", "must be >= 0");
+    o.seed = static_cast<uint64_t>(*v);
+  }
+  if (auto v = section.GetDouble("ci_level")) o.ci_level = *v;
+  if (auto v = section.GetBool("ci_het_reg")) o.ci_het_reg = *v;
+  if (auto v = section.GetBool("ci_het_err")) o.ci_het_err = *v;
+  if (auto v = section.GetInt("partial_max_iterations")) o.partial_max_iterations = static_cast<int>(*v);
+  std::string error;
+  if (!o.IsValid(&error)) section.Fail("", error);
+  return o;
+}
+
+toml::table BreakOptions::ToToml() const {
+  return toml::table{{"regressors", std::string(ToString(regressors))},
+                     {"seasonal_fixed", seasonal_fixed},
+                     {"trim", trim},
+                     {"max_breaks", max_breaks},
+                     {"significance", significance},
+                     {"compute_tests", compute_tests},
+                     {"test_replicates", test_replicates},
+                     {"seed", static_cast<int64_t>(seed)},
+                     {"ci_level", ci_level},
+                     {"ci_het_reg", ci_het_reg},
+                     {"ci_het_err", ci_het_err},
+                     {"partial_max_iterations", partial_max_iterations}};
+}
+
 std::string BreakOptions::Describe() const {
   std::ostringstream out;
   out << "Bai-Perron, regressors " << ToString(regressors) << (seasonal_fixed ? " + fixed month effects (partial change)" : " (pure change)")

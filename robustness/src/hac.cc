@@ -76,6 +76,35 @@ bool HacOptions::IsValid(std::string* error) const {
   return true;
 }
 
+HacOptions HacOptions::FromToml(const TomlSection& section) {
+  section.RejectUnknownKeys({"kernel", "bandwidth_rule", "fixed_bandwidth", "prewhite", "adjust"});
+  HacOptions o;
+  if (auto v = section.GetString("kernel")) {
+    const auto k = HacKernelFromString(*v);
+    if (!k) section.Fail("kernel", "must be bartlett, parzen or qs, got \"" + *v + "\"");
+    o.kernel = *k;
+  }
+  if (auto v = section.GetString("bandwidth_rule")) {
+    const auto r = BandwidthRuleFromString(*v);
+    if (!r) section.Fail("bandwidth_rule", "must be fixed, nw1994 or andrews, got \"" + *v + "\"");
+    o.bandwidth_rule = *r;
+  }
+  if (auto v = section.GetDouble("fixed_bandwidth")) o.fixed_bandwidth = *v;
+  if (auto v = section.GetBool("prewhite")) o.prewhite = *v;
+  if (auto v = section.GetBool("adjust")) o.adjust = *v;
+  std::string error;
+  if (!o.IsValid(&error)) section.Fail("", error);
+  return o;
+}
+
+toml::table HacOptions::ToToml() const {
+  return toml::table{{"kernel", std::string(ToString(kernel))},
+                     {"bandwidth_rule", std::string(ToString(bandwidth_rule))},
+                     {"fixed_bandwidth", fixed_bandwidth},
+                     {"prewhite", prewhite},
+                     {"adjust", adjust}};
+}
+
 std::string HacOptions::Describe() const {
   std::string s;
   switch (kernel) {

@@ -8,6 +8,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/random.h"
 #include "chokepoint/robustness/breaks.h"
+#include "chokepoint/robustness/hac.h"
 
 namespace chokepoint {
 namespace {
@@ -152,6 +153,42 @@ TEST(ArgmaxV, IsADistributionFunction) {
     const double p = ArgmaxVCdf(x, 1.3, 0.8, 1.1);
     EXPECT_GE(p, previous - 1e-12);
     previous = p;
+  }
+}
+
+}  // namespace
+}  // namespace chokepoint
+
+namespace chokepoint {
+namespace {
+
+TEST(ModelOptionsToml, RoundTripAndRejectUnknownKeys) {
+  const toml::table t = ParseTomlText(
+      "[breaks]\nregressors = \"level\"\ntrim = 0.1\nmax_breaks = 3\nseed = 7\n"
+      "[hac]\nkernel = \"qs\"\nbandwidth_rule = \"andrews\"\nadjust = true\n"
+      "[bad]\ntrimm = 0.2\n",
+      "models.toml");
+  const BreakOptions b = BreakOptions::FromToml(TomlSection(t["breaks"].as_table(), "breaks", "models.toml"));
+  EXPECT_EQ(b.regressors, TrendRegressors::kLevel);
+  EXPECT_DOUBLE_EQ(b.trim, 0.1);
+  EXPECT_EQ(b.max_breaks, 3);
+  EXPECT_EQ(b.seed, 7u);
+  const toml::table bt = b.ToToml();
+  const BreakOptions b2 = BreakOptions::FromToml(TomlSection(&bt, "breaks", "resolved"));
+  EXPECT_EQ(b2.trim, b.trim);
+  EXPECT_EQ(b2.test_replicates, b.test_replicates);
+  const HacOptions h = HacOptions::FromToml(TomlSection(t["hac"].as_table(), "hac", "models.toml"));
+  EXPECT_EQ(h.kernel, HacKernel::kQuadraticSpectral);
+  EXPECT_EQ(h.bandwidth_rule, BandwidthRule::kAndrews1991);
+  EXPECT_TRUE(h.adjust);
+  EXPECT_TRUE(h.prewhite);  // default kept
+  const toml::table ht = h.ToToml();
+  EXPECT_EQ(HacOptions::FromToml(TomlSection(&ht, "hac", "resolved")).Describe(), h.Describe());
+  try {
+    BreakOptions::FromToml(TomlSection(t["bad"].as_table(), "breaks", "models.toml"));
+    FAIL() << "unknown key accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("trimm"), std::string::npos) << e.what();
   }
 }
 

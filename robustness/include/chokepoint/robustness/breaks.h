@@ -46,6 +46,7 @@
 #include <Eigen/Dense>
 
 #include "chokepoint/core/period.h"
+#include "chokepoint/core/toml_section.h"
 #include "chokepoint/robustness/ols.h"
 
 namespace chokepoint {
@@ -79,6 +80,10 @@ struct BreakOptions {
   int partial_max_iterations = 20;
 
   bool IsValid(std::string* error) const;  // names the field, e.g. "breaks.trim"
+  // Keys are the field names above (regressors = "level" | "trend"); absent
+  // keys keep the defaults, unknown keys are rejected.
+  static BreakOptions FromToml(const TomlSection& section);
+  toml::table ToToml() const;
   std::string Describe() const;
 };
 

@@ -28,6 +28,7 @@
 
 #include <Eigen/Dense>
 
+#include "chokepoint/core/toml_section.h"
 #include "chokepoint/robustness/ols.h"
 
 namespace chokepoint {
@@ -69,6 +70,10 @@ struct HacOptions {
   static HacOptions KernHacDefaults();
 
   bool IsValid(std::string* error) const;  // names the field, e.g. "hac.fixed_bandwidth"
+  // Keys: kernel, bandwidth_rule, fixed_bandwidth, prewhite, adjust (absent
+  // keys keep the defaults above; unknown keys are rejected).
+  static HacOptions FromToml(const TomlSection& section);
+  toml::table ToToml() const;
   // "Bartlett kernel, Newey-West (1994) automatic lag, VAR(1) prewhitening, no small-sample adjustment"
   std::string Describe() const;
 };
