@@ -194,3 +194,42 @@ TEST(ModelOptionsToml, RoundTripAndRejectUnknownKeys) {
 
 }  // namespace
 }  // namespace chokepoint
+
+#include <filesystem>
+
+#include "chokepoint/core/h5.h"
+
+namespace chokepoint {
+namespace {
+
+TEST(ModelsIo, WritesBreakAndHacSectionsReadableBack) {
+  const std::vector<double> y = Simulated(120, 3, 60, 6.0);
+  BreakOptions o;
+  o.test_replicates = 49;
+  const BreakResult br = EstimateBreaks(y, o, YearMonth{2015, 1});
+  const Design d = MakeDesign(120, {TrendRegressors::kTrend, false, std::nullopt});
+  const Eigen::VectorXd yv = Eigen::Map<const Eigen::VectorXd>(y.data(), 120);
+  const HacResult hr = ComputeHac(d.X, FitOls(d.X, yv, d.names), HacOptions{});
+  const std::filesystem::path path = std::filesystem::path(::testing::TempDir()) / "chokepoint_models_io.h5";
+  {
+    h5::File f = h5::File::Create(path);
+    h5::Handle g = h5::EnsureGroup(f.id(), "/models/breaks/series");
+    WriteBreakResult(g.id(), br);
+    h5::Handle gh = h5::EnsureGroup(f.id(), "/models/hac/series");
+    WriteHacResult(gh.id(), hr);
+    f.Close();
+  }
+  h5::File f = h5::File::OpenReadOnly(path);
+  EXPECT_EQ(h5::ReadDoubles(f.id(), "/models/breaks/series/rss"), br.rss);
+  EXPECT_EQ(h5::Dimensions(f.id(), "/models/breaks/series/breakpoints_by_m"), (std::vector<hsize_t>{5, 5}));
+  EXPECT_EQ(h5::ReadStrings(f.id(), "/models/breaks/series/breakdates").size(), br.breakpoints.size());
+  EXPECT_EQ(h5::ReadStrings(f.id(), "/models/hac/series/names"), hr.names);
+  EXPECT_EQ(h5::ReadDoubles(f.id(), "/models/hac/series/vcov").size(), 4u);
+  f.Close();
+  std::filesystem::remove(path);
+  EXPECT_NE(FormatBreaksMarkdown(br, "Simulated").find("| m | RSS |"), std::string::npos);
+  EXPECT_NE(FormatHacMarkdown(hr, "Simulated").find("Newey-West (1994)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace chokepoint

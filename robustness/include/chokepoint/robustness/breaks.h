@@ -44,6 +44,7 @@
 #include <vector>
 
 #include <Eigen/Dense>
+#include <hdf5.h>
 
 #include "chokepoint/core/period.h"
 #include "chokepoint/core/toml_section.h"
@@ -138,6 +139,18 @@ struct BreakResult {
 // for the trimming (h must exceed q + p, 2h <= n).
 BreakResult EstimateBreaks(std::span<const double> y, const BreakOptions& options,
                            std::optional<YearMonth> start = std::nullopt);
+
+// Run-file section: writes into `group` (created by the caller, e.g.
+// /models/breaks/<group name>) attributes (n, q, p, trim, trim_obs,
+// max_breaks, selected_bic/lwz/sequential, ud_max(_p), wd_max(_p),
+// pvalue_source, options) and datasets rss, bic, lwz (m = 0..M),
+// breakpoints (int32), breakpoints_by_m (M x M int32, row m-1 padded with 0),
+// confidence_intervals (k x 3 int32, -1 when not computable), sup_f, sup_f_p,
+// sup_f_critical_5, seq_f, seq_f_p, warnings, and breakdates (strings) when
+// the start month is known.
+void WriteBreakResult(hid_t group, const BreakResult& result);
+// Markdown: RSS/BIC/LWZ table per m, choices, tests, intervals, warnings.
+std::string FormatBreaksMarkdown(const BreakResult& result, std::string_view title);
 
 // Bai (1997) intervals for given breakpoints of a pure-change model y on Z
 // (n x q), as strucchange::confint.breakpointsfull without vcov. Appends

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include <Eigen/Dense>
+#include <hdf5.h>
 
 #include "chokepoint/core/toml_section.h"
 #include "chokepoint/robustness/ols.h"
@@ -99,6 +100,14 @@ struct HacResult {
 
   std::string FullReport() const;
 };
+
+// Run-file section: writes into `group` (created by the caller, e.g.
+// /models/hac/<group name>) attributes estimator, kernel, bandwidth_rule,
+// prewhite, adjust, bandwidth, bandwidth_automatic, n, k and datasets names,
+// coefficients, standard_errors, t, p, vcov (k x k).
+void WriteHacResult(hid_t group, const HacResult& result);
+// Markdown table (term, estimate, HAC SE, t, p) headed by the estimator name.
+std::string FormatHacMarkdown(const HacResult& result, std::string_view title);
 
 // HAC covariance for an OLS fit of y on X (ols must come from FitOls(X, y)).
 // Throws chokepoint::Error (kUsage) when options are invalid.
