@@ -220,6 +220,13 @@ TEST(ModelsIo, WritesBreakAndHacSectionsReadableBack) {
     h5::File f = h5::File::Create(path);
     h5::Handle g = h5::EnsureGroup(f.id(), "/models/breaks/series");
     WriteBreakResult(g.id(), br);
+    // A series without breaks: empty breakpoints and a 0 x 3 interval table.
+    BreakOptions quick;
+    quick.compute_tests = false;
+    const BreakResult none = EstimateBreaks(Simulated(96, 5, 1000, 0.0), quick);
+    ASSERT_TRUE(none.breakpoints.empty());
+    h5::Handle g0 = h5::EnsureGroup(f.id(), "/models/breaks/flat");
+    WriteBreakResult(g0.id(), none);
     h5::Handle gh = h5::EnsureGroup(f.id(), "/models/hac/series");
     WriteHacResult(gh.id(), hr);
     f.Close();
@@ -229,6 +236,7 @@ TEST(ModelsIo, WritesBreakAndHacSectionsReadableBack) {
   EXPECT_EQ(h5::Dimensions(f.id(), "/models/breaks/series/breakpoints_by_m"), (std::vector<hsize_t>{5, 5}));
   EXPECT_EQ(h5::ReadStrings(f.id(), "/models/breaks/series/breakdates").size(), br.breakpoints.size());
   EXPECT_EQ(h5::ReadStrings(f.id(), "/models/hac/series/names"), hr.names);
+  EXPECT_EQ(h5::Dimensions(f.id(), "/models/breaks/flat/confidence_intervals"), (std::vector<hsize_t>{0, 3}));
   EXPECT_EQ(h5::ReadDoubles(f.id(), "/models/hac/series/vcov").size(), 4u);
   f.Close();
   std::filesystem::remove(path);
