@@ -14,6 +14,7 @@ struct BreaksArgs {
   SeriesInputArgs series;
   BreakOptions options;
   std::string regressors = "trend";
+  std::string null_errors = "iid";
   bool no_tests = false;
 };
 
@@ -61,6 +62,8 @@ std::string BreaksJson(const BreakResult& r, const BreaksArgs& a) {
     << "  \"wd_max\": " << JsonNumber(r.wd_max) << ",\n"
     << "  \"wd_max_p\": " << JsonNumber(r.wd_max_p) << ",\n"
     << "  \"pvalue_source\": " << JsonString(r.pvalue_source) << ",\n"
+    << "  \"null_errors\": " << JsonString(ToString(r.options.null_errors)) << ",\n"
+    << "  \"null_rho\": " << JsonNumber(r.null_rho) << ",\n"
     << "  \"seed\": " << r.options.seed << ",\n"
     << "  \"test_replicates\": " << (r.tests_computed ? std::to_string(r.options.test_replicates) : "null") << ",\n";
   if (r.start) {
@@ -88,6 +91,9 @@ void RunBreaks(BreaksArgs& a) {
   if (!regressors) ThrowUsageError("--regressors must be level or trend, got \"" + a.regressors + "\"");
   a.options.regressors = *regressors;
   a.options.compute_tests = !a.no_tests;
+  const auto null_errors = NullErrorsFromString(a.null_errors);
+  if (!null_errors) ThrowUsageError("--null-errors must be iid or ar1, got \"" + a.null_errors + "\"");
+  a.options.null_errors = *null_errors;
   std::string error;
   if (!a.options.IsValid(&error)) ThrowUsageError(error);
   BreakResult r;
@@ -120,6 +126,10 @@ void RegisterBreaksCommand(CLI::App& app) {
   sub->add_option("--replicates", args->options.test_replicates, "Monte Carlo replicates for p-values; default 999");
   sub->add_option("--seed", args->options.seed, "seed of the Monte Carlo p-values");
   sub->add_option("--level", args->options.ci_level, "confidence level of break-date intervals; default 0.95");
+  sub->add_option("--null-errors", args->null_errors,
+                  "errors of the Monte Carlo null: iid (classical F tests, default) or ar1 (rho from the LWZ "
+                  "model's residuals)")
+      ->check(CLI::IsMember({"iid", "ar1"}));
   sub->add_flag("--no-tests", args->no_tests, "skip supF/UDmax/WDmax/F(l+1|l) and their p-values");
   sub->callback([args] { RunBreaks(*args); });
 }

@@ -82,6 +82,20 @@ SegmentFit FitSegment(const Eigen::Ref<const Eigen::MatrixXd>& Z, const Eigen::R
   return f;
 }
 
+// Null errors: iid N(0,1), or a stationary AR(1) with coefficient rho.
+void FillNullErrors(RandomStream& rng, double rho, double* out, int n) {
+  if (rho == 0.0) {
+    for (int t = 0; t < n; ++t) out[t] = rng.NextNormal();
+    return;
+  }
+  double u = rng.NextNormal() / std::sqrt(1.0 - rho * rho);
+  out[0] = u;
+  for (int t = 1; t < n; ++t) {
+    u = rho * u + rng.NextNormal();
+    out[t] = u;
+  }
+}
+
 double Quantile7(std::vector<double> v, double prob) {
   std::sort(v.begin(), v.end());
   const double h = (v.size() - 1) * prob;
@@ -358,6 +372,14 @@ std::vector<BreakInterval> BreakConfidenceIntervals(const Eigen::Ref<const Eigen
 // ---------------------------------------------------------------------------
 // Options and estimation.
 
+std::string_view ToString(NullErrors e) { return e == NullErrors::kIid ? "iid" : "ar1"; }
+
+std::optional<NullErrors> NullErrorsFromString(std::string_view s) {
+  if (s == "iid") return NullErrors::kIid;
+  if (s == "ar1") return NullErrors::kAr1;
+  return std::nullopt;
+}
+
 bool BreakOptions::IsValid(std::string* error) const {
   if (!(trim > 0.0 && trim < 0.5)) return Fail(error, "breaks.trim must be in (0, 0.5), got " + std::to_string(trim));
   if (max_breaks < 1) return Fail(error, "breaks.max_breaks must be >= 1, got " + std::to_string(max_breaks));
@@ -378,7 +400,7 @@ bool BreakOptions::IsValid(std::string* error) const {
 
 BreakOptions BreakOptions::FromToml(const TomlSection& section) {
   section.RejectUnknownKeys({"regressors", "seasonal_fixed", "trim", "max_breaks", "significance", "compute_tests",
-                             "test_replicates", "seed", "ci_level", "ci_het_reg", "ci_het_err",
+                             "test_replicates", "seed", "null_errors", "ci_level", "ci_het_reg", "ci_het_err",
                              "partial_max_iterations"});
   BreakOptions o;
   if (auto v = section.GetString("regressors")) {
@@ -395,6 +417,11 @@ BreakOptions BreakOptions::FromToml(const TomlSection& section) {
   if (auto v = section.GetInt("seed")) {
     if (*v < 0) section.Fail("seed", "must be >= 0");
     o.seed = static_cast<uint64_t>(*v);
+  }
+  if (auto v = section.GetString("null_errors")) {
+    const auto e = NullErrorsFromString(*v);
+    if (!e) section.Fail("null_errors", "must be iid or ar1, got \"" + *v + "\"");
+    o.null_errors = *e;
   }
   if (auto v = section.GetDouble("ci_level")) o.ci_level = *v;
   if (auto v = section.GetBool("ci_het_reg")) o.ci_het_reg = *v;
@@ -414,6 +441,7 @@ toml::table BreakOptions::ToToml() const {
                      {"compute_tests", compute_tests},
                      {"test_replicates", test_replicates},
                      {"seed", static_cast<int64_t>(seed)},
+                     {"null_errors", std::string(ToString(null_errors))},
                      {"ci_level", ci_level},
                      {"ci_het_reg", ci_het_reg},
                      {"ci_het_err", ci_het_err},
@@ -424,7 +452,10 @@ std::string BreakOptions::Describe() const {
   std::ostringstream out;
   out << "Bai-Perron, regressors " << ToString(regressors) << (seasonal_fixed ? " + fixed month effects (partial change)" : " (pure change)")
       << ", trim " << trim << ", max breaks " << max_breaks;
-  if (compute_tests) out << ", Monte Carlo p-values (" << test_replicates << " replicates, seed " << seed << ")";
+  if (compute_tests) {
+    out << ", Monte Carlo p-values (" << ToString(null_errors) << " null errors, " << test_replicates
+        << " replicates, seed " << seed << ")";
+  }
   out << ", " << ci_level * 100 << "% Bai (1997) intervals (het.reg " << (ci_het_reg ? "TRUE" : "FALSE")
       << ", het.err " << (ci_het_err ? "TRUE" : "FALSE") << ")";
   return out.str();
@@ -579,6 +610,23 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
   } else {
     r.tests_computed = true;
     const int R = options.test_replicates;
+    double rho = 0.0;
+    if (options.null_errors == NullErrors::kAr1) {
+      // Lag-1 autocorrelation of the residuals of the LWZ-chosen partition.
+      const std::vector<int>& bps = path.breakpoints[r.selected_lwz];
+      Eigen::VectorXd resid(n);
+      int first = 1;
+      for (size_t s = 0; s <= bps.size(); ++s) {
+        const int last = s < bps.size() ? bps[s] : n;
+        const SegmentFit f = FitSegment(Z, y, first, last);
+        resid.segment(first - 1, f.rows) =
+            y.segment(first - 1, f.rows) - Z.middleRows(first - 1, f.rows) * f.beta;
+        first = last + 1;
+      }
+      const double num = resid.head(n - 1).dot(resid.tail(n - 1));
+      rho = std::clamp(num / resid.squaredNorm(), -0.95, 0.95);
+    }
+    r.null_rho = rho;
     // F(l+1|l) statistics on the global l-break partitions.
     std::vector<double> prefix, suffix;
     for (int l = 0; l < M; ++l) {
@@ -609,7 +657,7 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
       s.y.resize(n);
       for (int rep = range.begin(); rep != range.end(); ++rep) {
         RandomStream rng(options.seed, kStreamSupF, static_cast<uint32_t>(rep));
-        for (int t = 0; t < n; ++t) s.y[t] = rng.NextNormal();
+        FillNullErrors(rng, rho, s.y.data(), n);
         s.table.Compute(s.y, options.regressors);
         const PartitionPath null_path = OptimalPartitions(s.table, h, M);
         for (int k = 1; k <= M; ++k) {
@@ -655,7 +703,7 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
         buf.resize(L);
         for (int rep = range.begin(); rep != range.end(); ++rep) {
           RandomStream rng(options.seed, kStreamSegmentBase + static_cast<uint32_t>(L), static_cast<uint32_t>(rep));
-          for (int t = 0; t < L; ++t) buf[t] = rng.NextNormal();
+          FillNullErrors(rng, rho, buf.data(), L);
           draws[rep] = SegmentSupF(buf, options.regressors, h, pre, suf);
         }
       });
@@ -682,12 +730,18 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
         break;
       }
     }
-    char src[400];
+    char src[512];
+    char errors[96];
+    if (options.null_errors == NullErrors::kIid) {
+      std::snprintf(errors, sizeof errors, "iid normal errors");
+    } else {
+      std::snprintf(errors, sizeof errors, "AR(1) normal errors, rho = %.4f from the LWZ model's residuals", rho);
+    }
     std::snprintf(src, sizeof src,
-                  "Monte Carlo under H0 (iid normal errors, same design, n = %d, h = %d, M = %d), %d replicates, "
+                  "Monte Carlo under H0 (%s, same design, n = %d, h = %d, M = %d), %d replicates, "
                   "seed %llu; WDmax weights c1/ck from the simulated 5%% critical values; F(l+1|l) from "
                   "independent one-break supF nulls per regime",
-                  n, h, M, R, static_cast<unsigned long long>(options.seed));
+                  errors, n, h, M, R, static_cast<unsigned long long>(options.seed));
     r.pvalue_source = src;
   }
 

@@ -72,6 +72,8 @@ void WriteBreakResult(hid_t group, const BreakResult& r) {
   h5::WriteAttribute(group, "wd_max", r.wd_max);
   h5::WriteAttribute(group, "wd_max_p", r.wd_max_p);
   h5::WriteAttribute(group, "pvalue_source", r.pvalue_source);
+  h5::WriteAttribute(group, "null_errors", ToString(r.options.null_errors));
+  h5::WriteAttribute(group, "null_rho", r.null_rho);
   h5::WriteAttribute(group, "breakpoint_convention", "1-based index of the last observation of each regime");
   if (r.start) h5::WriteAttribute(group, "start", r.start->ToString());
   h5::WriteDoubles(group, "rss", r.rss);

@@ -52,6 +52,15 @@
 
 namespace chokepoint {
 
+// Error process under which the Monte Carlo nulls of the tests are drawn.
+enum class NullErrors {
+  kIid,  // "iid": iid normal errors; the homoskedastic F statistics are then pivotal (strucchange's setting)
+  kAr1,  // "ar1": AR(1) normal errors with rho estimated from the residuals of the
+         // LWZ-chosen partition (parametric bootstrap; guards against serial correlation)
+};
+std::string_view ToString(NullErrors e);
+std::optional<NullErrors> NullErrorsFromString(std::string_view s);
+
 struct BreakOptions {
   // Breaking regressors z_t: a trend break is what separates a stockpiling
   // episode from a change in the substitution trend.
@@ -73,6 +82,9 @@ struct BreakOptions {
   // about +-2% at T = 120.
   int test_replicates = 999;
   uint64_t seed = 20180416;  // any fixed value; recorded in the result
+  // iid by default so that p-values agree with the classical (strucchange /
+  // Bai-Perron) homoskedastic tests; ar1 when the errors are autocorrelated.
+  NullErrors null_errors = NullErrors::kIid;
   // Break-date confidence level (Bai 1997).
   double ci_level = 0.95;
   bool ci_het_reg = true;  // regressor moments differ by regime (strucchange default)
@@ -124,6 +136,7 @@ struct BreakResult {
   double ud_max = 0.0, ud_max_p = 0.0;
   double wd_max = 0.0, wd_max_p = 0.0;
   bool tests_computed = false;
+  double null_rho = 0.0;  // AR(1) coefficient used in the null (0 for iid)
   std::string pvalue_source;
 
   std::vector<std::string> warnings;  // as R would print them
