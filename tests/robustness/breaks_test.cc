@@ -246,3 +246,23 @@ TEST(ModelsIo, WritesBreakAndHacSectionsReadableBack) {
 
 }  // namespace
 }  // namespace chokepoint
+
+namespace chokepoint {
+namespace {
+
+TEST(BreaksTests, SimulatedCriticalValuesNearBaiPerronTable) {
+  // y ~ 1, eps = 0.15: Bai & Perron (2003) asymptotic 5% critical values of
+  // supF(1..5) for q = 1 are 8.58, 7.22, 5.96, 4.99, 3.91. With n = 300 and
+  // 999 null draws the simulated ones must lie within 10%.
+  RandomStream rng(5, 5, 5);
+  std::vector<double> y(300);
+  for (double& v : y) v = rng.NextNormal();
+  BreakOptions o;
+  o.regressors = TrendRegressors::kLevel;
+  const BreakResult r = EstimateBreaks(y, o);
+  const double table[5] = {8.58, 7.22, 5.96, 4.99, 3.91};
+  for (int k = 0; k < 5; ++k) EXPECT_NEAR(r.sup_f_critical_5[k], table[k], 0.1 * table[k]) << "supF(" << k + 1 << ")";
+}
+
+}  // namespace
+}  // namespace chokepoint
