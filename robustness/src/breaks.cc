@@ -471,7 +471,7 @@ namespace {
 
 // Full OLS of y on regime-specific Z plus common W for a partition.
 double PartialRss(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& W, const Eigen::VectorXd& y,
-                  const std::vector<int>& bps, Eigen::VectorXd* beta_w) {
+                  const std::vector<int>& bps, Eigen::VectorXd* beta_w, Eigen::VectorXd* residuals = nullptr) {
   const int n = static_cast<int>(y.size());
   const int q = static_cast<int>(Z.cols());
   const int regimes = static_cast<int>(bps.size()) + 1;
@@ -485,7 +485,46 @@ double PartialRss(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& W, const Eige
   X.rightCols(W.cols()) = W;
   const Eigen::VectorXd b = X.colPivHouseholderQr().solve(y);
   if (beta_w) *beta_w = b.tail(W.cols());
-  return (y - X * b).squaredNorm();
+  const Eigen::VectorXd e = y - X * b;
+  if (residuals) *residuals = e;
+  return e.squaredNorm();
+}
+
+// Partial structural change (W fixed across regimes) for m = 1..M by the
+// Bai-Perron iteration: breaks given beta (pure-change DP on y - W beta),
+// beta given breaks (full OLS), until the breaks repeat. betas[m] holds the
+// final beta of the m-break model; unsettled lists the m that hit the limit.
+PartitionPath PartialPath(const Eigen::VectorXd& y, const Eigen::MatrixXd& Z, const Eigen::MatrixXd& W,
+                          TrendRegressors regressors, int h, int M, int max_iterations, SegmentRssTable& table,
+                          std::vector<Eigen::VectorXd>* betas, std::vector<int>* unsettled) {
+  const int n = static_cast<int>(y.size());
+  PartitionPath path;
+  path.rss.assign(M + 1, kNaN);
+  path.breakpoints.assign(M + 1, {});
+  Eigen::VectorXd beta0;
+  path.rss[0] = PartialRss(Z, W, y, {}, &beta0);
+  if (betas) betas->assign(M + 1, beta0);
+  Eigen::VectorXd yt(n);
+  for (int m = 1; m <= M; ++m) {
+    Eigen::VectorXd beta = beta0;
+    std::vector<int> previous;
+    double rss = kNaN;
+    int it = 0;
+    for (; it < max_iterations; ++it) {
+      yt.noalias() = y - W * beta;
+      table.Compute(std::span<const double>(yt.data(), n), regressors);
+      std::vector<int> bps = OptimalPartitions(table, h, m).breakpoints[m];
+      rss = PartialRss(Z, W, y, bps, &beta);
+      const bool same = bps == previous;
+      previous = std::move(bps);
+      if (same) break;
+    }
+    if (it == max_iterations && unsettled) unsettled->push_back(m);
+    path.rss[m] = rss;
+    path.breakpoints[m] = std::move(previous);
+    if (betas) (*betas)[m] = beta;
+  }
+  return path;
 }
 
 std::string FormatBreak(const BreakResult& r, int bp) {
@@ -531,48 +570,25 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
   const Eigen::MatrixXd Z = MakeDesign(n, {options.regressors, false, start}).X;
 
   SegmentRssTable table;
-  Eigen::VectorXd y_tilde = y;  // y minus fixed month effects (partial change)
   PartitionPath path;
+  Eigen::MatrixXd W;                          // month dummies (partial change)
+  std::vector<Eigen::VectorXd> partial_betas;  // their coefficients for m = 0..M
+  // y minus the fixed month effects of the l-break model (y itself for pure change).
+  auto y_without_w = [&](int l) -> Eigen::VectorXd {
+    return options.seasonal_fixed ? Eigen::VectorXd(y - W * partial_betas[l]) : y;
+  };
   if (!options.seasonal_fixed) {
     table.Compute(y_in, options.regressors);
     path = OptimalPartitions(table, h, M);
   } else {
-    const Eigen::MatrixXd W = MonthDummies(n, start);
-    path.rss.assign(M + 1, kNaN);
-    path.breakpoints.assign(M + 1, {});
-    Eigen::VectorXd beta0;
-    path.rss[0] = PartialRss(Z, W, y, {}, &beta0);
-    std::vector<Eigen::VectorXd> beta_by_m(M + 1, beta0);
-    for (int m = 1; m <= M; ++m) {
-      Eigen::VectorXd beta = beta0;
-      std::vector<int> previous;
-      double rss = kNaN;
-      int it = 0;
-      for (; it < options.partial_max_iterations; ++it) {
-        const Eigen::VectorXd yt = y - W * beta;
-        table.Compute(std::span<const double>(yt.data(), n), options.regressors);
-        std::vector<int> bps = OptimalPartitions(table, h, m).breakpoints[m];
-        rss = PartialRss(Z, W, y, bps, &beta);
-        const bool same = bps == previous;
-        previous = std::move(bps);
-        if (same) break;
-      }
-      if (it == options.partial_max_iterations) {
-        r.warnings.push_back("partial change with m = " + std::to_string(m) + ": break dates did not settle in " +
-                             std::to_string(it) + " iterations");
-      }
-      path.rss[m] = rss;
-      path.breakpoints[m] = previous;
-      beta_by_m[m] = beta;
+    W = MonthDummies(n, start);
+    std::vector<int> unsettled;
+    path = PartialPath(y, Z, W, options.regressors, h, M, options.partial_max_iterations, table, &partial_betas,
+                       &unsettled);
+    for (int m : unsettled) {
+      r.warnings.push_back("partial change with m = " + std::to_string(m) + ": break dates did not settle in " +
+                           std::to_string(options.partial_max_iterations) + " iterations");
     }
-    // For the intervals: y minus the month effects of the BIC-chosen model.
-    std::vector<double> bic(M + 1);
-    for (int m = 0; m <= M; ++m) {
-      bic[m] = n * (std::log(path.rss[m]) + 1 - std::log(static_cast<double>(n)) + std::log(2 * std::numbers::pi)) +
-               std::log(static_cast<double>(n)) * ((r.q + 1) * (m + 1) + r.p);
-    }
-    const int m_bic = static_cast<int>(std::min_element(bic.begin(), bic.end()) - bic.begin());
-    y_tilde = y - W * beta_by_m[m_bic];
   }
 
   r.rss = path.rss;
@@ -604,9 +620,7 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
   r.wd_max = kNaN;
   r.ud_max_p = r.wd_max_p = kNaN;
   r.selected_sequential = -1;
-  if (options.seasonal_fixed) {
-    r.pvalue_source = "not computed for partial structural change (month effects fixed)";
-  } else if (!options.compute_tests) {
+  if (!options.compute_tests) {
     r.pvalue_source = "not computed (compute_tests = false)";
   } else {
     r.tests_computed = true;
@@ -616,28 +630,34 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
       // Lag-1 autocorrelation of the residuals of the LWZ-chosen partition.
       const std::vector<int>& bps = path.breakpoints[r.selected_lwz];
       Eigen::VectorXd resid(n);
-      int first = 1;
-      for (size_t s = 0; s <= bps.size(); ++s) {
-        const int last = s < bps.size() ? bps[s] : n;
-        const SegmentFit f = FitSegment(Z, y, first, last);
-        resid.segment(first - 1, f.rows) =
-            y.segment(first - 1, f.rows) - Z.middleRows(first - 1, f.rows) * f.beta;
-        first = last + 1;
+      if (options.seasonal_fixed) {
+        PartialRss(Z, W, y, bps, nullptr, &resid);
+      } else {
+        int first = 1;
+        for (size_t s = 0; s <= bps.size(); ++s) {
+          const int last = s < bps.size() ? bps[s] : n;
+          const SegmentFit f = FitSegment(Z, y, first, last);
+          resid.segment(first - 1, f.rows) =
+              y.segment(first - 1, f.rows) - Z.middleRows(first - 1, f.rows) * f.beta;
+          first = last + 1;
+        }
       }
       const double num = resid.head(n - 1).dot(resid.tail(n - 1));
       rho = std::clamp(num / resid.squaredNorm(), -0.95, 0.95);
     }
     r.null_rho = rho;
     // F(l+1|l) statistics on the global l-break partitions.
+    // Partial change: on y minus the l-break model's month effects.
     std::vector<double> prefix, suffix;
     for (int l = 0; l < M; ++l) {
       const std::vector<int>& bps = path.breakpoints[l];
+      const Eigen::VectorXd yl = y_without_w(l);
       double fmax = kNaN;  // stays NaN when no regime can hold another break (all < 2h)
       int first = 1;
       for (size_t s = 0; s <= bps.size(); ++s) {
         const int last = s < bps.size() ? bps[s] : n;
         if (last - first + 1 >= 2 * h) {
-          const double f = SegmentSupF(std::span<const double>(y_in.data() + first - 1, last - first + 1),
+          const double f = SegmentSupF(std::span<const double>(yl.data() + first - 1, last - first + 1),
                                        options.regressors, h, prefix, suffix);
           fmax = std::isnan(fmax) ? f : std::max(fmax, f);
         }
@@ -645,7 +665,9 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
       }
       r.seq_f[l] = fmax;
     }
-    // Null of supF(k): full dynamic programme on iid normal draws.
+    // Null of supF(k): the same estimation (dynamic programme, or the partial
+    // change iteration) on null draws; the statistics are invariant to the
+    // coefficients, so the errors alone are drawn.
     std::vector<double> null_supf(static_cast<size_t>(R) * M);
     struct Scratch {
       SegmentRssTable table;
@@ -653,17 +675,25 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
     };
     tbb::enumerable_thread_specific<Scratch> scratch;
     const int q = r.q;
+    const int p = r.p;
     tbb::parallel_for(tbb::blocked_range<int>(0, R), [&](const tbb::blocked_range<int>& range) {
       Scratch& s = scratch.local();
       s.y.resize(n);
       for (int rep = range.begin(); rep != range.end(); ++rep) {
         RandomStream rng(options.seed, kStreamSupF, static_cast<uint32_t>(rep));
         FillNullErrors(rng, rho, s.y.data(), n);
-        s.table.Compute(s.y, options.regressors);
-        const PartitionPath null_path = OptimalPartitions(s.table, h, M);
+        PartitionPath null_path;
+        if (options.seasonal_fixed) {
+          const Eigen::Map<const Eigen::VectorXd> ys(s.y.data(), n);
+          null_path = PartialPath(ys, Z, W, options.regressors, h, M, options.partial_max_iterations, s.table,
+                                  nullptr, nullptr);
+        } else {
+          s.table.Compute(s.y, options.regressors);
+          null_path = OptimalPartitions(s.table, h, M);
+        }
         for (int k = 1; k <= M; ++k) {
           null_supf[static_cast<size_t>(rep) * M + k - 1] =
-              ((n - (k + 1.0) * q) / (k * q)) * (null_path.rss[0] - null_path.rss[k]) / null_path.rss[k];
+              ((n - (k + 1.0) * q - p) / (k * q)) * (null_path.rss[0] - null_path.rss[k]) / null_path.rss[k];
         }
       }
     });
@@ -731,7 +761,7 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
         break;
       }
     }
-    char src[512];
+    char src[768];
     char errors[96];
     if (options.null_errors == NullErrors::kIid) {
       std::snprintf(errors, sizeof errors, "iid normal errors");
@@ -741,13 +771,17 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
     std::snprintf(src, sizeof src,
                   "Monte Carlo under H0 (%s, same design, n = %d, h = %d, M = %d), %d replicates, "
                   "seed %llu; WDmax weights c1/ck from the simulated 5%% critical values; F(l+1|l) from "
-                  "independent one-break supF nulls per regime",
-                  errors, n, h, M, R, static_cast<unsigned long long>(options.seed));
+                  "independent one-break supF nulls per regime%s",
+                  errors, n, h, M, R, static_cast<unsigned long long>(options.seed),
+                  options.seasonal_fixed ? " (partial change: supF/UDmax/WDmax nulls rerun the iteration with the "
+                                           "month dummies; F(l+1|l) on y minus the l-break month effects, pure-change "
+                                           "regime nulls)"
+                                         : "");
     r.pvalue_source = src;
   }
 
   if (!r.breakpoints.empty()) {
-    r.confidence_intervals = BreakConfidenceIntervals(Z, y_tilde, r.breakpoints, options.ci_level, options.ci_het_reg,
+    r.confidence_intervals = BreakConfidenceIntervals(Z, y_without_w(r.selected_bic), r.breakpoints, options.ci_level, options.ci_het_reg,
                                                       options.ci_het_err, &r.warnings);
   }
   return r;

@@ -120,12 +120,21 @@ TEST(Breaks, PartialChangeWithFixedMonthEffects) {
   BreakOptions o;
   o.seasonal_fixed = true;
   o.max_breaks = 3;
+  o.test_replicates = 199;
   const BreakResult r = EstimateBreaks(y, o, YearMonth{2015, 1});
   EXPECT_EQ(r.p, 11);
   ASSERT_EQ(r.selected_bic, 1);
   EXPECT_NEAR(r.breakpoints[0], 50, 1);
-  EXPECT_FALSE(r.tests_computed);
-  EXPECT_EQ(r.selected_sequential, -1);
+  EXPECT_TRUE(r.tests_computed);
+  EXPECT_LT(r.sup_f_p[0], 0.01);
+  EXPECT_EQ(r.selected_sequential, 1);
+  EXPECT_NE(r.pvalue_source.find("partial change"), std::string::npos);
+  // The pure-change fit on the same seasonal series is thrown off by the
+  // month pattern (far larger RSS with one break).
+  BreakOptions pure = o;
+  pure.seasonal_fixed = false;
+  pure.compute_tests = false;
+  EXPECT_GT(EstimateBreaks(y, pure).rss[1], 5 * r.rss[1]);
   ASSERT_EQ(r.confidence_intervals.size(), 1u);
   EXPECT_LE(r.confidence_intervals[0].lower, 50);
   EXPECT_GE(r.confidence_intervals[0].upper, 50);

@@ -27,7 +27,9 @@
 // on threads. This covers any trim and q, including trending regressors
 // where the Bai-Perron (2003) asymptotic tables do not apply. For F(l+1|l)
 // the regimes are treated as independent under the null (its limit law).
-// Not computed for partial change (reported as NaN with a note).
+// Partial change: the supF/UDmax/WDmax nulls rerun the whole iteration on the
+// null draws (slower); F(l+1|l) is computed on y minus the l-break model's
+// month effects with the pure-change regime nulls (an approximation).
 //
 // Break-date confidence intervals: Bai (1997), computed as
 // strucchange::confint.breakpointsfull with its defaults (het.reg = TRUE,
