@@ -14,5 +14,7 @@ void RegisterIngestCommand(CLI::App& app);
 void RegisterSimulateCommand(CLI::App& app);
 void RegisterBootstrapCommand(CLI::App& app);    // bootstrap/ (single series)
 void RegisterBlocklengthCommand(CLI::App& app);  // bootstrap/
+void RegisterBreaksCommand(CLI::App& app);
+void RegisterHacCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   chokepoint::cli::RegisterSimulateCommand(app);
   chokepoint::cli::RegisterBootstrapCommand(app);
   chokepoint::cli::RegisterBlocklengthCommand(app);
+  chokepoint::cli::RegisterBreaksCommand(app);
+  chokepoint::cli::RegisterHacCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,101 @@
+// Bai-Perron breaks against R's strucchange::breakpoints on committed data:
+// scripts/golden/breaks_golden.R wrote tests/data/models/breaks_golden.txt.
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "chokepoint/core/series_csv.h"
+#include "chokepoint/robustness/breaks.h"
+
+namespace chokepoint {
+namespace {
+
+const std::string kDataDir = std::string(CHOKEPOINT_TEST_DATA_DIR) + "/models/";
+
+struct GoldenCase {
+  std::map<std::string, std::vector<std::string>> fields;
+  std::string Str(const std::string& key) const { return fields.at(key).at(0); }
+  double Num(const std::string& key) const { return std::stod(Str(key)); }
+  bool Has(const std::string& key) const { return fields.count(key) > 0; }
+  std::vector<double> Vec(const std::string& key) const {
+    std::vector<double> v;
+    for (const auto& s : fields.at(key)) v.push_back(std::stod(s));
+    return v;
+  }
+  std::vector<int> Ints(const std::string& key) const {
+    std::vector<int> v;
+    for (double d : Vec(key)) v.push_back(static_cast<int>(d));
+    return v;
+  }
+};
+
+std::vector<GoldenCase> ReadGolden(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << path;
+  std::vector<GoldenCase> cases;
+  GoldenCase current;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream tokens(line);
+    std::string key, value;
+    tokens >> key;
+    if (key == "end") {
+      cases.push_back(std::move(current));
+      current = {};
+      continue;
+    }
+    std::vector<std::string>& values = current.fields[key];
+    while (tokens >> value) values.push_back(value);
+  }
+  return cases;
+}
+
+double RelErr(double a, double b) { return std::fabs(a - b) / std::max(std::fabs(b), 1e-300); }
+
+TEST(BreaksGolden, MatchesStrucchange) {
+  const std::vector<GoldenCase> cases = ReadGolden(kDataDir + "breaks_golden.txt");
+  ASSERT_EQ(cases.size(), 5u);
+  for (const GoldenCase& c : cases) {
+    SCOPED_TRACE(c.Str("case"));
+    const SeriesCsv series = ReadSeriesCsv(kDataDir + c.Str("file"), "value");
+    BreakOptions o;
+    o.regressors = *TrendRegressorsFromString(c.Str("regressors"));
+    o.trim = c.Num("trim");
+    o.max_breaks = static_cast<int>(c.Num("max_breaks"));
+    o.test_replicates = 99;  // the statistics are checked, not the p-values
+    const BreakResult r = EstimateBreaks(series.values, o, series.first_month);
+    ASSERT_EQ(r.n, static_cast<int>(c.Num("n")));
+    EXPECT_EQ(r.trim_obs, static_cast<int>(c.Num("h")));
+    ASSERT_EQ(r.max_breaks, o.max_breaks);
+    const std::vector<double> rss = c.Vec("rss"), bic = c.Vec("bic");
+    for (int m = 0; m <= r.max_breaks; ++m) {
+      EXPECT_LT(RelErr(r.rss[m], rss[m]), 1e-10) << "RSS m = " << m;
+      EXPECT_LT(RelErr(r.bic[m], bic[m]), 1e-10) << "BIC m = " << m;
+      if (m > 0) {
+        EXPECT_EQ(r.breakpoints_by_m[m - 1], c.Ints("bp" + std::to_string(m))) << "m = " << m;
+      }
+    }
+    EXPECT_EQ(r.selected_bic, static_cast<int>(c.Num("selected_bic")));
+    if (c.Has("breakpoints")) {
+      EXPECT_EQ(r.breakpoints, c.Ints("breakpoints"));
+      const std::vector<int> ci = c.Ints("ci");
+      ASSERT_EQ(r.confidence_intervals.size() * 3, ci.size());
+      for (size_t i = 0; i < r.confidence_intervals.size(); ++i) {
+        EXPECT_TRUE(r.confidence_intervals[i].computed);
+        EXPECT_EQ(r.confidence_intervals[i].lower, ci[3 * i]);
+        EXPECT_EQ(r.confidence_intervals[i].breakpoint, ci[3 * i + 1]);
+        EXPECT_EQ(r.confidence_intervals[i].upper, ci[3 * i + 2]);
+      }
+    }
+    // strucchange's Fstats F is q times the Bai-Perron supF(1) (not divided by q).
+    EXPECT_LT(RelErr(r.q * r.sup_f[0], c.Num("fstats_sup")), 1e-9);
+  }
+}
+
+}  // namespace
+}  // namespace chokepoint

@@ -1,0 +1,277 @@
+// Identities and properties of the Bai-Perron implementation.
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include "chokepoint/core/error.h"
+#include "chokepoint/core/random.h"
+#include "chokepoint/robustness/breaks.h"
+#include "chokepoint/robustness/hac.h"
+
+namespace chokepoint {
+namespace {
+
+std::vector<double> Simulated(int n, uint64_t seed, double level_shift_at, double shift, double slope = 0.2) {
+  RandomStream rng(seed, 1, 2);
+  std::vector<double> y(n);
+  for (int t = 0; t < n; ++t) y[t] = 10 + slope * (t + 1) + ((t + 1) > level_shift_at ? shift : 0.0) + rng.NextNormal();
+  return y;
+}
+
+double BruteRss(const std::vector<double>& y, int i, int j, TrendRegressors reg) {
+  const int len = j - i + 1;
+  const Design d = MakeDesign(len, {reg, false, std::nullopt});
+  const Eigen::VectorXd ys = Eigen::Map<const Eigen::VectorXd>(y.data() + i - 1, len);
+  const Eigen::VectorXd b = d.X.colPivHouseholderQr().solve(ys);
+  return (ys - d.X * b).squaredNorm();
+}
+
+TEST(SegmentRssTable, EqualsDirectOls) {
+  const std::vector<double> y = Simulated(40, 7, 20, 5.0);
+  for (TrendRegressors reg : {TrendRegressors::kLevel, TrendRegressors::kTrend}) {
+    SegmentRssTable table;
+    table.Compute(y, reg);
+    for (int i = 1; i <= 40; i += 3) {
+      for (int j = i + 3; j <= 40; j += 2) {
+        const double direct = BruteRss(y, i, j, reg);
+        EXPECT_NEAR(table(i, j), direct, 1e-9 * (1 + direct)) << i << ".." << j;
+      }
+    }
+  }
+}
+
+TEST(OptimalPartitions, EqualsExhaustiveSearchForTwoBreaks) {
+  const int n = 36, h = 5;
+  const std::vector<double> y = Simulated(n, 11, 12, 4.0);
+  SegmentRssTable table;
+  table.Compute(y, TrendRegressors::kTrend);
+  const PartitionPath path = OptimalPartitions(table, h, 2);
+  double best = std::numeric_limits<double>::infinity();
+  std::vector<int> arg;
+  for (int a = h; a <= n - 2 * h; ++a) {
+    for (int b = a + h; b <= n - h; ++b) {
+      const double v = table(1, a) + table(a + 1, b) + table(b + 1, n);
+      if (v < best) {
+        best = v;
+        arg = {a, b};
+      }
+    }
+  }
+  EXPECT_NEAR(path.rss[2], best, 1e-9);
+  EXPECT_EQ(path.breakpoints[2], arg);
+}
+
+TEST(Breaks, RecoversAPlantedLevelShiftWithSignificantTests) {
+  const std::vector<double> y = Simulated(120, 3, 60, 6.0);
+  BreakOptions o;
+  o.test_replicates = 199;
+  const BreakResult r = EstimateBreaks(y, o, YearMonth{2015, 1});
+  EXPECT_EQ(r.trim_obs, 18);
+  ASSERT_GE(r.selected_bic, 1);
+  EXPECT_NEAR(r.breakpoints_by_m[0][0], 60, 2);
+  EXPECT_LT(r.sup_f_p[0], 0.01);
+  EXPECT_LT(r.ud_max_p, 0.01);
+  EXPECT_LT(r.wd_max_p, 0.01);
+  EXPECT_GE(r.selected_sequential, 1);
+  EXPECT_NEAR(r.seq_f[0], r.sup_f[0], 1e-9 * r.sup_f[0]);  // F(1|0) = supF(1)
+  EXPECT_NEAR(r.seq_f_p[0], r.sup_f_p[0], 1e-12);
+  EXPECT_EQ(r.DateOf(60)->ToString(), "2019-12");
+  EXPECT_NE(r.FullReport().find("supF(1)"), std::string::npos);
+}
+
+TEST(Breaks, NoBreakSeriesKeepsLargePValues) {
+  const std::vector<double> y = Simulated(96, 5, 1000, 0.0);
+  BreakOptions o;
+  o.test_replicates = 199;
+  const BreakResult r = EstimateBreaks(y, o);
+  EXPECT_EQ(r.selected_bic, 0);
+  EXPECT_GT(r.sup_f_p[0], 0.05);
+  EXPECT_EQ(r.selected_sequential, 0);
+  EXPECT_TRUE(r.breakpoints.empty());
+  EXPECT_TRUE(r.confidence_intervals.empty());
+}
+
+TEST(Breaks, PValuesIndependentOfThreadsAndSeeded) {
+  const std::vector<double> y = Simulated(80, 9, 40, 2.0);
+  BreakOptions o;
+  o.test_replicates = 99;
+  const BreakResult a = EstimateBreaks(y, o);
+  BreakResult b;
+  {
+    tbb::global_control one_thread(tbb::global_control::max_allowed_parallelism, 1);
+    b = EstimateBreaks(y, o);
+  }
+  EXPECT_EQ(a.sup_f_p, b.sup_f_p);
+  EXPECT_EQ(a.seq_f_p, b.seq_f_p);
+  EXPECT_EQ(a.wd_max_p, b.wd_max_p);
+}
+
+TEST(Breaks, PartialChangeWithFixedMonthEffects) {
+  // Strong month pattern + level shift after obs 50: pure change on levels
+  // would be confused by the seasonality; the partial model finds the shift.
+  const int n = 120;
+  RandomStream rng(42, 0, 0);
+  std::vector<double> y(n);
+  const double season[12] = {0, 8, -6, 3, 10, -9, 4, -3, 7, -8, 2, 5};
+  for (int t = 0; t < n; ++t) y[t] = 50 + 0.1 * t + season[t % 12] + (t + 1 > 50 ? 12.0 : 0.0) + rng.NextNormal();
+  BreakOptions o;
+  o.seasonal_fixed = true;
+  o.max_breaks = 3;
+  o.test_replicates = 199;
+  const BreakResult r = EstimateBreaks(y, o, YearMonth{2015, 1});
+  EXPECT_EQ(r.p, 11);
+  ASSERT_EQ(r.selected_bic, 1);
+  EXPECT_NEAR(r.breakpoints[0], 50, 1);
+  EXPECT_TRUE(r.tests_computed);
+  EXPECT_LT(r.sup_f_p[0], 0.01);
+  EXPECT_EQ(r.selected_sequential, 1);
+  EXPECT_NE(r.pvalue_source.find("partial change"), std::string::npos);
+  // The pure-change fit on the same seasonal series is thrown off by the
+  // month pattern (far larger RSS with one break).
+  BreakOptions pure = o;
+  pure.seasonal_fixed = false;
+  pure.compute_tests = false;
+  EXPECT_GT(EstimateBreaks(y, pure).rss[1], 5 * r.rss[1]);
+  ASSERT_EQ(r.confidence_intervals.size(), 1u);
+  EXPECT_LE(r.confidence_intervals[0].lower, 50);
+  EXPECT_GE(r.confidence_intervals[0].upper, 50);
+}
+
+TEST(Breaks, OptionValidationAndCap) {
+  BreakOptions o;
+  o.trim = 0.6;
+  std::string error;
+  EXPECT_FALSE(o.IsValid(&error));
+  EXPECT_NE(error.find("breaks.trim"), std::string::npos);
+  EXPECT_THROW(EstimateBreaks(std::vector<double>(50, 1.0), o), Error);
+  o.trim = 0.15;
+  o.max_breaks = 9;
+  o.compute_tests = false;
+  const BreakResult r = EstimateBreaks(Simulated(60, 1, 30, 3.0), o);
+  EXPECT_EQ(r.max_breaks, 5);  // ceil(60 / 9) - 2
+  ASSERT_FALSE(r.warnings.empty());
+  EXPECT_NE(r.warnings[0].find("changed to 5"), std::string::npos);
+  // h = floor(0.15 * 12) = 1 is not above q = 2.
+  EXPECT_THROW(EstimateBreaks(std::vector<double>(12, 1.0), o), Error);
+}
+
+TEST(ArgmaxV, IsADistributionFunction) {
+  EXPECT_NEAR(ArgmaxVCdf(0.0, 1, 1, 1), 0.5, 1e-12);  // symmetric case
+  EXPECT_LT(ArgmaxVCdf(-200.0, 1, 1, 1), 1e-3);
+  EXPECT_GT(ArgmaxVCdf(200.0, 1, 1, 1), 1 - 1e-3);
+  double previous = 0.0;
+  for (double x = -50; x <= 50; x += 2.5) {
+    const double p = ArgmaxVCdf(x, 1.3, 0.8, 1.1);
+    EXPECT_GE(p, previous - 1e-12);
+    previous = p;
+  }
+}
+
+}  // namespace
+}  // namespace chokepoint
+
+namespace chokepoint {
+namespace {
+
+TEST(ModelOptionsToml, RoundTripAndRejectUnknownKeys) {
+  const toml::table t = ParseTomlText(
+      "[breaks]\nregressors = \"level\"\ntrim = 0.1\nmax_breaks = 3\nseed = 7\n"
+      "[hac]\nkernel = \"qs\"\nbandwidth_rule = \"andrews\"\nadjust = true\n"
+      "[bad]\ntrimm = 0.2\n",
+      "models.toml");
+  const BreakOptions b = BreakOptions::FromToml(TomlSection(t["breaks"].as_table(), "breaks", "models.toml"));
+  EXPECT_EQ(b.regressors, TrendRegressors::kLevel);
+  EXPECT_DOUBLE_EQ(b.trim, 0.1);
+  EXPECT_EQ(b.max_breaks, 3);
+  EXPECT_EQ(b.seed, 7u);
+  const toml::table bt = b.ToToml();
+  const BreakOptions b2 = BreakOptions::FromToml(TomlSection(&bt, "breaks", "resolved"));
+  EXPECT_EQ(b2.trim, b.trim);
+  EXPECT_EQ(b2.test_replicates, b.test_replicates);
+  const HacOptions h = HacOptions::FromToml(TomlSection(t["hac"].as_table(), "hac", "models.toml"));
+  EXPECT_EQ(h.kernel, HacKernel::kQuadraticSpectral);
+  EXPECT_EQ(h.bandwidth_rule, BandwidthRule::kAndrews1991);
+  EXPECT_TRUE(h.adjust);
+  EXPECT_TRUE(h.prewhite);  // default kept
+  const toml::table ht = h.ToToml();
+  EXPECT_EQ(HacOptions::FromToml(TomlSection(&ht, "hac", "resolved")).Describe(), h.Describe());
+  try {
+    BreakOptions::FromToml(TomlSection(t["bad"].as_table(), "breaks", "models.toml"));
+    FAIL() << "unknown key accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("trimm"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace chokepoint
+
+#include <filesystem>
+
+#include "chokepoint/core/h5.h"
+
+namespace chokepoint {
+namespace {
+
+TEST(ModelsIo, WritesBreakAndHacSectionsReadableBack) {
+  const std::vector<double> y = Simulated(120, 3, 60, 6.0);
+  BreakOptions o;
+  o.test_replicates = 49;
+  const BreakResult br = EstimateBreaks(y, o, YearMonth{2015, 1});
+  const Design d = MakeDesign(120, {TrendRegressors::kTrend, false, std::nullopt});
+  const Eigen::VectorXd yv = Eigen::Map<const Eigen::VectorXd>(y.data(), 120);
+  const HacResult hr = ComputeHac(d.X, FitOls(d.X, yv, d.names), HacOptions{});
+  const std::filesystem::path path = std::filesystem::path(::testing::TempDir()) / "chokepoint_models_io.h5";
+  {
+    h5::File f = h5::File::Create(path);
+    h5::Handle g = h5::EnsureGroup(f.id(), "/models/breaks/series");
+    WriteBreakResult(g.id(), br);
+    // A series without breaks: empty breakpoints and a 0 x 3 interval table.
+    BreakOptions quick;
+    quick.compute_tests = false;
+    const BreakResult none = EstimateBreaks(Simulated(96, 5, 1000, 0.0), quick);
+    ASSERT_TRUE(none.breakpoints.empty());
+    h5::Handle g0 = h5::EnsureGroup(f.id(), "/models/breaks/flat");
+    WriteBreakResult(g0.id(), none);
+    h5::Handle gh = h5::EnsureGroup(f.id(), "/models/hac/series");
+    WriteHacResult(gh.id(), hr);
+    f.Close();
+  }
+  h5::File f = h5::File::OpenReadOnly(path);
+  EXPECT_EQ(h5::ReadDoubles(f.id(), "/models/breaks/series/rss"), br.rss);
+  EXPECT_EQ(h5::Dimensions(f.id(), "/models/breaks/series/breakpoints_by_m"), (std::vector<hsize_t>{5, 5}));
+  EXPECT_EQ(h5::ReadStrings(f.id(), "/models/breaks/series/breakdates").size(), br.breakpoints.size());
+  EXPECT_EQ(h5::ReadStrings(f.id(), "/models/hac/series/names"), hr.names);
+  EXPECT_EQ(h5::Dimensions(f.id(), "/models/breaks/flat/confidence_intervals"), (std::vector<hsize_t>{0, 3}));
+  EXPECT_EQ(h5::ReadDoubles(f.id(), "/models/hac/series/vcov").size(), 4u);
+  f.Close();
+  std::filesystem::remove(path);
+  EXPECT_NE(FormatBreaksMarkdown(br, "Simulated").find("| m | RSS |"), std::string::npos);
+  EXPECT_NE(FormatHacMarkdown(hr, "Simulated").find("Newey-West (1994)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace chokepoint
+
+namespace chokepoint {
+namespace {
+
+TEST(BreaksTests, SimulatedCriticalValuesNearBaiPerronTable) {
+  // y ~ 1, eps = 0.15: Bai & Perron (2003) asymptotic 5% critical values of
+  // supF(1..5) for q = 1 are 8.58, 7.22, 5.96, 4.99, 3.91. With n = 300 and
+  // 999 null draws the simulated ones must lie within 10%.
+  RandomStream rng(5, 5, 5);
+  std::vector<double> y(300);
+  for (double& v : y) v = rng.NextNormal();
+  BreakOptions o;
+  o.regressors = TrendRegressors::kLevel;
+  const BreakResult r = EstimateBreaks(y, o);
+  const double table[5] = {8.58, 7.22, 5.96, 4.99, 3.91};
+  for (int k = 0; k < 5; ++k) EXPECT_NEAR(r.sup_f_critical_5[k], table[k], 0.1 * table[k]) << "supF(" << k + 1 << ")";
+}
+
+}  // namespace
+}  // namespace chokepoint
