@@ -6,5 +6,7 @@
 namespace chokepoint::cli {
 
 void RegisterVersionCommand(CLI::App& app);
+void RegisterSurgeCommand(CLI::App& app);
+void RegisterModelsCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli

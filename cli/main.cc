@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   chokepoint::cli::RegisterVersionCommand(app);
+  chokepoint::cli::RegisterSurgeCommand(app);
+  chokepoint::cli::RegisterModelsCommand(app);
 
   try {
     app.parse(argc, argv);
