@@ -129,6 +129,63 @@ ModelsResult RunModels(const GroupSeries& series, const ModelsOptions& options) 
   return r;
 }
 
+GroupSeries SimulateModelGroups(uint64_t seed, int num_months) {
+  struct Spec {
+    const char* name;
+    GoodsCategory category;
+    bool semi;
+  };
+  static const Spec kGroups[17] = {
+      {"Passive Components", GoodsCategory::kCapital, true},
+      {"Integrated Circuits", GoodsCategory::kIntermediate, true},
+      {"Silicon Processing", GoodsCategory::kCapital, true},
+      {"Energy Equipment", GoodsCategory::kCapital, false},
+      {"Laser or Optical Measurement Devices", GoodsCategory::kCapital, false},
+      {"Lithography for Electronics", GoodsCategory::kCapital, true},
+      {"Telecommunication Equipment", GoodsCategory::kCapital, false},
+      {"Cleanroom Process Equipment", GoodsCategory::kCapital, true},
+      {"Fluid Control Equipment", GoodsCategory::kCapital, false},
+      {"Bearings and Alloy Steel", GoodsCategory::kIntermediate, false},
+      {"Hot or Cold Process Equipment", GoodsCategory::kCapital, true},
+      {"Polymers", GoodsCategory::kIntermediate, false},
+      {"Batteries and Components", GoodsCategory::kIntermediate, false},
+      {"Automotive and Power Systems", GoodsCategory::kIntermediate, false},
+      {"Medical and Bio Precision Equipment", GoodsCategory::kCapital, false},
+      {"Aviation and Aerospace", GoodsCategory::kCapital, false},
+      {"Medicaments", GoodsCategory::kConsumption, false},
+  };
+  GroupSeries s;
+  s.first_month = YearMonth{2015, 1};
+  s.num_months = num_months;
+  s.values.reserve(17 * static_cast<size_t>(num_months));
+  for (int g = 0; g < 17; ++g) {
+    TechnologyGroup tg;
+    tg.id = g + 1;
+    tg.name = kGroups[g].name;
+    tg.short_name = kGroups[g].name;
+    tg.category = kGroups[g].category;
+    tg.semiconductor = kGroups[g].semi;
+    s.groups.push_back(tg);
+    RandomStream stream(seed, 17, static_cast<uint32_t>(g));
+    SurgeDgp dgp;
+    dgp.num_months = num_months;
+    dgp.log_level = 19.0 + 0.2 * g;
+    if (tg.semiconductor) {
+      dgp.surge = true;
+      dgp.onset = std::min(num_months - 12, 62 + 3 * (g % 4));  // 2020-03 .. 2020-12 for T = 120
+      dgp.amplitude = 0.5;
+      dgp.half_life = 8.0;
+    } else if (g == 6 || g == 9 || g == 11 || g == 12 || g == 13 || g == 15) {
+      dgp.slope_break = true;
+      dgp.break_index = num_months / 2;
+      dgp.slope_change = -0.025;
+    }
+    const auto x = SimulateSurgeSeries(dgp, stream);
+    s.values.insert(s.values.end(), x.begin(), x.end());
+  }
+  return s;
+}
+
 GroupSeries ModelsResult::AdjustedSeries(const GroupSeries& raw) const {
   GroupSeries out = raw;
   for (int g = 0; g < out.num_groups() && g < static_cast<int>(groups.size()); ++g)

@@ -71,6 +71,12 @@ struct ModelsResult {
   std::string FullReport() const;
 };
 
+// 17 simulated groups with the SPEC's names and semiconductor flags (a
+// test/benchmark fixture, labelled synthetic): semiconductor groups carry a
+// surge after 2020, groups 7, 10, 12-14, 16 a negative slope break, the rest
+// a plain trend; noise as SurgeDgp's defaults.
+GroupSeries SimulateModelGroups(uint64_t seed, int num_months = 120);
+
 // Fits every group in parallel (TBB; results do not depend on thread count).
 ModelsResult RunModels(const GroupSeries& series, const ModelsOptions& options);
 
