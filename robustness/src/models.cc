@@ -257,6 +257,11 @@ std::string FormatModelsReport(const ModelsResult& r) {
                   RegimeText(gm.raw_class).c_str(), RegimeText(gm.adjusted_class).c_str());
     os << buf;
   }
+  if (!r.events.empty()) {
+    os << "\nPolicy events (" << r.events_source << "):";
+    for (const auto& e : r.events) os << " " << e.month.ToString() << " " << e.label << ";";
+    os << "\n";
+  }
   os << "\nAgreement of the model verdict (rows) with the index-based regime (columns): " << r.agreement_diagonal
      << " of " << r.agreement_total << ".\n\n| model \\ index | stockpiling | no_effect | substitution |\n|---|---|---|---|\n";
   for (int i = 0; i < kNumRegimes; ++i)

@@ -862,9 +862,11 @@ RecoveryStudyResult RunRecoveryStudy(const RecoveryStudyOptions& study, const Su
     unsigned char fl = 0;
     if (scenario == 0 && HasSurge(f.kind)) {
       fl |= 1;
-      if (std::abs(f.onset_index - dgp.onset) <= study.onset_tolerance &&
-          std::abs(f.half_life - dgp.half_life) <= study.half_life_tolerance * dgp.half_life)
-        fl |= 2;
+      const bool onset_ok = std::abs(f.onset_index - dgp.onset) <= study.onset_tolerance;
+      const bool half_life_ok = std::abs(f.half_life - dgp.half_life) <= study.half_life_tolerance * dgp.half_life;
+      if (onset_ok && half_life_ok) fl |= 2;
+      if (onset_ok) fl |= 4;
+      if (half_life_ok) fl |= 8;
     }
     if (scenario == 1 && HasBreak(f.kind)) {
       fl |= 1;
@@ -879,6 +881,8 @@ RecoveryStudyResult RunRecoveryStudy(const RecoveryStudyOptions& study, const Su
   for (int d = 0; d < n; ++d) {
     r.surge_detected += flags[d] & 1;
     r.surge_recovered += (flags[d] >> 1) & 1;
+    r.surge_onset_ok += (flags[d] >> 2) & 1;
+    r.surge_half_life_ok += (flags[d] >> 3) & 1;
     r.break_detected += flags[n + d] & 1;
     r.break_recovered += (flags[n + d] >> 1) & 1;
     const unsigned char f = flags[2 * n + d];
@@ -902,10 +906,10 @@ std::string RecoveryStudyResult::FullReport() const {
   os << buf;
   std::snprintf(buf, sizeof buf,
                 "  surge draws (onset %d..%d, A %.2f..%.2f, half-life %.1f..%.1f): surge chosen %.1f%%, "
-                "onset within +/-%d and half-life within +/-%.0f%%: %.1f%%\n",
+                "onset within +/-%d and half-life within +/-%.0f%%: %.1f%% (onset alone %.1f%%, half-life alone %.1f%%)\n",
                 o.onset_min, o.onset_max, o.amplitude_min, o.amplitude_max, o.half_life_min, o.half_life_max,
                 100.0 * surge_detected / draws, o.onset_tolerance, 100 * o.half_life_tolerance,
-                100.0 * surge_recovered / draws);
+                100.0 * surge_recovered / draws, 100.0 * surge_onset_ok / draws, 100.0 * surge_half_life_ok / draws);
   os << buf;
   std::snprintf(buf, sizeof buf,
                 "  break draws (month %d..%d, |slope change| %.3f..%.3f): break chosen %.1f%%, "

@@ -213,6 +213,7 @@ struct RecoveryStudyResult {
   int draws = 0;
   // Surge draws: surge chosen; and onset within tolerance and half-life within tolerance.
   int surge_detected = 0, surge_recovered = 0;
+  int surge_onset_ok = 0, surge_half_life_ok = 0;  // each criterion alone
   // Break draws: break chosen; break within tolerance.
   int break_detected = 0, break_recovered = 0;
   // No-event draws: a break or surge chosen.
