@@ -120,7 +120,7 @@ PanelResult FitPanelRegression(const GroupSeries& series, const PanelOptions& op
     }
   }
   if (r.num_semiconductor == 0 || r.num_other == 0)
-    ThrowInputError("", 0, 0, "panel regression needs complete positive series for both semiconductor and other groups");
+    throw Error(ErrorKind::kInput, "panel regression needs complete positive series for both semiconductor and other groups");
   const int G = static_cast<int>(used.size());
   const int month_cols = options.seasonal ? 11 : 0;
   const int k = G + month_cols + 4;

@@ -583,12 +583,11 @@ SurgeResult FitSurgeModel(std::span<const double> x, YearMonth first_month, cons
   std::string error;
   if (!options.IsValid(&error)) ThrowUsageError(error);
   const int T = static_cast<int>(x.size());
-  if (T < 36) ThrowInputError("", 0, 0, "surge model needs at least 36 months, got " + std::to_string(T));
+  if (T < 36) throw Error(ErrorKind::kInput, "surge model needs at least 36 months, got " + std::to_string(T));
   std::vector<double> y(T);
   for (int t = 0; t < T; ++t) {
     if (!(x[t] > 0.0) || !std::isfinite(x[t]))
-      ThrowInputError("", 0, 0,
-                      "surge model needs positive values; month " + first_month.Plus(t).ToString() +
+      throw Error(ErrorKind::kInput, "surge model needs positive values; month " + first_month.Plus(t).ToString() +
                           " has " + std::to_string(x[t]));
     y[t] = std::log(x[t]);
   }
