@@ -345,8 +345,8 @@ class SeriesModel {
     if (!HasSurge(spec.kind)) {
       problem.SetParameterBlockConstant(p.surge.data());
     } else {
-      problem.SetParameterLowerBound(p.surge.data(), 1, std::log(0.5 * options_.min_half_life));
-      problem.SetParameterUpperBound(p.surge.data(), 1, std::log(2.0 * options_.max_half_life));
+      problem.SetParameterLowerBound(p.surge.data(), 1, std::log(options_.min_half_life));
+      problem.SetParameterUpperBound(p.surge.data(), 1, std::log(options_.max_half_life));
     }
     if (!options_.ar1) {
       problem.SetParameterBlockConstant(&p.rho);
@@ -733,7 +733,11 @@ SurgeResult FitSurgeModel(std::span<const double> x, YearMonth first_month, cons
                      (HasSurge(kind) ? (onset_searched ? 3 : 2) : 0);
     const double log_det = options.ar1 ? std::log(1.0 - p.rho * p.rho) : 0.0;
     fit.log_likelihood = -0.5 * T * (std::log(2 * std::numbers::pi * rss / T) + 1.0) + 0.5 * log_det;
-    fit.bic = -2.0 * fit.log_likelihood + fit.num_params * std::log(double(T));
+    // With a robust loss the criterion uses the robust objective sum rho(e_t^2)
+    // (= 2 x Ceres cost) in place of the residual sum of squares, so one
+    // outlier month cannot buy a surge (an M-estimation analogue of BIC).
+    const double fit_measure = options.loss == RobustLoss::kNone ? rss : 2.0 * outcome.cost;
+    fit.bic = T * std::log(fit_measure / T) - log_det + fit.num_params * std::log(double(T));
   }
 
   // Model choice by BIC.

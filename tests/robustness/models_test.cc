@@ -81,3 +81,30 @@ TEST(Models, SimulatedGroupsEndToEnd) {
 
 }  // namespace
 }  // namespace chokepoint
+
+#include <tbb/global_control.h>
+
+namespace chokepoint {
+namespace {
+
+TEST(Models, SameResultOnOneAndTwoThreads) {
+  const GroupSeries series = SimulateModelGroups(11, 96);
+  ModelsResult one, two;
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
+    one = RunModels(series, ModelsOptions{});
+  }
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 2);
+    two = RunModels(series, ModelsOptions{});
+  }
+  ASSERT_EQ(one.groups.size(), two.groups.size());
+  for (size_t g = 0; g < one.groups.size(); ++g) {
+    EXPECT_EQ(one.groups[g].surge.chosen, two.groups[g].surge.chosen);
+    EXPECT_EQ(one.groups[g].surge.fitted_surge, two.groups[g].surge.fitted_surge);
+    EXPECT_EQ(one.groups[g].adjusted_indices.G, two.groups[g].adjusted_indices.G);
+  }
+}
+
+}  // namespace
+}  // namespace chokepoint

@@ -108,3 +108,65 @@ TEST(SurgeRecovery, SmallStudyMeetsTargets) {
 
 }  // namespace
 }  // namespace chokepoint
+
+namespace chokepoint {
+namespace {
+
+std::vector<double> PlantedSurge(int onset, uint32_t draw) {
+  SurgeDgp dgp;
+  dgp.surge = true;
+  dgp.onset = onset;
+  dgp.amplitude = 0.6;
+  dgp.half_life = 6.0;
+  RandomStream stream(99, 5, draw);
+  return SimulateSurgeSeries(dgp, stream);
+}
+
+TEST(SurgeModel, OnsetPinnedToEventMonths) {
+  // Surge planted at 2020-09 (index 68); events 2019-05 and 2020-09.
+  const auto x = PlantedSurge(68, 0);
+  SurgeOptions o;
+  o.onset_mode = OnsetMode::kEvents;
+  o.events = {YearMonth{2019, 5}, YearMonth{2020, 9}, YearMonth{2030, 1}};  // the last is out of range
+  const SurgeResult r = FitSurgeModel(x, YearMonth{2015, 1}, o);
+  EXPECT_EQ(r.event_indices_used, (std::vector<int>{52, 68}));
+  const SurgeFit& f = r.fits[static_cast<int>(SurgeModelKind::kTrendSurge)];
+  EXPECT_EQ(f.onset_index, 68);
+  EXPECT_EQ(r.verdict, Regime::kStockpiling);
+}
+
+TEST(SurgeModel, RobustLossResistsOneOutlierMonth) {
+  // No surge planted; one month booked at 3x. Least squares may take the spike
+  // for a short surge; the Cauchy loss must not report one.
+  SurgeDgp dgp;
+  RandomStream stream(99, 6, 0);
+  auto x = SimulateSurgeSeries(dgp, stream);
+  x[70] *= 3.0;
+  SurgeOptions o;
+  o.loss = RobustLoss::kCauchy;
+  o.loss_scale = 2.385;
+  const SurgeResult r = FitSurgeModel(x, YearMonth{2015, 1}, o);
+  EXPECT_NE(r.verdict, Regime::kStockpiling) << r.FullReport();
+}
+
+TEST(SurgeModel, StandardErrorsShrinkWithLessNoise) {
+  // The amplitude SE scales with the noise: half the noise, about half the SE.
+  SurgeDgp dgp;
+  dgp.surge = true;
+  dgp.onset = 60;
+  dgp.amplitude = 0.6;
+  dgp.half_life = 6.0;
+  RandomStream s1(3, 0, 0), s2(3, 0, 0);
+  const auto x1 = SimulateSurgeSeries(dgp, s1);
+  dgp.innovation_sd /= 2;
+  const auto x2 = SimulateSurgeSeries(dgp, s2);  // same normals, half the scale
+  SurgeOptions o;
+  const auto r1 = FitSurgeModel(x1, YearMonth{2015, 1}, o);
+  const auto r2 = FitSurgeModel(x2, YearMonth{2015, 1}, o);
+  const SurgeFit& f1 = r1.fits[static_cast<int>(SurgeModelKind::kTrendSurge)];
+  const SurgeFit& f2 = r2.fits[static_cast<int>(SurgeModelKind::kTrendSurge)];
+  EXPECT_NEAR(f2.amplitude_se / f1.amplitude_se, 0.5, 0.1);
+}
+
+}  // namespace
+}  // namespace chokepoint

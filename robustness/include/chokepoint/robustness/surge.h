@@ -27,8 +27,9 @@
 // residuals at the robust solution and s^2 = sum e_t^2 / (T - p); the
 // half-life SE comes from log h by the delta method.
 // Model choice among {trend}, {trend+break}, {trend+surge},
-// {trend+break+surge} by BIC = T log(sum e_t^2 / T) - log(1 - rho^2) + p log T,
-// where p counts the break month and a free onset and half-life as parameters
+// {trend+break+surge} by BIC = T log(S / T) - log(1 - rho^2) + p log T, with
+// S = sum e_t^2 (no robust loss) or the robust objective sum rho(e_t^2) (so one
+// outlier month cannot buy a surge), where p counts the break month and a free onset and half-life as parameters
 // (the grid searches over them).
 #pragma once
 
@@ -104,8 +105,10 @@ struct SurgeOptions {
   // number of months that must follow the latest onset (to see the decay).
   int min_onset = 6;
   int min_months_after_onset = 6;
-  // Half-life grid bounds (months) and number of log-spaced grid points.
-  double min_half_life = 1.0;
+  // Half-life bounds (months; also the Ceres bounds) and number of log-spaced
+  // grid points. A stockpiling episode lasts months: with a 2-month floor a
+  // single mis-booked month cannot pose as a surge (it would need h << 1).
+  double min_half_life = 2.0;
   double max_half_life = 48.0;
   int half_life_grid_points = 18;
   // Breaks: trimming as in Bai-Perron (minimum segment = floor(trim T)).
@@ -139,8 +142,8 @@ struct SurgeFit {
   std::array<double, 12> month_effects{};             // s_1..s_12 (s_1 = 0)
   double rss = 0.0;        // sum of squared whitened residuals
   int num_params = 0;      // counted in BIC (includes searched dates)
-  double bic = 0.0;
-  double log_likelihood = 0.0;
+  double bic = 0.0;        // see the header comment (robust objective with a robust loss)
+  double log_likelihood = 0.0;  // Gaussian Prais-Winsten log-likelihood at the estimate
   int df_residual = 0;
 };
 
