@@ -21,11 +21,16 @@ void RegisterModelsCommand(CLI::App& app) {
     std::string series, config, out, start;
     std::vector<std::string> semiconductor;
     bool markdown = false;
+    long long simulate_seed = -1;
   };
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("models", "Trend + surge models per group, stockpiling-adjusted regimes, agreement "
                                            "with index regimes, and the semiconductor panel regression.");
-  sub->add_option("--series", args->series, "wide CSV: month column + one value column per group")->required();
+  auto* series_opt =
+      sub->add_option("--series", args->series, "wide CSV: month column + one value column per group");
+  auto* simulate_opt = sub->add_option("--simulate", args->simulate_seed,
+                                       "instead of --series: 17 SYNTHETIC groups (test fixture) from this seed");
+  series_opt->excludes(simulate_opt);
   sub->add_option("--semiconductor", args->semiconductor, "names of semiconductor-related group columns")
       ->delimiter(',');
   sub->add_option("--start", args->start, "first month YYYY-MM (when the file has no month column)");
@@ -39,8 +44,13 @@ void RegisterModelsCommand(CLI::App& app) {
       const toml::table* models = config["models"].as_table();
       options = ModelsOptions::FromToml(TomlSection(models, "models", args->config));
     }
-    const SeriesCsv csv = ReadSeriesCsv(args->series);
+    if (args->series.empty() && args->simulate_seed < 0) ThrowUsageError("models needs --series FILE or --simulate SEED");
     GroupSeries series;
+    if (args->simulate_seed >= 0) {
+      series = SimulateModelGroups(static_cast<uint64_t>(args->simulate_seed));
+      std::cout << "(synthetic: 17 simulated groups, seed " << args->simulate_seed << ")\n";
+    } else {
+    const SeriesCsv csv = ReadSeriesCsv(args->series);
     series.first_month = ResolveStart(csv, args->start, args->series);
     series.num_months = static_cast<int>(csv.values[0].size());
     for (size_t c = 0; c < csv.columns.size(); ++c) {
@@ -56,6 +66,7 @@ void RegisterModelsCommand(CLI::App& app) {
       bool found = false;
       for (const auto& c : csv.columns) found |= (c == s);
       if (!found) ThrowUsageError("--semiconductor '" + s + "' is not a column of " + args->series);
+    }
     }
     const ModelsResult result = RunModels(series, options);
     std::cout << (args->markdown ? FormatModelsReport(result) : result.FullReport());

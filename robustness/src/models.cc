@@ -251,9 +251,14 @@ std::string FormatModelsReport(const ModelsResult& r) {
     const SurgeFit& f = gm.surge.chosen_fit();
     std::string brk = f.break_index >= 0 ? r.first_month.Plus(f.break_index).ToString() : "-";
     std::string onset = f.onset_index >= 0 ? r.first_month.Plus(f.onset_index).ToString() : "-";
-    std::snprintf(buf, sizeof buf, "| %s | %s | %s | %s | %s | %.3f | %.1f | %s | %s | %s |\n", gm.group.c_str(),
+    char amp[32] = "-", hl[32] = "-";
+    if (f.onset_index >= 0) {
+      std::snprintf(amp, sizeof amp, "%.3f", f.amplitude);
+      std::snprintf(hl, sizeof hl, "%.1f", f.half_life);
+    }
+    std::snprintf(buf, sizeof buf, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", gm.group.c_str(),
                   gm.semiconductor ? "yes" : "no", std::string(ToString(f.kind)).c_str(), brk.c_str(), onset.c_str(),
-                  f.amplitude, f.half_life, std::string(ToString(gm.surge.verdict)).c_str(),
+                  amp, hl, std::string(ToString(gm.surge.verdict)).c_str(),
                   RegimeText(gm.raw_class).c_str(), RegimeText(gm.adjusted_class).c_str());
     os << buf;
   }

@@ -52,4 +52,13 @@ TEST(ModelsCommand, WritesModelsSection) {
   std::filesystem::remove(out);
 }
 
+TEST(ModelsCommand, SimulatedGroupsMarkdown) {
+  const CommandRun r = RunChokepoint("models --simulate 7 --markdown");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("synthetic"), std::string::npos);
+  EXPECT_NE(r.out.find("| Integrated Circuits | yes | trend+surge |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("### Panel regression"), std::string::npos);
+  EXPECT_EQ(RunChokepoint("models").exit_code, 2);
+}
+
 }  // namespace
