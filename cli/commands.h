@@ -16,5 +16,7 @@ void RegisterBootstrapCommand(CLI::App& app);    // bootstrap/ (single series)
 void RegisterBlocklengthCommand(CLI::App& app);  // bootstrap/
 void RegisterBreaksCommand(CLI::App& app);
 void RegisterHacCommand(CLI::App& app);
+void RegisterSurgeCommand(CLI::App& app);
+void RegisterModelsCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   chokepoint::cli::RegisterBlocklengthCommand(app);
   chokepoint::cli::RegisterBreaksCommand(app);
   chokepoint::cli::RegisterHacCommand(app);
+  chokepoint::cli::RegisterSurgeCommand(app);
+  chokepoint::cli::RegisterModelsCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,111 @@
+// chokepoint surge: the trend + surge model on one monthly series from CSV.
+#include <iostream>
+#include <sstream>
+
+#include "chokepoint/core/error.h"
+#include "chokepoint/robustness/surge.h"
+#include "commands.h"
+#include "series_csv.h"
+
+namespace chokepoint::cli {
+
+namespace {
+
+std::string NumberArray(const std::vector<double>& v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + JsonNumber(v[i]);
+  return s + "]";
+}
+
+std::string SurgeJson(const SurgeResult& r) {
+  std::ostringstream os;
+  auto month = [&](int index) { return index >= 0 ? JsonString(r.first_month.Plus(index).ToString()) : "null"; };
+  os << "{\"n\":" << r.num_months << ",\"first_month\":" << JsonString(r.first_month.ToString())
+     << ",\"loss\":" << JsonString(std::string(ToString(r.options.loss)))
+     << ",\"loss_scale\":" << JsonNumber(r.options.loss_scale) << ",\"pilot_scale\":" << JsonNumber(r.pilot_scale)
+     << ",\"onset_mode\":" << JsonString(std::string(ToString(r.options.onset_mode)))
+     << ",\"chosen\":" << JsonString(std::string(ToString(r.chosen)))
+     << ",\"verdict\":" << JsonString(std::string(ToString(r.verdict)))
+     << ",\"verdict_reason\":" << JsonString(r.verdict_reason) << ",\"models\":[";
+  for (size_t k = 0; k < r.fits.size(); ++k) {
+    const SurgeFit& f = r.fits[k];
+    os << (k ? "," : "") << "{\"model\":" << JsonString(std::string(ToString(f.kind)))
+       << ",\"bic\":" << JsonNumber(f.bic) << ",\"rss\":" << JsonNumber(f.rss)
+       << ",\"num_params\":" << f.num_params << ",\"converged\":" << (f.converged ? "true" : "false")
+       << ",\"trend\":" << JsonNumber(f.trend) << ",\"trend_se\":" << JsonNumber(f.trend_se)
+       << ",\"rho\":" << JsonNumber(f.rho) << ",\"rho_se\":" << JsonNumber(f.rho_se);
+    // Break: 1-based index of the last observation of the first regime (strucchange convention).
+    os << ",\"break\":" << (f.break_index >= 0 ? std::to_string(f.break_index + 1) : "null")
+       << ",\"break_month\":" << month(f.break_index) << ",\"slope_change\":" << JsonNumber(f.slope_change)
+       << ",\"slope_change_se\":" << JsonNumber(f.slope_change_se)
+       << ",\"post_break_slope\":" << JsonNumber(f.post_break_slope)
+       << ",\"post_break_slope_se\":" << JsonNumber(f.post_break_slope_se);
+    // Onset: 1-based index of the first surge month.
+    os << ",\"onset\":" << (f.onset_index >= 0 ? std::to_string(f.onset_index + 1) : "null")
+       << ",\"onset_month\":" << month(f.onset_index) << ",\"amplitude\":" << JsonNumber(f.amplitude)
+       << ",\"amplitude_se\":" << JsonNumber(f.amplitude_se) << ",\"half_life\":" << JsonNumber(f.half_life)
+       << ",\"half_life_se\":" << JsonNumber(f.half_life_se) << ",\"parameters\":{";
+    for (size_t j = 0; j < f.names.size(); ++j)
+      os << (j ? "," : "") << JsonString(f.names[j]) << ":{\"estimate\":" << JsonNumber(f.estimates[j])
+         << ",\"se\":" << JsonNumber(f.standard_errors[j]) << "}";
+    os << "}}";
+  }
+  os << "],\"components\":{\"log_values\":" << NumberArray(r.log_values) << ",\"trend\":" << NumberArray(r.fitted_trend)
+     << ",\"seasonal\":" << NumberArray(r.fitted_seasonal) << ",\"surge\":" << NumberArray(r.fitted_surge)
+     << ",\"residual\":" << NumberArray(r.residual) << "}}\n";
+  return os.str();
+}
+
+}  // namespace
+
+void RegisterSurgeCommand(CLI::App& app) {
+  struct Args {
+    std::string input, column, start, events, onsets = "free", loss = "huber";
+    double loss_scale = 1.345;
+    bool json = false, no_ar1 = false, no_seasonal = false;
+  };
+  auto args = std::make_shared<Args>();
+  auto* sub = app.add_subcommand("surge", "Trend + transient-surge model (Ceres, AR(1) errors, robust loss) on one "
+                                          "monthly series; model chosen by BIC; verdict.");
+  sub->add_option("--input", args->input, "CSV with a header, optional month column, value column(s)")->required();
+  sub->add_option("--column", args->column, "value column (default: the first non-month column)");
+  sub->add_option("--start", args->start, "first month YYYY-MM (when the file has no month column)");
+  sub->add_option("--events", args->events, "policy events CSV (month,label,source); implies --onsets events");
+  sub->add_option("--onsets", args->onsets, "free | events")->capture_default_str();
+  sub->add_option("--loss", args->loss, "none | huber | cauchy")->capture_default_str();
+  sub->add_option("--loss-scale", args->loss_scale, "loss scale, multiple of the pilot residual scale")
+      ->capture_default_str();
+  sub->add_flag("--no-ar1", args->no_ar1, "independent errors instead of AR(1)");
+  sub->add_flag("--no-seasonal", args->no_seasonal, "no month effects");
+  sub->add_flag("--json", args->json, "print JSON");
+  sub->callback([args] {
+    const SeriesCsv csv = ReadSeriesCsv(args->input);
+    int col = 0;
+    if (!args->column.empty()) {
+      col = -1;
+      for (size_t c = 0; c < csv.columns.size(); ++c)
+        if (csv.columns[c] == args->column) col = static_cast<int>(c);
+      if (col < 0) ThrowUsageError("--column '" + args->column + "' not found in " + args->input);
+    }
+    SurgeOptions o;
+    auto loss = RobustLossFromString(args->loss);
+    if (!loss) ThrowUsageError("--loss must be none, huber or cauchy");
+    o.loss = *loss;
+    o.loss_scale = args->loss_scale;
+    auto mode = OnsetModeFromString(args->onsets);
+    if (!mode) ThrowUsageError("--onsets must be free or events");
+    o.onset_mode = args->events.empty() ? *mode : OnsetMode::kEvents;
+    o.ar1 = !args->no_ar1;
+    o.seasonal = !args->no_seasonal;
+    if (o.onset_mode == OnsetMode::kEvents) {
+      const auto events = ReadPolicyEvents(args->events.empty() ? DefaultPolicyEventsPath() : std::filesystem::path(args->events));
+      for (const auto& e : events) o.events.push_back(e.month);
+    }
+    std::string error;
+    if (!o.IsValid(&error)) ThrowUsageError(error);
+    const SurgeResult r = FitSurgeModel(csv.values[col], ResolveStart(csv, args->start, args->input), o);
+    std::cout << (args->json ? SurgeJson(r) : r.FullReport());
+  });
+}
+
+}  // namespace chokepoint::cli

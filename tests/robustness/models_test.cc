@@ -1,0 +1,110 @@
+#include "chokepoint/robustness/models.h"
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "chokepoint/core/error.h"
+#include "chokepoint/core/h5.h"
+
+namespace chokepoint {
+namespace {
+
+TEST(Models, OptionsTomlRoundTripAndValidation) {
+  const toml::table config = ParseTomlText(
+      "[models]\nevents_file = \"x.csv\"\n[models.surge]\nloss = \"cauchy\"\nloss_scale = 2.385\n"
+      "[models.panel]\npost_start = \"2019-06\"\n",
+      "test.toml");
+  const ModelsOptions o = ModelsOptions::FromToml(TomlSection(config["models"].as_table(), "models", "test.toml"));
+  EXPECT_EQ(o.surge.loss, RobustLoss::kCauchy);
+  EXPECT_DOUBLE_EQ(o.surge.loss_scale, 2.385);
+  EXPECT_EQ(o.panel.post_start, (YearMonth{2019, 6}));
+  EXPECT_EQ(o.events_file, "x.csv");
+  const toml::table back = o.ToToml();
+  const ModelsOptions again = ModelsOptions::FromToml(TomlSection(&back, "models", "roundtrip"));
+  EXPECT_EQ(again.surge.loss, RobustLoss::kCauchy);
+  EXPECT_EQ(again.panel.post_start, (YearMonth{2019, 6}));
+
+  const toml::table bad = ParseTomlText("[models.surge]\nbreak_trim = 0.7\n", "bad.toml");
+  try {
+    ModelsOptions::FromToml(TomlSection(bad["models"].as_table(), "models", "bad.toml"));
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("models.surge.break_trim"), std::string::npos) << e.what();
+  }
+  const toml::table unknown = ParseTomlText("[models]\nfoo = 1\n", "u.toml");
+  EXPECT_THROW(ModelsOptions::FromToml(TomlSection(unknown["models"].as_table(), "models", "u.toml")), Error);
+}
+
+TEST(Models, SimulatedGroupsEndToEnd) {
+  const GroupSeries series = SimulateModelGroups(7);
+  const ModelsResult r = RunModels(series, ModelsOptions{});
+  ASSERT_EQ(r.groups.size(), 17u);
+  EXPECT_FALSE(r.events.empty());  // shipped data/events/policy_events.csv
+  int semi_stockpiling = 0;
+  for (const auto& gm : r.groups) {
+    ASSERT_TRUE(gm.fitted) << gm.group << ": " << gm.skipped_reason;
+    if (gm.semiconductor && gm.surge.verdict == Regime::kStockpiling) ++semi_stockpiling;
+    // Adjusted series = raw / exp(surge): back out the surge exactly.
+    const auto row = series.row(static_cast<int>(&gm - r.groups.data()));
+    for (size_t t = 0; t < row.size(); ++t)
+      EXPECT_NEAR(std::log(row[t]) - std::log(gm.adjusted_series[t]), gm.surge.fitted_surge[t], 1e-9);
+  }
+  EXPECT_GE(semi_stockpiling, 5);  // 6 planted surges
+  // Agreement table counts every fitted, classified group once.
+  int total = 0;
+  for (const auto& row : r.agreement)
+    for (int c : row) total += c;
+  EXPECT_EQ(total, r.agreement_total);
+  EXPECT_EQ(total, 17);
+  ASSERT_TRUE(r.panel.has_value()) << r.panel_error;
+  EXPECT_EQ(r.panel->num_semiconductor, 6);
+  EXPECT_NE(FormatModelsReport(r).find("| Integrated Circuits | yes |"), std::string::npos);
+
+  const auto path = std::filesystem::temp_directory_path() / "chokepoint_models_test.h5";
+  {
+    h5::File f = h5::File::Create(path);
+    WriteModelsSection(f.id(), r);
+  }
+  h5::File f = h5::File::OpenReadOnly(path);
+  EXPECT_EQ(h5::ReadStrings(f.id(), "models/adjusted/groups").size(), 17u);
+  const auto surge = h5::ReadDoubles(f.id(), "models/surge/g02/surge");
+  ASSERT_EQ(surge.size(), 120u);
+  EXPECT_DOUBLE_EQ(surge[70], r.groups[1].surge.fitted_surge[70]);
+  EXPECT_EQ(h5::Dimensions(f.id(), "models/panel/vcov_cluster")[0], static_cast<hsize_t>(r.panel->fit.k));
+  EXPECT_EQ(h5::ReadInt64s(f.id(), "models/agreement").size(), 9u);
+  f.Close();
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace chokepoint
+
+#include <tbb/global_control.h>
+
+namespace chokepoint {
+namespace {
+
+TEST(Models, SameResultOnOneAndTwoThreads) {
+  const GroupSeries series = SimulateModelGroups(11, 96);
+  ModelsResult one, two;
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
+    one = RunModels(series, ModelsOptions{});
+  }
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 2);
+    two = RunModels(series, ModelsOptions{});
+  }
+  ASSERT_EQ(one.groups.size(), two.groups.size());
+  for (size_t g = 0; g < one.groups.size(); ++g) {
+    EXPECT_EQ(one.groups[g].surge.chosen, two.groups[g].surge.chosen);
+    EXPECT_EQ(one.groups[g].surge.fitted_surge, two.groups[g].surge.fitted_surge);
+    EXPECT_EQ(one.groups[g].adjusted_indices.G, two.groups[g].adjusted_indices.G);
+  }
+}
+
+}  // namespace
+}  // namespace chokepoint
