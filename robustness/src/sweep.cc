@@ -219,8 +219,9 @@ SweepGrid BuildSweepGrid(const SweepOptions& options, YearMonth series_first, in
 
 // ---- Partial counts ----------------------------------------------------------
 
-void SweepPartial::Init(const SweepGrid& grid, int groups) {
+void SweepPartial::Init(const SweepGrid& grid, int first_group, int groups) {
   num_specs = grid.num_specs();
+  group_begin = first_group;
   num_groups = groups;
   growth_bins = grid.growth_bins();
   high_bins = grid.high_bins();
@@ -239,13 +240,27 @@ void SweepPartial::Merge(const SweepPartial& o) {
     *this = o;
     return;
   }
-  if (o.num_specs != num_specs || o.num_groups != num_groups || o.growth_bins != growth_bins ||
-      o.high_bins != high_bins || o.low_bins != low_bins)
+  if (o.num_specs != num_specs || o.growth_bins != growth_bins || o.high_bins != high_bins ||
+      o.low_bins != low_bins)
     ThrowInternalError("SweepPartial::Merge: partial results of different grids");
-  for (size_t i = 0; i < high_counts.size(); ++i) high_counts[i] += o.high_counts[i];
-  for (size_t i = 0; i < low_counts.size(); ++i) low_counts[i] += o.low_counts[i];
-  for (size_t i = 0; i < ok_replicates.size(); ++i) ok_replicates[i] += o.ok_replicates[i];
-  for (size_t i = 0; i < failed_replicates.size(); ++i) failed_replicates[i] += o.failed_replicates[i];
+  if (o.group_begin < group_begin || o.group_begin + o.num_groups > group_begin + num_groups)
+    ThrowInternalError("SweepPartial::Merge: the other partial's groups lie outside this one's");
+  const size_t hcell = static_cast<size_t>(growth_bins) * high_bins;
+  const size_t lcell = static_cast<size_t>(growth_bins) * low_bins;
+  for (int s = 0; s < num_specs; ++s) {
+    for (int g = 0; g < o.num_groups; ++g) {
+      const size_t src = static_cast<size_t>(s) * o.num_groups + g;
+      const size_t dst = static_cast<size_t>(s) * num_groups + (o.group_begin - group_begin) + g;
+      int32_t* hd = &high_counts[dst * hcell];
+      const int32_t* hs = &o.high_counts[src * hcell];
+      for (size_t i = 0; i < hcell; ++i) hd[i] += hs[i];
+      int32_t* ld = &low_counts[dst * lcell];
+      const int32_t* ls = &o.low_counts[src * lcell];
+      for (size_t i = 0; i < lcell; ++i) ld[i] += ls[i];
+      ok_replicates[dst] += o.ok_replicates[src];
+      failed_replicates[dst] += o.failed_replicates[src];
+    }
+  }
   evaluations += o.evaluations;
 }
 
@@ -261,7 +276,8 @@ SweepPartial RunSweepUnit(const GroupSeries& series, const SweepGrid& grid, cons
   const int nbase_f = nb;
   SweepPartial part;
   const bool any_replicates = unit.replicate_end > std::max(unit.replicate_begin, 1);
-  if (any_replicates) part.Init(grid, num_groups);
+  const int unit_groups = unit.group_end - unit.group_begin;
+  if (any_replicates) part.Init(grid, unit.group_begin, unit_groups);
   const int gb = grid.growth_bins(), hb = grid.high_bins(), lb = grid.low_bins();
 
   std::vector<double> monthly(static_cast<size_t>(T));
@@ -272,7 +288,7 @@ SweepPartial RunSweepUnit(const GroupSeries& series, const SweepGrid& grid, cons
   std::vector<int> missing_prefix(static_cast<size_t>(T) + 1);
 
   for (int g = unit.group_begin; g < unit.group_end; ++g) {
-    const bool complete = RowComplete(series, g);
+    const bool complete = RowComplete(series, g) && (!generator || generator->Available(g));
     missing_prefix[0] = 0;
     for (int t = 0; t < T; ++t)
       missing_prefix[t + 1] =
@@ -283,7 +299,8 @@ SweepPartial RunSweepUnit(const GroupSeries& series, const SweepGrid& grid, cons
         if (!complete || !generator) {
           // Bootstrapping a series with holes is not defined: counted, not mixed in.
           for (int s = 0; s < grid.num_specs(); ++s)
-            if (grid.spec_status[s] == IndexStatus::kOk) ++part.failed_replicates[static_cast<size_t>(s) * num_groups + g];
+            if (grid.spec_status[s] == IndexStatus::kOk)
+              ++part.failed_replicates[static_cast<size_t>(s) * unit_groups + (g - unit.group_begin)];
           continue;
         }
         generator->Generate(g, r - 1, monthly, scratch.get());
@@ -319,7 +336,8 @@ SweepPartial RunSweepUnit(const GroupSeries& series, const SweepGrid& grid, cons
             else if (!(mean > 0.0)) status = IndexStatus::kMeanNotPositive;
             else if (!(base > 0.0)) status = IndexStatus::kBaseNotPositive;
             const double G = status == IndexStatus::kOk ? GrowthIndex(x, wf.weights[w], bp) : kNaN;
-            const size_t sg = static_cast<size_t>(s) * num_groups + g;
+            const size_t sg = static_cast<size_t>(s) * num_groups + g;                        // full layout
+            const size_t psg = static_cast<size_t>(s) * unit_groups + (g - unit.group_begin);  // this unit's
             if (point) {
               if (sinks.V_point) {
                 (*sinks.V_point)[sg] = status == IndexStatus::kOk ? V : kNaN;
@@ -341,13 +359,13 @@ SweepPartial RunSweepUnit(const GroupSeries& series, const SweepGrid& grid, cons
               (*sinks.G_default_cloud)[c] = G;
             }
             if (status != IndexStatus::kOk) {
-              ++part.failed_replicates[sg];
+              ++part.failed_replicates[psg];
               continue;
             }
-            ++part.ok_replicates[sg];
+            ++part.ok_replicates[psg];
             const int gi = grid.GrowthBin(G);
-            ++part.high_counts[(sg * gb + gi) * hb + hi];
-            ++part.low_counts[(sg * gb + gi) * lb + lo];
+            ++part.high_counts[(psg * gb + gi) * hb + hi];
+            ++part.low_counts[(psg * gb + gi) * lb + lo];
           }
         }
       }
@@ -518,7 +536,13 @@ SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options, con
   res.point_status.assign(sgn, IndexStatus::kOk);
   for (int s = 0; s < ns; ++s)
     for (int g = 0; g < ng; ++g) res.point_status[static_cast<size_t>(s) * ng + g] = grid.spec_status[s];
-  for (int g = 0; g < ng; ++g) res.block_length.push_back(generator ? generator->BlockLengthUsed(g) : 0.0);
+  for (int g = 0; g < ng; ++g) {
+    res.block_length.push_back(generator ? generator->BlockLengthUsed(g) : 0.0);
+    std::string why;
+    if (B > 0 && !RowComplete(series, g)) why = "months missing";
+    else if (B > 0 && !generator->Available(g)) why = generator->Unavailable(g);
+    res.replicate_failure.push_back(why);
+  }
 
   // Clouds: all specs when asked, else only the default spec's (small).
   std::vector<double> V_cloud, G_cloud;
@@ -535,7 +559,7 @@ SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options, con
     for (int r = 0; r <= B; r += block) units.push_back({g, g + 1, r, std::min(B + 1, r + block)});
 
   if (B > 0) {
-    res.counts.Init(grid, ng);
+    res.counts.Init(grid, 0, ng);
     res.V_default_cloud.assign(static_cast<size_t>(ng) * B, kNaN);
     res.G_default_cloud.assign(static_cast<size_t>(ng) * B, kNaN);
   }
@@ -723,7 +747,7 @@ std::vector<int64_t> BruteForceRegimeCounts(const GroupSeries& series, const Swe
       if (r < 0) {
         std::copy(series.row(g).begin(), series.row(g).end(), monthly.begin());
       } else {
-        if (!RowComplete(series, g)) continue;
+        if (!RowComplete(series, g) || !generator->Available(g)) continue;
         generator->Generate(g, r, monthly, scratch.get());
       }
       for (size_t si = 0; si < spec_subset.size(); ++si) {

@@ -400,8 +400,10 @@ TEST(SweepEngine, UnitsMergeExactly) {
   o.threads = 1;
   const SweepResult whole = RunSweep(panel, o, &gen);
   const SweepGrid grid = BuildSweepGrid(o, panel.first_month, panel.num_months);
-  SweepPartial rank0 = RunSweepUnit(panel, grid, &gen, {0, 5, 1, 8}, {});
-  SweepPartial rank1 = RunSweepUnit(panel, grid, &gen, {2, 5, 8, 21}, {});
+  SweepPartial rank0;
+  rank0.Init(grid, 0, 5);
+  rank0.Merge(RunSweepUnit(panel, grid, &gen, {2, 5, 8, 21}, {}));
+  SweepPartial rank1 = RunSweepUnit(panel, grid, &gen, {0, 5, 1, 8}, {});
   rank1.Merge(RunSweepUnit(panel, grid, &gen, {0, 2, 8, 21}, {}));
   rank1.Merge(rank0);
   EXPECT_EQ(rank1.high_counts, whole.counts.high_counts);

@@ -123,6 +123,10 @@ class ReplicateGenerator {
   virtual std::unique_ptr<Scratch> MakeScratch() const = 0;
   // replicate is 0-based (0 .. replicates - 1); out has the series length.
   virtual void Generate(int group, int replicate, std::span<double> out, Scratch* scratch) const = 0;
+  // False when the group's series cannot be resampled (months missing, or
+  // values the scheme rejects): its replicates are counted as failed.
+  virtual bool Available(int group) const { (void)group; return true; }
+  virtual std::string Unavailable(int group) const { (void)group; return {}; }
   // Block length the generator used for a group (reporting only; 0 if none).
   virtual double BlockLengthUsed(int group) const { (void)group; return 0.0; }
 };
@@ -177,16 +181,19 @@ struct SweepWorkUnit {
 
 // Integer bin counts per (spec, group) over bootstrap replicates: exact to merge.
 struct SweepPartial {
-  int num_specs = 0, num_groups = 0, growth_bins = 0, high_bins = 0, low_bins = 0;
-  // [spec][group][growth_bin][high_bin] and [spec][group][growth_bin][low_bin].
+  // Covers groups [group_begin, group_begin + num_groups).
+  int num_specs = 0, group_begin = 0, num_groups = 0, growth_bins = 0, high_bins = 0, low_bins = 0;
+  // [spec][group - group_begin][growth_bin][high_bin] and [...][low_bin].
   std::vector<int32_t> high_counts, low_counts;
   // Replicates with ok indices, and those whose index failed (base or mean <= 0).
   std::vector<int32_t> ok_replicates, failed_replicates;  // [spec][group]
   int64_t evaluations = 0;
 
-  void Init(const SweepGrid& grid, int num_groups);
+  void Init(const SweepGrid& grid, int group_begin, int num_groups);
   bool empty() const { return high_counts.empty(); }
-  // Exact: integer sums, so any merge order gives the same result.
+  // Adds `other`, whose groups must lie inside this partial's (an empty
+  // partial takes other's range). Exact: integer sums, so any merge order
+  // gives the same result.
   void Merge(const SweepPartial& other);
 };
 
@@ -222,6 +229,7 @@ struct SweepResult {
   int series_months = 0;
   int replicates = 0;               // bootstrap replicates used
   std::vector<double> block_length;  // per group, as used by the generator
+  std::vector<std::string> replicate_failure;  // per group: why it has no replicates ("" = it has)
   int threads_used = 0;
   double seconds = 0.0;
 
