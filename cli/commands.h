@@ -6,5 +6,6 @@
 namespace chokepoint::cli {
 
 void RegisterVersionCommand(CLI::App& app);
+void RegisterSweepCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli

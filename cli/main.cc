@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   chokepoint::cli::RegisterVersionCommand(app);
+  chokepoint::cli::RegisterSweepCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -722,6 +722,19 @@ SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options, con
     eq.weighting = Weighting::kEqual;
     ambiguity("linear vs equal weights", lin, dt, eq, dt);
   }
+  res.share_point = res.RegimeSharePoint();
+  res.share_bootstrap = res.RegimeShareBootstrap();
+  if (B > 0) {
+    res.default_regime_probability.assign(static_cast<size_t>(ng) * 3, kNaN);
+    for (int g = 0; g < ng; ++g) {
+      if (res.counts.ok_replicates[static_cast<size_t>(dspec) * ng + g] == 0) continue;
+      int64_t reg[3], cells[6];
+      res.CountAt(dspec, g, grid.default_growth, grid.default_volatility_high, grid.default_volatility_low,
+                  grid.overrides[grid.default_override] != 0, reg, cells);
+      const double n = static_cast<double>(reg[0] + reg[1] + reg[2]);
+      for (int k = 0; k < 3; ++k) res.default_regime_probability[static_cast<size_t>(g) * 3 + k] = reg[k] / n;
+    }
+  }
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
 }

@@ -174,37 +174,6 @@ std::optional<OverrideAxis> OverrideAxisFromString(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view SchemeName(bootstrap::Scheme s) {
-  switch (s) {
-    case bootstrap::Scheme::kResidual: return "residual";
-    case bootstrap::Scheme::kGrowth: return "growth";
-    case bootstrap::Scheme::kSieve: return "sieve";
-    case bootstrap::Scheme::kLevels: return "levels";
-  }
-  return "?";
-}
-std::optional<bootstrap::Scheme> SchemeFromName(std::string_view s) {
-  if (s == "residual") return bootstrap::Scheme::kResidual;
-  if (s == "growth") return bootstrap::Scheme::kGrowth;
-  if (s == "sieve") return bootstrap::Scheme::kSieve;
-  if (s == "levels") return bootstrap::Scheme::kLevels;
-  return std::nullopt;
-}
-std::string_view BlockMethodName(bootstrap::BlockMethod b) {
-  switch (b) {
-    case bootstrap::BlockMethod::kStationary: return "stationary";
-    case bootstrap::BlockMethod::kCircular: return "circular";
-    case bootstrap::BlockMethod::kMoving: return "moving";
-  }
-  return "?";
-}
-std::optional<bootstrap::BlockMethod> BlockMethodFromName(std::string_view s) {
-  if (s == "stationary") return bootstrap::BlockMethod::kStationary;
-  if (s == "circular") return bootstrap::BlockMethod::kCircular;
-  if (s == "moving") return bootstrap::BlockMethod::kMoving;
-  return std::nullopt;
-}
-
 bool SweepOptions::IsValid(std::string* error) const {
   auto fail = [&](const std::string& msg) {
     if (error) *error = msg;
@@ -242,6 +211,7 @@ bool SweepOptions::IsValid(std::string* error) const {
   if (threads < 0) return fail("sweep.threads must be >= 0 (0 = all cores), got " + std::to_string(threads));
   if (!(resampler.block_length >= 0) || !std::isfinite(resampler.block_length))
     return fail("sweep.block_length must be >= 0 (0 = automatic), got " + FormatNumber(resampler.block_length));
+  if (!resampler.IsValid(&sub)) return fail("sweep: " + sub);
   const double num_specs = static_cast<double>(window_starts.size()) * window_ends.size() * frequencies.size() *
                            weightings.size() * bases.size();
   const double bins = (growth.size() + 1.0) * (volatility_high.size() + volatility_low.size() + 2.0);
@@ -372,12 +342,12 @@ SweepOptions SweepOptions::FromToml(const TomlSection& s) {
   if (auto v = s.GetInt("replicates")) o.replicates = static_cast<int>(std::clamp<long long>(*v, -1, 2000000000));
   if (auto v = s.GetInt("seed")) o.seed = static_cast<uint64_t>(*v);
   if (auto v = s.GetString("scheme")) {
-    auto e = SchemeFromName(*v);
+    auto e = bootstrap::SchemeFromString(*v);
     if (!e) s.Fail("scheme", "must be residual, growth, sieve or levels, got \"" + *v + "\"");
     o.resampler.scheme = *e;
   }
   if (auto v = s.GetString("blocks")) {
-    auto e = BlockMethodFromName(*v);
+    auto e = bootstrap::BlockMethodFromString(*v);
     if (!e) s.Fail("blocks", "must be stationary, circular or moving, got \"" + *v + "\"");
     o.resampler.blocks = *e;
   }
@@ -443,8 +413,8 @@ toml::table SweepOptions::ToToml() const {
   t.insert("default", d);
   t.insert("replicates", static_cast<int64_t>(replicates));
   t.insert("seed", static_cast<int64_t>(seed));
-  t.insert("scheme", std::string(SchemeName(resampler.scheme)));
-  t.insert("blocks", std::string(BlockMethodName(resampler.blocks)));
+  t.insert("scheme", std::string(bootstrap::ToString(resampler.scheme)));
+  t.insert("blocks", std::string(bootstrap::ToString(resampler.blocks)));
   if (resampler.block_length > 0) t.insert("block_length", resampler.block_length);
   else t.insert("block_length", "auto");
   t.insert("threads", static_cast<int64_t>(threads));

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/robustness/sweep.h"
 #include "chokepoint/version.h"
@@ -117,8 +118,8 @@ void WriteSweepSection(hid_t file, const SweepResult& r) {
   h5::WriteAttribute(sw, "version", kVersionString);
   h5::WriteAttribute(sw, "replicates", static_cast<int64_t>(r.replicates));
   h5::WriteAttribute(sw, "seed", static_cast<int64_t>(r.options.seed));
-  h5::WriteAttribute(sw, "scheme", SchemeName(r.options.resampler.scheme));
-  h5::WriteAttribute(sw, "blocks", BlockMethodName(r.options.resampler.blocks));
+  h5::WriteAttribute(sw, "scheme", bootstrap::ToString(r.options.resampler.scheme));
+  h5::WriteAttribute(sw, "blocks", bootstrap::ToString(r.options.resampler.blocks));
   h5::WriteAttribute(sw, "block_length_given", r.options.resampler.block_length);
   h5::WriteAttribute(sw, "random_stream_keying", "(seed, group index, replicate) Philox, via the bootstrap resampler");
   h5::WriteAttribute(sw, "series_first_month", r.series_first.ToString());
@@ -141,6 +142,12 @@ void WriteSweepSection(hid_t file, const SweepResult& r) {
   h5::WriteAttribute(sw, "spec_order", "window_start, window_end, frequency, weighting, base (innermost)");
   h5::WriteAttribute(sw, "threshold_point_order", "growth, volatility_high, volatility_low, semiconductor_override");
   h5::WriteAttribute(sw, "regime_columns", "stockpiling, no_effect, substitution");
+  {
+    // The resolved [sweep] options: ReadSweepSection rebuilds the grid from them.
+    std::ostringstream toml_text;
+    toml_text << r.options.ToToml();
+    h5::WriteAttribute(sw, "options_toml", toml_text.str());
+  }
   // threads_used and seconds are deliberately not written: /sweep must be
   // identical for any thread count (they are in FullReport).
 
@@ -291,8 +298,10 @@ void WriteSweepSection(hid_t file, const SweepResult& r) {
     }
   }
   // Shares over all specifications.
-  h5::WriteDoubles(sw, "regime_share_point", r.RegimeSharePoint(), {hg, 3});
-  if (boot) h5::WriteDoubles(sw, "regime_share_bootstrap", r.RegimeShareBootstrap(), {hg, 3});
+  h5::WriteDoubles(sw, "regime_share_point", r.share_point, {hg, 3});
+  if (!r.share_bootstrap.empty()) h5::WriteDoubles(sw, "regime_share_bootstrap", r.share_bootstrap, {hg, 3});
+  if (!r.default_regime_probability.empty())
+    h5::WriteDoubles(sw, "default/regime_probability_at_default", r.default_regime_probability, {hg, 3});
   // Tipping scans.
   for (const AxisScan& a : r.tipping) {
     const std::string base = "tipping/" + a.axis;
@@ -345,11 +354,82 @@ void WriteSweepSection(hid_t file, const SweepResult& r) {
   }
 }
 
+bool HasSweepSection(hid_t file) { return h5::Exists(file, "/sweep"); }
+
+SweepResult ReadSweepSection(hid_t file) {
+  if (!HasSweepSection(file)) ThrowUsageError("the file has no /sweep section");
+  h5::Handle sw(H5Gopen2(file, "/sweep", H5P_DEFAULT));
+  const hid_t id = sw.id();
+  SweepResult r;
+  const std::string label = "/sweep options_toml";
+  const toml::table tbl = ParseTomlText(h5::ReadStringAttribute(id, "options_toml"), label);
+  r.options = SweepOptions::FromToml(TomlSection(&tbl, "sweep", label));
+  const auto first = YearMonth::Parse(h5::ReadStringAttribute(id, "series_first_month"));
+  if (!first) ThrowInputError(label, 0, 0, "bad series_first_month");
+  r.series_first = *first;
+  r.series_months = static_cast<int>(h5::ReadIntAttribute(id, "series_months"));
+  r.grid = BuildSweepGrid(r.options, r.series_first, r.series_months);
+  if (r.grid.num_specs() != h5::ReadIntAttribute(id, "num_specs") ||
+      r.grid.default_spec != h5::ReadIntAttribute(id, "default_spec"))
+    ThrowInputError(label, 0, 0, "the stored options do not rebuild the stored grid");
+  r.replicates = static_cast<int>(h5::ReadIntAttribute(id, "replicates"));
+  const auto names = h5::ReadStrings(id, "groups/name");
+  const auto semi = h5::ReadUint8s(id, "groups/semiconductor");
+  for (size_t g = 0; g < names.size(); ++g) r.groups.push_back({names[g], semi[g] != 0});
+  if (h5::Exists(id, "groups/block_length")) r.block_length = h5::ReadDoubles(id, "groups/block_length");
+  r.V_point = h5::ReadDoubles(id, "V_point");
+  r.G_point = h5::ReadDoubles(id, "G_point");
+  for (uint8_t st : h5::ReadUint8s(id, "point/status")) r.point_status.push_back(static_cast<IndexStatus>(st));
+  r.skipped_specs = h5::ReadIntAttribute(id, "skipped_specs");
+  r.skipped_threshold_points = h5::ReadIntAttribute(id, "skipped_threshold_points");
+  r.failed_point_estimates = h5::ReadIntAttribute(id, "failed_point_estimates");
+  r.failed_replicate_evaluations = h5::ReadIntAttribute(id, "failed_replicate_evaluations");
+  r.evaluations = h5::ReadIntAttribute(id, "evaluations");
+  for (const char* axis : {"growth", "volatility_high", "volatility_low", "semiconductor_override", "weighting",
+                           "window_start", "window_end", "frequency", "base"}) {
+    const std::string base = std::string("tipping/") + axis;
+    if (!h5::Exists(id, base)) continue;
+    AxisScan a;
+    a.axis = axis;
+    h5::Handle g(H5Gopen2(id, base.c_str(), H5P_DEFAULT));
+    a.default_position = static_cast<int>(h5::ReadIntAttribute(g.id(), "default_position"));
+    a.labels = h5::ReadStrings(id, base + "/values");
+    a.numeric = h5::ReadDoubles(id, base + "/numeric");
+    for (int64_t v : h5::ReadInt64s(id, base + "/regime")) a.regime.push_back(static_cast<int8_t>(v));
+    for (int64_t v : h5::ReadInt64s(id, base + "/cell")) a.cell.push_back(static_cast<int8_t>(v));
+    r.tipping.push_back(std::move(a));
+  }
+  if (h5::Exists(id, "ambiguities")) {
+    const auto an = h5::ReadStrings(id, "ambiguities/name");
+    const auto rd = h5::ReadInt64s(id, "ambiguities/regime_default");
+    const auto ra = h5::ReadInt64s(id, "ambiguities/regime_alternative");
+    const auto cd = h5::ReadInt64s(id, "ambiguities/cell_default");
+    const auto ca = h5::ReadInt64s(id, "ambiguities/cell_alternative");
+    const size_t ng = r.groups.size();
+    for (size_t i = 0; i < an.size(); ++i) {
+      Ambiguity a;
+      a.name = an[i];
+      for (size_t g = 0; g < ng; ++g) {
+        a.regime_default.push_back(static_cast<int8_t>(rd[i * ng + g]));
+        a.regime_alternative.push_back(static_cast<int8_t>(ra[i * ng + g]));
+        a.cell_default.push_back(static_cast<int8_t>(cd[i * ng + g]));
+        a.cell_alternative.push_back(static_cast<int8_t>(ca[i * ng + g]));
+      }
+      r.ambiguities.push_back(std::move(a));
+    }
+  }
+  r.share_point = h5::ReadDoubles(id, "regime_share_point");
+  if (h5::Exists(id, "regime_share_bootstrap")) r.share_bootstrap = h5::ReadDoubles(id, "regime_share_bootstrap");
+  if (h5::Exists(id, "default/regime_probability_at_default"))
+    r.default_regime_probability = h5::ReadDoubles(id, "default/regime_probability_at_default");
+  return r;
+}
+
 // ---- Reports ---------------------------------------------------------------------
 
 std::string SweepResult::FullReport() const {
   std::ostringstream o;
-  o << "chokepoint " << kVersionString << " robustness sweep\n";
+  o << kVersionString << ": robustness sweep\n";
   o << "  groups                      " << num_groups() << " (" << series_months << " months from "
     << series_first.ToString() << ")\n";
   o << "  threshold axes              g* " << grid.growth.size() << ", v_hi " << grid.volatility_high.size()
@@ -371,7 +451,7 @@ std::string SweepResult::FullReport() const {
     o << "\n";
   }
   o << "  replicates given / used     " << options.replicates << " / " << replicates << " (scheme "
-    << SchemeName(options.resampler.scheme) << ", blocks " << BlockMethodName(options.resampler.blocks)
+    << bootstrap::ToString(options.resampler.scheme) << ", blocks " << bootstrap::ToString(options.resampler.blocks)
     << ", block length " << (options.resampler.block_length > 0 ? Fmt(options.resampler.block_length) : "auto")
     << ", seed " << options.seed << ")\n";
   if (!block_length.empty() && replicates > 0) {
@@ -421,22 +501,17 @@ std::string FormatSweepReport(const SweepResult& r) {
     << g.num_coherent_threshold_points() << " threshold points (" << r.skipped_threshold_points
     << " with v_lo > v_hi skipped)";
   if (r.replicates > 0)
-    o << ", each with " << r.replicates << " " << SchemeName(r.options.resampler.scheme) << "-bootstrap replicates";
+    o << ", each with " << r.replicates << " " << bootstrap::ToString(r.options.resampler.scheme) << "-bootstrap replicates";
   o << ".\n\n";
 
   // Default regime and stability.
-  const auto share = r.RegimeSharePoint();
-  const auto share_boot = r.RegimeShareBootstrap();
+  const auto& share = r.share_point;
+  const auto& share_boot = r.share_bootstrap;
   std::vector<double> p_default(ng, kNaN);
-  if (r.replicates > 0 && !r.counts.empty()) {
+  if (!r.default_regime_probability.empty()) {
     for (int gg = 0; gg < ng; ++gg) {
-      const size_t sg = static_cast<size_t>(dspec) * ng + gg;
-      if (r.counts.ok_replicates[sg] == 0) continue;
-      const Cumulative c(r.counts, sg);
-      int64_t reg[3];
-      c.Regimes(g.default_growth, g.default_volatility_high, r.groups[gg].semiconductor && dt.semiconductor_override, reg);
       const int pr = r.PointRegime(dspec, gg, dt);
-      if (pr >= 0) p_default[gg] = static_cast<double>(reg[pr]) / c.n;
+      if (pr >= 0) p_default[gg] = r.default_regime_probability[static_cast<size_t>(gg) * 3 + pr];
     }
   }
   o << "### Default regime and its stability across the whole grid\n\n";
@@ -483,15 +558,14 @@ std::string FormatSweepReport(const SweepResult& r) {
         for (int i = a.default_position - 1; i >= 0 && down < 0; --i)
           if (reg(i) >= 0 && reg(i) != pr) down = i;
         std::string exact;
-        if (a.axis == "growth") exact = " (exact boundary g* = G = " + Fmt(r.G_point[sg], 4) + ")";
-        if (a.axis == "volatility_high") exact = " (exact boundary v_hi = V = " + Fmt(r.V_point[sg], 4) + ")";
+        if (a.axis == "growth") exact = "; exact boundary g* = G = " + Fmt(r.G_point[sg], 4);
+        if (a.axis == "volatility_high") exact = "; exact boundary v_hi = V = " + Fmt(r.V_point[sg], 4);
         if (down >= 0)
           parts.push_back("when " + std::string(AxisWords(a.axis)) + " <= " + a.labels[down] + " (becomes " +
-                          RegimeName(reg(down)) + ")");
+                          RegimeName(reg(down)) + exact + ")");
         if (up >= 0)
           parts.push_back("when " + std::string(AxisWords(a.axis)) + " >= " + a.labels[up] + " (becomes " +
-                          RegimeName(reg(up)) + ")");
-        if (!parts.empty()) parts.back() += exact;
+                          RegimeName(reg(up)) + exact + ")");
       } else {
         std::map<int, std::vector<std::string>> by_regime;
         for (int i = 0; i < nv; ++i)
@@ -551,14 +625,15 @@ std::string FormatSweepReport(const SweepResult& r) {
   o << "### Specification curve\n\n";
   o << "Specifications (index specification x threshold point) grouped by the number of groups classified as "
        "substitution at the point estimates; that number depends on the index specification and g* only. "
-       "Choices: the values of each axis that produce the row.\n\n";
+       "Per axis: the value producing the row most often, its share of the row, and how many of the axis values occur.\n\n";
   const auto nsub = SubstitutionCounts(r);
   const int nk = static_cast<int>(g.growth.size());
   const double per_growth = static_cast<double>(g.num_coherent_threshold_points()) / std::max(1, nk);
+  // Per row: how often each axis value produces it (weighted by threshold points).
   struct Row {
     double count = 0;
     double gmin = 1e300, gmax = -1e300;
-    std::set<int> w, f, b, st, en;
+    std::map<int, double> w, f, b, st, en;
   };
   std::map<int, Row> rows;
   double total = 0;
@@ -572,37 +647,39 @@ std::string FormatSweepReport(const SweepResult& r) {
       total += per_growth;
       row.gmin = std::min(row.gmin, g.growth[k]);
       row.gmax = std::max(row.gmax, g.growth[k]);
-      row.w.insert(ax.weighting);
-      row.f.insert(ax.frequency);
-      row.b.insert(ax.base);
-      row.st.insert(ax.start);
-      row.en.insert(ax.end);
+      row.w[ax.weighting] += per_growth;
+      row.f[ax.frequency] += per_growth;
+      row.b[ax.base] += per_growth;
+      row.st[ax.start] += per_growth;
+      row.en[ax.end] += per_growth;
     }
   }
-  int default_n = -1;
-  {
-    default_n = 0;
-    for (int gg = 0; gg < ng; ++gg) {
-      const size_t sg = static_cast<size_t>(dspec) * ng + gg;
-      if (r.point_status[sg] == IndexStatus::kOk && !(r.G_point[sg] > dt.growth)) ++default_n;
-    }
+  int default_n = 0;
+  for (int gg = 0; gg < ng; ++gg) {
+    const size_t sg = static_cast<size_t>(dspec) * ng + gg;
+    if (r.point_status[sg] == IndexStatus::kOk && !(r.G_point[sg] > dt.growth)) ++default_n;
   }
-  auto list = [](const std::set<int>& idx, size_t all, auto&& label) {
-    if (idx.size() == all) return std::string("all");
-    std::string out;
-    for (int i : idx) out += (out.empty() ? "" : ", ") + label(i);
-    return out;
+  // "annual" when one value produces the row, else the most frequent value,
+  // its share of the row and how many values occur ("annual 61% of 3").
+  auto choices = [](const std::map<int, double>& m, double row_count, auto&& label) {
+    if (m.size() == 1) return label(m.begin()->first);
+    auto best = m.begin();
+    for (auto it = m.begin(); it != m.end(); ++it)
+      if (it->second > best->second) best = it;
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%.0f%%", 100.0 * best->second / row_count);
+    return label(best->first) + " " + pct + " of " + std::to_string(m.size());
   };
-  o << "| substitution groups | specifications | share | g* range | weightings | frequencies | bases | window starts | "
-       "window ends |\n|---|---|---|---|---|---|---|---|---|\n";
+  o << "| substitution groups | specifications | share | g* range | weighting | frequency | base | window start | "
+       "window end |\n|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& [n, row] : rows) {
     o << "| " << n << (n == default_n ? " (default)" : "") << " | " << Fmt(row.count, 10) << " | "
       << Percent(row.count / total) << " | " << Fmt(row.gmin, 4) << " .. " << Fmt(row.gmax, 4) << " | "
-      << list(row.w, g.weightings.size(), [&](int i) { return g.weightings[i].ToString(); }) << " | "
-      << list(row.f, g.frequencies.size(), [&](int i) { return std::string(ToString(g.frequencies[i])); }) << " | "
-      << list(row.b, g.bases.size(), [&](int i) { return std::string(ToString(g.bases[i])); }) << " | "
-      << list(row.st, g.window_starts.size(), [&](int i) { return g.window_starts[i].ToString(); }) << " | "
-      << list(row.en, g.window_ends.size(), [&](int i) { return g.window_ends[i].ToString(); }) << " |\n";
+      << choices(row.w, row.count, [&](int i) { return g.weightings[i].ToString(); }) << " | "
+      << choices(row.f, row.count, [&](int i) { return std::string(ToString(g.frequencies[i])); }) << " | "
+      << choices(row.b, row.count, [&](int i) { return std::string(ToString(g.bases[i])); }) << " | "
+      << choices(row.st, row.count, [&](int i) { return g.window_starts[i].ToString(); }) << " | "
+      << choices(row.en, row.count, [&](int i) { return g.window_ends[i].ToString(); }) << " |\n";
   }
   o << "\n";
   return o.str();

@@ -304,15 +304,16 @@ TEST(SweepTipping, HandDerivedThreeGroupPanel) {
   EXPECT_EQ(r.ambiguities[2].regime_alternative, (std::vector<int8_t>{U, U, U}));   // equal weights
 
   const std::string report = FormatSweepReport(r);
-  EXPECT_NE(report.find("**Alpha** (stockpiling): leaves stockpiling when g* >= 0.75 (becomes substitution) "
-                        "(exact boundary g* = G = 0.7)"),
+  EXPECT_NE(report.find("**Alpha** (stockpiling): leaves stockpiling when g* >= 0.75 (becomes substitution; "
+                        "exact boundary g* = G = 0.7)"),
             std::string::npos)
       << report;
-  EXPECT_NE(report.find("**Beta** (stockpiling): leaves stockpiling when g* >= 0.55 (becomes substitution)"),
+  EXPECT_NE(report.find("**Beta** (stockpiling): leaves stockpiling when g* >= 0.55 (becomes substitution; exact"),
             std::string::npos);
   EXPECT_NE(report.find("when the semiconductor override is off (becomes no_effect)"), std::string::npos);
-  EXPECT_NE(report.find("**Gamma** (no_effect): leaves no_effect when g* >= 0.55 (becomes substitution) "
-                        "(exact boundary g* = G = 0.51); when v_hi <= 0.24 (becomes stockpiling)"),
+  EXPECT_NE(report.find("**Gamma** (no_effect): leaves no_effect when g* >= 0.55 (becomes substitution; "
+                        "exact boundary g* = G = 0.51); when v_hi <= 0.24 (becomes stockpiling; exact boundary "
+                        "v_hi = V = 0.2545)"),
             std::string::npos)
       << report;
   EXPECT_NE(report.find("| semiconductor override on vs off | Beta (stockpiling -> no_effect) |"), std::string::npos);
@@ -362,8 +363,9 @@ void CompareDatasets(hid_t a, hid_t b, const std::string& path, int* compared) {
 
 TEST(SweepEngine, IdenticalOnOneAndTwoThreads) {
   const GroupSeries panel = SmallPanel();
-  const NoiseGenerator gen(panel);
   SweepOptions o = SmallGrid(300);  // > one 256-replicate unit per group
+  const auto generator = MakeBootstrapGenerator(panel, o.resampler, o.seed);  // residual scheme
+  const ReplicateGenerator& gen = *generator;
   o.keep_counts = true;
   o.keep_clouds = true;
   const auto dir = std::filesystem::temp_directory_path();
@@ -505,6 +507,49 @@ growth = 0.6
   bad.volatility_low = {};
   EXPECT_FALSE(bad.IsValid(&err));
   EXPECT_NE(err.find("sweep.volatility_low"), std::string::npos);
+}
+
+TEST(SweepOutput, ReportReadsBackFromTheFile) {
+  const GroupSeries panel = SmallPanel();
+  SweepOptions o = SmallGrid(30);
+  const SweepResult r = RunSweep(panel, o);  // the bootstrap module's residual scheme
+  EXPECT_EQ(r.replicates, 30);
+  EXPECT_EQ(r.failed_replicate_evaluations, 0);
+  for (double b : r.block_length) EXPECT_GE(b, 1.0);
+  const auto path = std::filesystem::temp_directory_path() / ("sweep_roundtrip_" + std::to_string(::getpid()) + ".h5");
+  {
+    h5::File f = h5::File::Create(path);
+    WriteSweepSection(f.id(), r);
+    f.Close();
+  }
+  h5::File f = h5::File::OpenReadOnly(path);
+  ASSERT_TRUE(HasSweepSection(f.id()));
+  const SweepResult back = ReadSweepSection(f.id());
+  f.Close();
+  std::filesystem::remove(path);
+  EXPECT_EQ(FormatSweepReport(back), FormatSweepReport(r));
+  const std::string report = FormatSweepReport(r);
+  EXPECT_NE(report.find("### Specification curve"), std::string::npos);
+  EXPECT_NE(report.find("P(default regime)"), std::string::npos);
+  EXPECT_NE(r.FullReport().find("replicates given / used     30 / 30 (scheme residual"), std::string::npos)
+      << r.FullReport();
+}
+
+TEST(SweepEngine, BootstrapCloudOfTheDefaultSpecMatchesTheResampler) {
+  const GroupSeries panel = SmallPanel();
+  SweepOptions o = SmallGrid(12);
+  const auto gen = MakeBootstrapGenerator(panel, o.resampler, o.seed);
+  const SweepResult r = RunSweep(panel, o, gen.get());
+  const IndexSpec& spec = r.grid.specs[r.grid.default_spec];
+  bootstrap::SeriesResampler resampler(panel.row(3), panel.first_month, o.resampler);
+  bootstrap::Workspace ws(panel.num_months);
+  std::vector<double> m(panel.num_months);
+  for (int rep = 0; rep < 12; ++rep) {
+    resampler.Generate(o.seed, 3, static_cast<uint32_t>(rep), m, ws);
+    const IndexValues iv = ComputeSeriesIndices(m, {}, panel.first_month, spec);
+    EXPECT_EQ(r.V_default_cloud[3 * 12 + rep], iv.V);
+    EXPECT_EQ(r.G_default_cloud[3 * 12 + rep], iv.G);
+  }
 }
 
 }  // namespace

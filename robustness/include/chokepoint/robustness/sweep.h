@@ -62,12 +62,6 @@ enum class OverrideAxis { kOn, kOff, kBoth };
 std::string_view ToString(OverrideAxis o);  // "on", "off", "both"
 std::optional<OverrideAxis> OverrideAxisFromString(std::string_view s);
 
-// Bootstrap scheme and block spelling (the bootstrap contract fixes the enums).
-std::string_view SchemeName(bootstrap::Scheme s);        // "residual", "growth", "sieve", "levels"
-std::optional<bootstrap::Scheme> SchemeFromName(std::string_view s);
-std::string_view BlockMethodName(bootstrap::BlockMethod b);  // "stationary", "circular", "moving"
-std::optional<bootstrap::BlockMethod> BlockMethodFromName(std::string_view s);
-
 // [sweep] of the run configuration. Defaults = the referee grid of issue 4.
 struct SweepOptions {
   // Threshold axes, sorted ascending (the talk's 0.5 / 0.3 / 0.24 lie on them).
@@ -252,9 +246,13 @@ struct SweepResult {
   // Classifications answered = evaluations x coherent threshold points.
   double classifications() const;
 
-  // Derived tables.
+  // Derived tables (filled by RunSweep, and by ReadSweepSection from a file).
   std::vector<AxisScan> tipping;  // one per axis
   std::vector<Ambiguity> ambiguities;
+  std::vector<double> share_point;      // RegimeSharePoint()
+  std::vector<double> share_bootstrap;  // RegimeShareBootstrap(), empty without replicates
+  // [group][3]: regime probabilities of the default spec at the default thresholds.
+  std::vector<double> default_regime_probability;
 
   int num_groups() const { return static_cast<int>(groups.size()); }
   int num_specs() const { return grid.num_specs(); }
@@ -311,6 +309,11 @@ std::vector<int64_t> BruteForceRegimeCounts(const GroupSeries& series, const Swe
 
 // HDF5 /sweep (chunked + compressed arrays).
 void WriteSweepSection(hid_t file, const SweepResult& result);
+bool HasSweepSection(hid_t file);
+// Reads back what the report needs (options, grid, point estimates, tipping
+// scans, ambiguities, shares, default probabilities; not the bin counts or
+// clouds), so `chokepoint report` can format a stored sweep.
+SweepResult ReadSweepSection(hid_t file);
 // Referee report (Markdown).
 std::string FormatSweepReport(const SweepResult& result);
 
