@@ -523,6 +523,14 @@ SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options, con
     ThrowInternalError("sweep: GroupSeries values do not match groups x months");
   if (options.replicates > 0 && !generator)
     ThrowInternalError("sweep: replicates requested without a replicate generator");
+  if (options.replicates > 0) {
+    // Bin counts: specs x groups x growth bins x (v_hi + v_lo bins) int32.
+    const double bytes = 4.0 * grid.num_specs() * series.num_groups() * grid.growth_bins() *
+                         (grid.high_bins() + grid.low_bins());
+    if (bytes > 6e9)
+      ThrowUsageError("sweep: the grid needs " + std::to_string(static_cast<long long>(bytes / 1e9)) +
+                      " GB of bin counts; narrow sweep.growth, the volatility axes or the index axes");
+  }
   res.series_first = series.first_month;
   res.series_months = series.num_months;
   res.replicates = options.replicates;
