@@ -518,19 +518,19 @@ std::string FormatSweepReport(const SweepResult& r) {
   o << "Stability = share of all (index specification x threshold point) choices giving the default regime";
   if (!share_boot.empty()) o << "; 'bootstrap' averages the replicate regime shares";
   o << ".\n\n";
-  o << "| group | V | G | default regime | P(default regime) | stability | stockpiling | no_effect | substitution |";
-  if (!share_boot.empty()) o << " stability (bootstrap) |";
-  o << "\n|---|---|---|---|---|---|---|---|---|";
-  if (!share_boot.empty()) o << "---|";
-  o << "\n";
+  const bool boot = !r.default_regime_probability.empty();
+  o << "| group | V | G | default regime |" << (boot ? " P(default regime) |" : "")
+    << " stability | stockpiling | no_effect | substitution |" << (boot ? " stability (bootstrap) |" : "") << "\n";
+  o << "|---|---|---|---|---|---|---|---|" << (boot ? "---|---|" : "") << "\n";
   for (int gg = 0; gg < ng; ++gg) {
     const size_t sg = static_cast<size_t>(dspec) * ng + gg;
     const int pr = r.PointRegime(dspec, gg, dt);
     o << "| " << r.groups[gg].name << (r.groups[gg].semiconductor ? " (semi)" : "") << " | " << Fmt(r.V_point[sg], 3)
-      << " | " << Fmt(r.G_point[sg], 3) << " | " << RegimeName(pr) << " | " << Percent(p_default[gg]) << " | "
-      << (pr >= 0 ? Percent(share[gg * 3 + pr]) : "n/a") << " | " << Percent(share[gg * 3 + 0]) << " | "
+      << " | " << Fmt(r.G_point[sg], 3) << " | " << RegimeName(pr) << " |";
+    if (boot) o << " " << Percent(p_default[gg]) << " |";
+    o << " " << (pr >= 0 ? Percent(share[gg * 3 + pr]) : "n/a") << " | " << Percent(share[gg * 3 + 0]) << " | "
       << Percent(share[gg * 3 + 1]) << " | " << Percent(share[gg * 3 + 2]) << " |";
-    if (!share_boot.empty()) o << " " << (pr >= 0 ? Percent(share_boot[gg * 3 + pr]) : "n/a") << " |";
+    if (boot) o << " " << (pr >= 0 && !share_boot.empty() ? Percent(share_boot[gg * 3 + pr]) : "n/a") << " |";
     o << "\n";
   }
   o << "\n";
