@@ -18,5 +18,6 @@ void RegisterBreaksCommand(CLI::App& app);
 void RegisterHacCommand(CLI::App& app);
 void RegisterSurgeCommand(CLI::App& app);
 void RegisterModelsCommand(CLI::App& app);
+void RegisterSweepCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli

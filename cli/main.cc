@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   chokepoint::cli::RegisterHacCommand(app);
   chokepoint::cli::RegisterSurgeCommand(app);
   chokepoint::cli::RegisterModelsCommand(app);
+  chokepoint::cli::RegisterSweepCommand(app);
 
   try {
     app.parse(argc, argv);
