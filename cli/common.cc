@@ -8,6 +8,8 @@
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/panel_io.h"
+#include "chokepoint/core/scenario.h"
+#include "chokepoint/core/simulate.h"
 
 namespace chokepoint::cli {
 
@@ -121,15 +123,7 @@ Catalog LoadCatalog(const DataOptions& data) {
 
 Panel LoadPanel(const DataOptions& data, uint64_t seed) {
   if (!data.file.empty()) return ReadPanelFile(data.file);
-  (void)seed;
-  ThrowUsageError("the embedded simulated default is not available in this build yet; pass --data PANEL");
-}
-
-std::string JsonNumber(double x) {
-  if (!std::isfinite(x)) return "null";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", x);
-  return buf;
+  return Simulate(Scenario::Load(data.scenario), seed).panel;
 }
 
 }  // namespace chokepoint::cli

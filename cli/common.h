@@ -62,7 +62,4 @@ Catalog LoadCatalog(const DataOptions& data);
 // data.scenario with `seed`.
 Panel LoadPanel(const DataOptions& data, uint64_t seed);
 
-// "%.17g": full precision for JSON and CSV.
-std::string JsonNumber(double x);
-
 }  // namespace chokepoint::cli

@@ -50,7 +50,7 @@ void RegisterModelsCommand(CLI::App& app) {
       series = SimulateModelGroups(static_cast<uint64_t>(args->simulate_seed));
       std::cout << "(synthetic: 17 simulated groups, seed " << args->simulate_seed << ")\n";
     } else {
-    const SeriesCsv csv = ReadSeriesCsv(args->series);
+    const WideSeriesCsv csv = ReadWideSeriesCsv(args->series);
     series.first_month = ResolveStart(csv, args->start, args->series);
     series.num_months = static_cast<int>(csv.values[0].size());
     for (size_t c = 0; c < csv.columns.size(); ++c) {

@@ -25,7 +25,7 @@ std::vector<std::string> SplitLine(const std::string& line) {
 }
 }  // namespace
 
-SeriesCsv ReadSeriesCsv(const std::string& path) {
+WideSeriesCsv ReadWideSeriesCsv(const std::string& path) {
   std::ifstream in(path);
   if (!in) ThrowInputError(path, 0, 0, "cannot open input file");
   std::string line;
@@ -39,7 +39,7 @@ SeriesCsv ReadSeriesCsv(const std::string& path) {
   }
   if (header.empty()) ThrowInputError(path, line_no, 0, "no header line");
   int month_col = -1;
-  SeriesCsv csv;
+  WideSeriesCsv csv;
   std::vector<int> value_cols;
   for (size_t c = 0; c < header.size(); ++c) {
     if (month_col < 0 && (header[c] == "month" || header[c] == "date")) month_col = static_cast<int>(c);
@@ -75,7 +75,7 @@ SeriesCsv ReadSeriesCsv(const std::string& path) {
   return csv;
 }
 
-YearMonth ResolveStart(const SeriesCsv& csv, const std::string& start_option, const std::string& path) {
+YearMonth ResolveStart(const WideSeriesCsv& csv, const std::string& start_option, const std::string& path) {
   if (!start_option.empty()) {
     const auto m = YearMonth::Parse(start_option);
     if (!m) ThrowUsageError("--start must be YYYY-MM, got '" + start_option + "'");
@@ -83,24 +83,6 @@ YearMonth ResolveStart(const SeriesCsv& csv, const std::string& start_option, co
   }
   if (csv.first_month) return *csv.first_month;
   ThrowUsageError(path + " has no month column: pass --start YYYY-MM");
-}
-
-std::string JsonNumber(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') { out += '\\'; out += c; }
-    else if (c == '\n') out += "\\n";
-    else if (static_cast<unsigned char>(c) < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); out += b; }
-    else out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace chokepoint::cli

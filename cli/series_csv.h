@@ -8,10 +8,11 @@
 #include <vector>
 
 #include "chokepoint/core/period.h"
+#include "json.h"
 
 namespace chokepoint::cli {
 
-struct SeriesCsv {
+struct WideSeriesCsv {
   std::vector<std::string> columns;          // value columns, in file order
   std::vector<std::vector<double>> values;   // per value column
   std::optional<YearMonth> first_month;      // from the month column, if any
@@ -19,13 +20,10 @@ struct SeriesCsv {
 
 // Throws chokepoint::Error (input) with file:line:column on bad cells, gaps in
 // the month column, or no value column.
-SeriesCsv ReadSeriesCsv(const std::string& path);
+WideSeriesCsv ReadWideSeriesCsv(const std::string& path);
 
 // The first month: --start if given, else the month column; one is required.
-YearMonth ResolveStart(const SeriesCsv& csv, const std::string& start_option, const std::string& path);
+YearMonth ResolveStart(const WideSeriesCsv& csv, const std::string& start_option, const std::string& path);
 
-// "%.17g", or null for non-finite values (JSON has no NaN).
-std::string JsonNumber(double v);
-std::string JsonString(const std::string& s);
 
 }  // namespace chokepoint::cli

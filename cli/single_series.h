@@ -1,6 +1,5 @@
 // Shared pieces of the single-series commands (breaks, hac): the
-// --input/--column/--start options, loading the series, and small helpers
-// for hand-written JSON with full double precision (%.17g; NaN -> null).
+// --input/--column/--start options and loading the series.
 #pragma once
 
 #include <cmath>
@@ -15,6 +14,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/period.h"
 #include "chokepoint/core/series_csv.h"
+#include "json.h"
 
 namespace chokepoint::cli {
 
@@ -49,46 +49,6 @@ inline LoadedSeries LoadSeries(const SeriesInputArgs& args) {
     if (!s.start) ThrowUsageError("--start must be a month YYYY-MM, got \"" + args.start + "\"");
   }
   return s;
-}
-
-inline std::string JsonNumber(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-inline std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-template <typename T, typename F>
-std::string JsonArray(const std::vector<T>& values, F&& format) {
-  std::string out = "[";
-  for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + format(values[i]);
-  return out + "]";
-}
-
-inline std::string JsonNumbers(const std::vector<double>& v) { return JsonArray(v, JsonNumber); }
-inline std::string JsonInts(const std::vector<int>& v) {
-  return JsonArray(v, [](int x) { return std::to_string(x); });
 }
 
 }  // namespace chokepoint::cli

@@ -79,7 +79,7 @@ void RegisterSurgeCommand(CLI::App& app) {
   sub->add_flag("--no-seasonal", args->no_seasonal, "no month effects");
   sub->add_flag("--json", args->json, "print JSON");
   sub->callback([args] {
-    const SeriesCsv csv = ReadSeriesCsv(args->input);
+    const WideSeriesCsv csv = ReadWideSeriesCsv(args->input);
     int col = 0;
     if (!args->column.empty()) {
       col = -1;
