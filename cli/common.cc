@@ -36,6 +36,56 @@ void AddBaseFlags(CLI::App* cmd, BaseFlags* f, bool with_out) {
   thr->add_option("--volatility-low", f->vol_low, "v_lo: volatility is low if V < v_lo (default 0.24)");
   thr->add_option("--semiconductor-override", f->semiconductor_override,
                   "Semiconductor groups with high growth are stockpiling (true|false, default true)");
+  cmd->add_option("--set", f->set_overrides,
+                  "Set any configuration key, e.g. --set bootstrap.replicates=2000 --set models.post_month=\"2019-05\" "
+                  "(value read as TOML; repeatable; applied after --config, before the other flags)");
+}
+
+void ApplySetOverrides(toml::table& table, const std::vector<std::string>& assignments) {
+  for (const std::string& a : assignments) {
+    const size_t eq = a.find('=');
+    const std::string key = a.substr(0, eq);
+    if (eq == std::string::npos || key.empty() || key.front() == '.' || key.back() == '.')
+      ThrowUsageError("--set needs section.key=value, got \"" + a + "\"");
+    const std::string value = a.substr(eq + 1);
+    // The value as TOML; a bare word that is not TOML is taken as a string.
+    toml::table parsed;
+    try {
+      parsed = toml::parse("v = " + value);
+    } catch (const toml::parse_error&) {
+      parsed = toml::table{{"v", value}};
+    }
+    toml::table* t = &table;
+    size_t start = 0;
+    for (size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+      const std::string part = key.substr(start, dot - start);
+      if (part.empty()) ThrowUsageError("--set: empty key part in \"" + key + "\"");
+      toml::node* n = t->get(part);
+      if (!n) n = &t->insert_or_assign(part, toml::table{}).first->second;
+      if (!n->is_table()) ThrowUsageError("--set: \"" + key.substr(0, dot) + "\" is not a table");
+      t = n->as_table();
+      start = dot + 1;
+    }
+    const std::string leaf = key.substr(start);
+    if (leaf.empty()) ThrowUsageError("--set: empty key in \"" + a + "\"");
+    t->insert_or_assign(leaf, *parsed.get("v"));
+  }
+}
+
+void RejectUnknownSections(const toml::table& table, const std::string& file_label) {
+  static constexpr std::string_view kKnown[] = {"run",       "data",   "index",     "thresholds", "bootstrap",
+                                                "models",    "aggregate", "batches", "sweep"};
+  for (const auto& [key, node] : table) {
+    bool known = false;
+    for (auto k : kKnown) known |= (key.str() == k);
+    if (!known)
+      throw Error(ErrorKind::kUsage,
+                  FormatLocation(file_label, static_cast<long>(node.source().begin.line),
+                                 static_cast<long>(node.source().begin.column),
+                                 "unknown section '" + std::string(key.str()) +
+                                     "' (known: run, data, index, thresholds, bootstrap, models, aggregate, "
+                                     "batches, sweep)"));
+  }
 }
 
 TomlSection BaseConfig::Section(std::string_view name) const {
@@ -72,6 +122,9 @@ BaseConfig ResolveBaseConfig(const BaseFlags& f) {
   BaseConfig c;
   c.file_label = f.config_file.empty() ? "<command line>" : f.config_file;
   if (!f.config_file.empty()) c.file_table = ParseTomlFile(f.config_file);
+  ApplySetOverrides(c.file_table, f.set_overrides);
+  if (!f.set_overrides.empty() && f.config_file.empty()) c.file_label = "--set";
+  RejectUnknownSections(c.file_table, c.file_label);
   c.run = RunOptions::FromToml(c.Section("run"));
   c.data = DataOptions::FromToml(c.Section("data"));
   c.index = IndexSpecFromToml(c.Section("index"));

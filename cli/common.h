@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <toml++/toml.h>
@@ -30,7 +31,17 @@ struct BaseFlags {
   std::optional<int> last_k;
   std::optional<double> growth, vol_high, vol_low;
   std::optional<bool> semiconductor_override;
+  // --set section.key=value (repeatable): any configuration key from the
+  // command line; the value is read as TOML (a bare word is a string).
+  std::vector<std::string> set_overrides;
 };
+
+// Applies "section.key=value" assignments to a configuration table (creating
+// sections as needed). Throws a usage error naming the bad assignment.
+void ApplySetOverrides(toml::table& table, const std::vector<std::string>& assignments);
+
+// Top-level tables a run configuration may hold; any other is a typo.
+void RejectUnknownSections(const toml::table& table, const std::string& file_label);
 
 // Registers --config, --data, --catalog, --scenario, --out, --threads, --seed
 // and every [index] / [thresholds] option on `cmd`.

@@ -1,20 +1,37 @@
-// `chokepoint report RUN.h5`: Markdown report of a run file, section by section.
+// `chokepoint report RUN.h5`: Markdown report of a run file, section by
+// section: the base classification, then every stage the file holds
+// (bootstrap, aggregates, batches, sweep), in that order.
 #include <iostream>
 
+#include "chokepoint/bootstrap/bootstrap_io.h"
+#include "chokepoint/core/aggregate.h"
+#include "chokepoint/core/batches.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/run_file.h"
+#include "chokepoint/robustness/sweep.h"
 #include "commands.h"
 
 namespace chokepoint::cli {
 
 void RegisterReportCommand(CLI::App& app) {
   auto path = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("report", "Print a Markdown report of a run file.");
-  cmd->add_option("run_file", *path, "HDF5 run file written by `chokepoint run`")->required()->check(CLI::ExistingFile);
+  auto* cmd = app.add_subcommand("report", "Print a Markdown report of a run file (every section it holds).");
+  cmd->add_option("run_file", *path, "HDF5 run file written by `chokepoint run` or `chokepoint sweep`")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->callback([path] {
     h5::File file = h5::File::OpenReadOnly(*path);
     const RunBaseView base = ReadRunBase(file.id(), *path);
     std::cout << FormatBaseReport(base);
+    if (h5::Exists(file.id(), "/bootstrap"))
+      std::cout << "\n## Bootstrap intervals and regime probabilities\n\n"
+                << bootstrap::FormatBootstrapReport(bootstrap::ReadBootstrapSection(file.id()));
+    if (h5::Exists(file.id(), "/aggregate"))
+      std::cout << "\n" << FormatAggregateReport(ReadAggregateSection(file.id()));
+    if (h5::Exists(file.id(), "/batches"))
+      std::cout << "\n" << FormatBatchesReport(ReadBatchesSection(file.id()));
+    if (h5::Exists(file.id(), "/sweep"))
+      std::cout << "\n" << robustness::FormatSweepReport(robustness::ReadSweepSection(file.id()));
   });
 }
 

@@ -17,7 +17,7 @@ bool RunOptions::IsValid(std::string* error) const {
 }
 
 RunOptions RunOptions::FromToml(const TomlSection& s) {
-  s.RejectUnknownKeys({"threads", "seed", "out"});
+  s.RejectUnknownKeys({"threads", "seed", "out", "bootstrap", "models", "aggregate", "batches"});
   RunOptions o;
   if (auto v = s.GetInt("threads")) {
     if (*v < 0 || *v > 4096) s.Fail("threads", "must be between 0 and 4096");
@@ -28,11 +28,17 @@ RunOptions RunOptions::FromToml(const TomlSection& s) {
     o.seed = static_cast<uint64_t>(*v);
   }
   if (auto v = s.GetString("out")) o.out = *v;
+  if (auto v = s.GetBool("bootstrap")) o.bootstrap = *v;
+  if (auto v = s.GetBool("models")) o.models = *v;
+  if (auto v = s.GetBool("aggregate")) o.aggregate = *v;
+  if (auto v = s.GetBool("batches")) o.batches = *v;
   return o;
 }
 
 toml::table RunOptions::ToToml() const {
-  return toml::table{{"threads", threads}, {"seed", static_cast<int64_t>(seed)}, {"out", out}};
+  return toml::table{{"threads", threads}, {"seed", static_cast<int64_t>(seed)}, {"out", out},
+                     {"bootstrap", bootstrap}, {"models", models}, {"aggregate", aggregate},
+                     {"batches", batches}};
 }
 
 bool DataOptions::IsValid(std::string* error) const {

@@ -22,6 +22,15 @@ struct RunOptions {
   uint64_t seed = 1;
   // Output run file.
   std::string out = "results/run.h5";
+  // Stages after the base indices, each configured by its own section. All on:
+  // together they take a few seconds on the 17 default groups, and a run file
+  // should answer a referee's first questions (how sure, what aggregates, do
+  // the models agree) without a second command. Sweeps are separate
+  // (`chokepoint sweep`): the referee grid takes minutes.
+  bool bootstrap = true;   // [bootstrap]: intervals and regime probabilities
+  bool models = true;      // [models]: HAC trends, breaks, surge fits, adjusted regimes, panel
+  bool aggregate = true;   // [aggregate]: capital/intermediate imports as % of GDP
+  bool batches = true;     // [batches]: batch 1/2/3 overlap, persistence, event study
 
   bool IsValid(std::string* error) const;
   static RunOptions FromToml(const TomlSection& section);
