@@ -86,6 +86,93 @@ TEST(RunCli, SameSeedSameFileContents) {
   h5::File b = h5::File::OpenReadOnly(dir / "b.h5");
   EXPECT_EQ(h5::ReadDoubles(a.id(), "/series/values"), h5::ReadDoubles(b.id(), "/series/values"));
   EXPECT_EQ(h5::ReadDoubles(a.id(), "/indices/G"), h5::ReadDoubles(b.id(), "/indices/G"));
+  // The random stages too: bootstrap replicates and the models' fits.
+  EXPECT_EQ(h5::ReadDoubles(a.id(), "/bootstrap/V_replicates"), h5::ReadDoubles(b.id(), "/bootstrap/V_replicates"));
+  EXPECT_EQ(h5::ReadDoubles(a.id(), "/bootstrap/G_replicates"), h5::ReadDoubles(b.id(), "/bootstrap/G_replicates"));
+  EXPECT_EQ(h5::ReadDoubles(a.id(), "/bootstrap/regime_probability"),
+            h5::ReadDoubles(b.id(), "/bootstrap/regime_probability"));
+  EXPECT_EQ(h5::ReadDoubles(a.id(), "/aggregate/combined_adjusted_pct_gdp"),
+            h5::ReadDoubles(b.id(), "/aggregate/combined_adjusted_pct_gdp"));
+  std::filesystem::remove_all(dir);
+}
+
+// A default run holds every stage, and the report prints the talk's
+// aggregate figures (SPEC section 3) on the synthetic default, labelled.
+TEST(RunCli, DefaultRunHasEveryStageAndTheTalksShares) {
+  const auto dir = TempDir("run_stages");
+  const auto out = dir / "run.h5";
+  ASSERT_EQ(RunChokepoint("run --quiet --replicates 200 --out " + out.string()).exit_code, 0);
+  {
+    h5::File f = h5::File::OpenReadOnly(out);
+    for (const char* section : {"/bootstrap", "/models", "/aggregate", "/batches"})
+      EXPECT_TRUE(h5::Exists(f.id(), section)) << section;
+    EXPECT_EQ(h5::Dimensions(f.id(), "/bootstrap/regime_probability"), (std::vector<hsize_t>{17, 3}));
+    EXPECT_EQ(h5::Dimensions(f.id(), "/bootstrap/G_replicates"), (std::vector<hsize_t>{17, 200}));
+  }
+  const auto rep = RunChokepoint("report " + out.string());
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  const std::string& t = rep.out;
+  // 2015 and 2024 columns of the talk's preview.
+  EXPECT_NE(t.find("| Capital goods, adjusted | 2.06 |"), std::string::npos) << t;
+  EXPECT_NE(t.find("| Intermediates, adjusted | 6.40 |"), std::string::npos);
+  EXPECT_NE(t.find("| Capital + intermediates, adjusted | 8.46 |"), std::string::npos);
+  EXPECT_NE(t.find("| 1.27 | -0.79 |"), std::string::npos);
+  EXPECT_NE(t.find("| 5.26 | -1.14 |"), std::string::npos);
+  EXPECT_NE(t.find("| 6.53 | -1.93 |"), std::string::npos);
+  EXPECT_NE(t.find("**Synthetic data**"), std::string::npos);
+  EXPECT_NE(t.find("P(stockpiling)"), std::string::npos);
+  EXPECT_NE(t.find("## Validation batches"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RunCli, StageTogglesAndSetOverridesAreRecorded) {
+  const auto dir = TempDir("run_toggles");
+  const auto out = dir / "run.h5";
+  const auto r = RunChokepoint("run --quiet --no-models --no-batches --set bootstrap.replicates=50 "
+                               "--set bootstrap.scheme=growth --set aggregate.first_year=2016 --out " +
+                               out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  h5::File f = h5::File::OpenReadOnly(out);
+  EXPECT_FALSE(h5::Exists(f.id(), "/models"));
+  EXPECT_FALSE(h5::Exists(f.id(), "/batches"));
+  h5::Handle boot(H5Gopen2(f.id(), "/bootstrap", H5P_DEFAULT));
+  EXPECT_EQ(h5::ReadIntAttribute(boot.id(), "replicates"), 50);
+  EXPECT_EQ(h5::ReadStringAttribute(boot.id(), "scheme"), "growth");
+  // The bootstrap seed follows the run seed unless [bootstrap] sets one.
+  EXPECT_EQ(h5::ReadIntAttribute(boot.id(), "seed"), 1);
+  EXPECT_EQ(h5::ReadInt64s(f.id(), "/aggregate/years").front(), 2016);
+  const RunBaseView v = ReadRunBase(f.id(), out.string());
+  EXPECT_NE(v.meta.config_toml.find("replicates = 50"), std::string::npos) << v.meta.config_toml;
+  EXPECT_NE(v.meta.config_toml.find("models = false"), std::string::npos) << v.meta.config_toml;
+  EXPECT_EQ(v.meta.config_toml.find("[models]"), std::string::npos) << v.meta.config_toml;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RunCli, BadStageConfigurationFailsBeforeAnyWork) {
+  const auto dir = TempDir("run_badstage");
+  const auto out = dir / "run.h5";
+  const auto cfg = dir / "bad.toml";
+  {
+    std::ofstream c(cfg);
+    c << "[run]\nseed = 1\n\n[bootstrapp]\nreplicates = 10\n";
+  }
+  const auto r1 = RunChokepoint("run --config " + cfg.string() + " --out " + out.string());
+  EXPECT_EQ(r1.exit_code, 2);
+  EXPECT_NE(r1.err.find(cfg.string() + ":4:"), std::string::npos) << r1.err;
+  EXPECT_NE(r1.err.find("unknown section 'bootstrapp'"), std::string::npos) << r1.err;
+  const auto r2 = RunChokepoint("run --set bootstrap.replicatez=10 --out " + out.string());
+  EXPECT_EQ(r2.exit_code, 2);
+  EXPECT_NE(r2.err.find("bootstrap.replicatez"), std::string::npos) << r2.err;
+  const auto r3 = RunChokepoint("run --set noequals --out " + out.string());
+  EXPECT_EQ(r3.exit_code, 2);
+  EXPECT_NE(r3.err.find("section.key=value"), std::string::npos) << r3.err;
+  const auto r4 = RunChokepoint("run --replicates 1 --out " + out.string());
+  EXPECT_EQ(r4.exit_code, 2);
+  EXPECT_NE(r4.err.find("bootstrap.replicates"), std::string::npos) << r4.err;
+  const auto r5 = RunChokepoint("run --set models.surge.loss=\"square\" --out " + out.string());
+  EXPECT_EQ(r5.exit_code, 2);
+  EXPECT_NE(r5.err.find("models.surge.loss"), std::string::npos) << r5.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
   std::filesystem::remove_all(dir);
 }
 
