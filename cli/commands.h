@@ -7,6 +7,7 @@ namespace chokepoint::cli {
 
 void RegisterVersionCommand(CLI::App& app);
 void RegisterRunCommand(CLI::App& app);
+void RegisterConfigCommand(CLI::App& app);
 void RegisterReportCommand(CLI::App& app);
 void RegisterAggregateCommand(CLI::App& app);
 void RegisterBatchesCommand(CLI::App& app);

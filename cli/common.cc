@@ -72,6 +72,20 @@ void ApplySetOverrides(toml::table& table, const std::vector<std::string>& assig
   }
 }
 
+bootstrap::BootstrapOptions ResolveBootstrapOptions(const BaseConfig& config, bool quiet) {
+  const TomlSection section = config.Section("bootstrap");
+  bootstrap::BootstrapOptions o = bootstrap::BootstrapOptions::FromToml(section);
+  // One seed drives the run unless [bootstrap] names its own. Simulation
+  // streams are keyed by HS8 code and bootstrap streams by group index, so
+  // sharing the seed does not correlate them.
+  if (!section.Has("seed")) o.seed = config.run.seed;
+  if (!section.Has("threads")) o.threads = config.run.threads;
+  if (quiet) o.progress = false;
+  std::string error;
+  if (!o.IsValid(&error)) ThrowUsageError(error);
+  return o;
+}
+
 void RejectUnknownSections(const toml::table& table, const std::string& file_label) {
   static constexpr std::string_view kKnown[] = {"run",       "data",   "index",     "thresholds", "bootstrap",
                                                 "models",    "aggregate", "batches", "sweep"};

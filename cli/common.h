@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <toml++/toml.h>
 
+#include "chokepoint/bootstrap/engine.h"
 #include "chokepoint/core/catalog.h"
 #include "chokepoint/core/classify.h"
 #include "chokepoint/core/group_series.h"
@@ -62,6 +63,10 @@ struct BaseConfig {
   toml::table ResolvedTable() const;
 };
 BaseConfig ResolveBaseConfig(const BaseFlags& flags);
+
+// [bootstrap] as a run uses it: the run's seed and threads unless the
+// section sets its own; validated.
+bootstrap::BootstrapOptions ResolveBootstrapOptions(const BaseConfig& config, bool quiet);
 
 // Applies --threads (0 = all cores) for the lifetime of the returned object.
 std::shared_ptr<void> LimitThreads(int threads);

@@ -43,16 +43,7 @@ struct StageOptions {
 StageOptions ResolveStages(const BaseConfig& config, bool quiet) {
   StageOptions s;
   std::string error;
-  const TomlSection boot = config.Section("bootstrap");
-  s.bootstrap = bootstrap::BootstrapOptions::FromToml(boot);
-  // One seed drives the run unless [bootstrap] names its own. Simulation
-  // streams are keyed by HS8 code and bootstrap streams by group index, so
-  // sharing the seed does not correlate them.
-  if (!boot.Has("seed")) s.bootstrap.seed = config.run.seed;
-  if (!boot.Has("threads")) s.bootstrap.threads = config.run.threads;
-  if (quiet) s.bootstrap.progress = false;
-  if (config.run.bootstrap && !s.bootstrap.IsValid(&error)) ThrowUsageError(error);
-
+  if (config.run.bootstrap) s.bootstrap = ResolveBootstrapOptions(config, quiet);
   s.models = ModelsOptions::FromToml(config.Section("models"));
   s.models.index = config.index;
   s.models.thresholds = config.thresholds;

@@ -120,8 +120,10 @@ toml::table ToToml(const Thresholds& t) {
 }
 
 std::string TomlToString(const toml::table& table) {
+  // Shortest round-trip floats ("0.9", not "0.90000000000000002"): the text
+  // is read by people in reports and run files.
   std::ostringstream out;
-  out << table;
+  out << toml::toml_formatter(table, toml::toml_formatter::default_flags | toml::format_flags::relaxed_float_precision);
   return out.str();
 }
 
