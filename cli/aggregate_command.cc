@@ -21,6 +21,7 @@
 #include "chokepoint/core/toml_section.h"
 #include "chokepoint/version.h"
 #include "commands.h"
+#include "common.h"
 
 namespace chokepoint::cli {
 
@@ -161,7 +162,7 @@ void RegisterBatchesCommand(CLI::App& app) {
     const Catalog catalog = LoadCatalog(*args);
     // The index spec and thresholds are the reference defaults (linear
     // weights, first-period base, g* = 0.5, v_hi = 0.3, v_lo = 0.24).
-    const BatchesResult r = ComputeBatches(panel, catalog, IndexSpec{}, Thresholds{}, o);
+    const BatchesResult r = ComputeBatches(panel, catalog, IndexSpec{}, Thresholds{}, o, HacEventStudyCovariance());
     if (!args->out.empty())
       WriteStandalone(args->out, panel, TomlText("batches", o.ToToml()), [&](hid_t f) { WriteBatchesSection(f, r); });
     std::cout << FormatBatchesReport(r);

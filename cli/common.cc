@@ -10,6 +10,8 @@
 #include "chokepoint/core/panel_io.h"
 #include "chokepoint/core/scenario.h"
 #include "chokepoint/core/simulate.h"
+#include "chokepoint/robustness/hac.h"
+#include "chokepoint/robustness/ols.h"
 
 namespace chokepoint::cli {
 
@@ -84,6 +86,15 @@ bootstrap::BootstrapOptions ResolveBootstrapOptions(const BaseConfig& config, bo
   std::string error;
   if (!o.IsValid(&error)) ThrowUsageError(error);
   return o;
+}
+
+EventStudyCovariance HacEventStudyCovariance() {
+  return [](const Eigen::MatrixXd& X, const Eigen::VectorXd& y, std::string* label) {
+    const OlsResult ols = FitOls(X, y);
+    const HacResult hac = ComputeHac(X, ols, HacOptions{});
+    if (label) *label = "HAC " + hac.estimator;
+    return Eigen::MatrixXd(hac.vcov);
+  };
 }
 
 void RejectUnknownSections(const toml::table& table, const std::string& file_label) {

@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "chokepoint/bootstrap/engine.h"
+#include "chokepoint/core/batches.h"
 #include "chokepoint/core/catalog.h"
 #include "chokepoint/core/classify.h"
 #include "chokepoint/core/group_series.h"
@@ -40,6 +41,10 @@ struct BaseFlags {
 // Applies "section.key=value" assignments to a configuration table (creating
 // sections as needed). Throws a usage error naming the bad assignment.
 void ApplySetOverrides(toml::table& table, const std::vector<std::string>& assignments);
+
+// Newey-West HAC covariance for the batch event study (sandwich::NeweyWest
+// defaults: Bartlett kernel, NW 1994 automatic lag, prewhitened).
+EventStudyCovariance HacEventStudyCovariance();
 
 // Top-level tables a run configuration may hold; any other is a typo.
 void RejectUnknownSections(const toml::table& table, const std::string& file_label);

@@ -132,7 +132,8 @@ void ExecuteRun(RunCommandFlags flags) {
   }
   std::optional<BatchesResult> batches;
   if (config.run.batches) {
-    batches = ComputeBatches(panel, catalog, config.index, config.thresholds, stages.batches);
+    batches = ComputeBatches(panel, catalog, config.index, config.thresholds, stages.batches,
+                             HacEventStudyCovariance());
     clock.Done("batches");
   }
 

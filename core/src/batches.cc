@@ -84,7 +84,8 @@ BatchOverlap ComputeOverlap(int batch_a, const std::vector<HsCode>& a, int batch
 // ---- event study ------------------------------------------------------------
 
 EventStudyRow EventStudy(std::span<const double> monthly, std::span<const unsigned char> present,
-                         YearMonth series_first, YearMonth event, int window_months, bool seasonal_dummies) {
+                         YearMonth series_first, YearMonth event, int window_months, bool seasonal_dummies,
+                         const EventStudyCovariance& covariance) {
   EventStudyRow row;
   row.event = event;
   const int T = static_cast<int>(monthly.size());
@@ -128,9 +129,13 @@ EventStudyRow EventStudy(std::span<const double> monthly, std::span<const unsign
     return row;
   }
   const Eigen::VectorXd beta = qr.solve(X.transpose() * y);
-  const Eigen::VectorXd resid = y - X * beta;
-  const double sigma2 = resid.squaredNorm() / (n - k);
-  const Eigen::MatrixXd cov = sigma2 * qr.inverse();
+  Eigen::MatrixXd cov;
+  if (covariance) {
+    cov = covariance(X, y, &row.se_type);
+  } else {
+    cov = (y - X * beta).squaredNorm() / (n - k) * qr.inverse();
+    row.se_type = "ols";
+  }
   row.growth_pre = 12.0 * beta(1);
   row.growth_post = 12.0 * (beta(1) + beta(3));
   row.growth_change = 12.0 * beta(3);
@@ -187,7 +192,8 @@ bool AnyInPanel(const Panel& panel, const std::unordered_map<HsCode, std::vector
 }  // namespace
 
 BatchesResult ComputeBatches(const Panel& panel, const Catalog& catalog, const IndexSpec& spec,
-                             const Thresholds& thresholds, const BatchesOptions& options) {
+                             const Thresholds& thresholds, const BatchesOptions& options,
+                             const EventStudyCovariance& covariance) {
   std::string error;
   if (!options.IsValid(&error)) ThrowUsageError(error);
   if (!spec.IsValid(&error)) ThrowUsageError(error);
@@ -257,7 +263,7 @@ BatchesResult ComputeBatches(const Panel& panel, const Catalog& catalog, const I
       s.indices.status = IndexStatus::kWindowOutsideData;
     }
     r.event_study.push_back(EventStudy(s.monthly, s.present, r.first_month, options.event_month,
-                                       options.event_window_months, options.seasonal_dummies));
+                                       options.event_window_months, options.seasonal_dummies, covariance));
     r.event_study.back().batch = b;
     r.batches.push_back(std::move(s));
   }
@@ -342,9 +348,9 @@ std::string FormatBatchesReport(const BatchesResult& r) {
       << " batch-1 technology groups are still represented in batch 3 (" << Fmt("%.1f", 100 * p.share) << "%).\n";
   out << "\nImport growth before and after " << r.options.event_month.ToString() << " (log points per year x 100, "
       << r.options.event_window_months << " months each side"
-      << (r.options.seasonal_dummies ? ", month dummies" : "") << "; plain OLS standard errors, HAC standard "
-      << "errors come with the models issue):\n\n"
-      << "| batch | months before / after | growth before | growth after | change | SE (OLS) | t |\n"
+      << (r.options.seasonal_dummies ? ", month dummies" : "") << "; standard errors: "
+      << (r.event_study.empty() ? std::string("-") : r.event_study.front().se_type) << "):\n\n"
+      << "| batch | months before / after | growth before | growth after | change | SE | t |\n"
       << "|---|---:|---:|---:|---:|---:|---:|\n";
   for (const EventStudyRow& e : r.event_study) {
     out << "| " << e.batch << " | " << e.n_pre << " / " << e.n_post << " | ";

@@ -122,6 +122,7 @@ TEST(RunCli, DefaultRunHasEveryStageAndTheTalksShares) {
   EXPECT_NE(t.find("**Synthetic data**"), std::string::npos);
   EXPECT_NE(t.find("P(stockpiling)"), std::string::npos);
   EXPECT_NE(t.find("## Validation batches"), std::string::npos);
+  EXPECT_NE(t.find("standard errors: HAC Bartlett kernel"), std::string::npos) << t;
   std::filesystem::remove_all(dir);
 }
 

@@ -8,6 +8,10 @@
 #include <hdf5.h>
 
 #include <span>
+#include <functional>
+
+#include <Eigen/Core>
+
 #include <string>
 #include <vector>
 
@@ -85,8 +89,10 @@ struct BatchPersistence {
 
 // log(x_t) = a + b t + d post_t + c post_t t [+ month dummies] + e_t, t in
 // months from the event; growth before = 12 b, after = 12 (b + c), change =
-// 12 c, all in log points per year (x100 = % per year, log). Plain OLS
-// standard errors; HAC standard errors come with the models issue.
+// 12 c, all in log points per year (x100 = % per year, log). Standard errors
+// from `covariance` when given (the CLI passes robustness' Newey-West HAC:
+// monthly imports are autocorrelated, so classical OLS errors are too small),
+// classical OLS otherwise; se_type says which.
 struct EventStudyRow {
   int batch = 0;
   YearMonth event;
@@ -98,9 +104,16 @@ struct EventStudyRow {
   std::string status = "ok";  // or why it could not be estimated
   bool ok() const { return status == "ok"; }
 };
+// Coefficient covariance of y = X b + e: returns the k x k matrix and sets
+// *label (e.g. "HAC Bartlett, NW1994 lag 4, prewhitened"). core cannot
+// depend on robustness, so the estimator is passed in.
+using EventStudyCovariance =
+    std::function<Eigen::MatrixXd(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, std::string* label)>;
+
 // The regression on one monthly series (months not present or <= 0 are left out).
 EventStudyRow EventStudy(std::span<const double> monthly, std::span<const unsigned char> present,
-                         YearMonth series_first, YearMonth event, int window_months, bool seasonal_dummies);
+                         YearMonth series_first, YearMonth event, int window_months, bool seasonal_dummies,
+                         const EventStudyCovariance& covariance = {});
 
 struct BatchesResult {
   std::string data_label;
@@ -121,7 +134,8 @@ struct BatchesResult {
 };
 
 BatchesResult ComputeBatches(const Panel& panel, const Catalog& catalog, const IndexSpec& spec,
-                             const Thresholds& thresholds, const BatchesOptions& options = {});
+                             const Thresholds& thresholds, const BatchesOptions& options = {},
+                             const EventStudyCovariance& covariance = {});
 
 // /batches: summary per batch, /batches/overlap, /batches/codes,
 // /batches/persistence, /batches/event_study, /batches/series.
