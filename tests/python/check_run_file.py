@@ -10,6 +10,38 @@ def text(x):
     return x.decode("utf-8") if isinstance(x, bytes) else str(x)
 
 
+def check_stages(f, num_groups):
+    """Every dataset of every stage reads with h5py; a few invariants per stage."""
+    datasets = []
+    f.visititems(lambda name, obj: datasets.append(name) if isinstance(obj, h5py.Dataset) else None)
+    for name in datasets:
+        f[name][()]  # must read (strings, numbers, chunked/compressed alike)
+    if "bootstrap" in f:
+        p = f["/bootstrap/regime_probability"][()]
+        assert p.shape == (num_groups, 3), p.shape
+        ok = ~np.isnan(p).any(axis=1)
+        assert np.allclose(p[ok].sum(axis=1), 1.0), p.sum(axis=1)
+        c = f["/bootstrap/cell_probability"][()]
+        assert c.shape == (num_groups, 6) and np.allclose(c[ok].sum(axis=1), 1.0)
+        B = int(f["/bootstrap"].attrs["replicates"])
+        if "G_replicates" in f["/bootstrap"]:
+            assert f["/bootstrap/G_replicates"].shape == (num_groups, B)
+    if "aggregate" in f:
+        years = f["/aggregate/years"][()]
+        gdp = f["/aggregate/gdp_usd"][()]
+        for s in ("capital", "intermediate"):
+            tot = f[f"/aggregate/{s}_total_usd"][()]
+            semi = f[f"/aggregate/{s}_semiconductor_usd"][()]
+            adj = f[f"/aggregate/{s}_adjusted_usd"][()]
+            assert tot.shape == years.shape
+            assert np.allclose(adj, tot - semi, rtol=1e-12)
+            assert np.allclose(f[f"/aggregate/{s}_adjusted_pct_gdp"][()], 100 * adj / gdp, rtol=1e-12)
+    if "models" in f:
+        assert len(f["/models"].keys()) > 0
+    print(f"stages: {sorted(k for k in f.keys() if k in ('bootstrap', 'models', 'aggregate', 'batches', 'sweep'))}, "
+          f"{len(datasets)} datasets read")
+
+
 def main(path):
     with h5py.File(path, "r") as f:
         for attr in ("schema", "tool_version", "created_utc", "config_toml", "seed", "data_label"):
@@ -46,6 +78,7 @@ def main(path):
                 gi = np.sum(w * (x - x[0]) / x[0]) / w.sum()
                 assert abs(v - V[g]) <= 1e-12 * max(1.0, abs(v)), (names[g], v, V[g])
                 assert abs(gi - G[g]) <= 1e-12 * max(1.0, abs(gi)), (names[g], gi, G[g])
+        check_stages(f, len(names))
         print(f"ok: {len(names)} groups x {len(months)} months, label {text(f.attrs['data_label'])!r}")
 
 
