@@ -1,5 +1,6 @@
 // chokepoint: technology import substitution and how robust its measurement is.
 // Exit codes: 0 ok, 2 bad usage or input, 1 internal error.
+#include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -46,6 +47,10 @@ int main(int argc, char** argv) {
   } catch (const chokepoint::Error& e) {
     std::cerr << "chokepoint: error: " << e.what() << "\n";
     return chokepoint::ExitCodeFor(e.kind());
+  } catch (const std::filesystem::filesystem_error& e) {
+    // Paths and permissions are the user's to fix, not a bug.
+    std::cerr << "chokepoint: error: " << e.what() << "\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << "chokepoint: internal error: " << e.what() << "\n";
     return 1;

@@ -100,6 +100,9 @@ void ExecuteRun(RunCommandFlags flags) {
   const BaseConfig config = ResolveBaseConfig(flags.base);
   const StageOptions stages = ResolveStages(config, flags.quiet);
   auto thread_limit = LimitThreads(config.run.threads);
+  // Opened first so an unusable output path fails before minutes of work.
+  const std::filesystem::path out_path = config.run.out;
+  h5::AtomicOutput output(out_path);
   StageClock clock(flags.quiet);
 
   const Catalog catalog = LoadCatalog(config.data);
@@ -143,9 +146,6 @@ void ExecuteRun(RunCommandFlags flags) {
   meta.synthetic = panel.provenance.synthetic;
   meta.data_label = panel.provenance.label.empty() ? "data: " + config.data.file : panel.provenance.label;
 
-  const std::filesystem::path out_path = config.run.out;
-  if (out_path.has_parent_path()) std::filesystem::create_directories(out_path.parent_path());
-  h5::AtomicOutput output(out_path);
   {
     h5::File file = h5::File::Create(output.temp_path());
     WriteRunBase(file.id(), meta, series, analysis);

@@ -130,7 +130,17 @@ File File::Create(const std::filesystem::path& path) {
   File f;
   f.path_ = path;
   f.handle_ = Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
-  if (!f.handle_.valid()) ThrowInputError(path.string(), 0, 0, "cannot create HDF5 file");
+  if (!f.handle_.valid()) {
+    // Name the file the user asked for, not AtomicOutput's temporary name.
+    const std::string name = path.filename().string();
+    const size_t tmp = name.rfind(".tmp-");
+    if (tmp != std::string::npos) {
+      const std::filesystem::path final_path = path.parent_path() / name.substr(0, tmp);
+      ThrowInputError(final_path.string(), 0, 0,
+                      "cannot create the output file (is its directory writable?); nothing was written");
+    }
+    ThrowInputError(path.string(), 0, 0, "cannot create HDF5 file (is its directory writable?)");
+  }
   return f;
 }
 File File::OpenReadOnly(const std::filesystem::path& path) {
@@ -341,6 +351,14 @@ std::vector<std::string> ReadStrings(hid_t loc, std::string_view path) {
 AtomicOutput::AtomicOutput(std::filesystem::path final_path) : final_path_(std::move(final_path)) {
   temp_path_ = final_path_;
   temp_path_ += ".tmp-" + std::to_string(::getpid());
+  // Like `mkdir -p` for the output's directory; fail before any work is done.
+  if (final_path_.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(final_path_.parent_path(), ec);
+    if (ec)
+      ThrowInputError(final_path_.string(), 0, 0,
+                      "cannot create the output directory " + final_path_.parent_path().string() + ": " + ec.message());
+  }
 }
 
 AtomicOutput::~AtomicOutput() {

@@ -198,6 +198,12 @@ TEST(RunCli, BadConfigNamesFileLineAndKeyAndWritesNothing) {
   EXPECT_EQ(r3.exit_code, 2);
   EXPECT_NE(r3.err.find("--weighting"), std::string::npos) << r3.err;
   EXPECT_FALSE(std::filesystem::exists(out));
+
+  // An output whose directory cannot exist: a located error, exit 2.
+  { std::ofstream(dir / "plainfile") << "x"; }
+  const auto r4 = RunChokepoint("run --quiet --out " + (dir / "plainfile" / "run.h5").string());
+  EXPECT_EQ(r4.exit_code, 2) << r4.err;
+  EXPECT_NE(r4.err.find("plainfile/run.h5: cannot create the output directory"), std::string::npos) << r4.err;
   std::filesystem::remove_all(dir);
 }
 
