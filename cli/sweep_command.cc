@@ -20,8 +20,11 @@
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
+#include "chokepoint/core/run_config.h"
+#include "chokepoint/core/run_file.h"
 #include "chokepoint/robustness/sweep.h"
 #include "commands.h"
+#include "common.h"
 
 namespace chokepoint::cli {
 namespace {
@@ -131,14 +134,19 @@ GroupSeries ReadWideSeriesCsv(const std::string& path, const std::string& semico
   return s;
 }
 
-// The panel named by --data (or the embedded default) aggregated to groups.
+// The panel named by --data, the config's [data], or the embedded synthetic
+// default (simulated with `seed`), aggregated to groups through the catalog.
 GroupSeries LoadSweepGroupSeries(const std::string& config, const std::string& data, uint64_t seed,
                                  std::string* label) {
-  (void)config;
-  (void)data;
-  (void)seed;
-  (void)label;
-  ThrowUsageError("panels and the embedded default are not available in this build yet; pass --series FILE.csv");
+  BaseFlags flags;
+  flags.config_file = config;
+  if (!data.empty()) flags.data = data;
+  flags.seed = seed;
+  const BaseConfig base = ResolveBaseConfig(flags);
+  const Catalog catalog = LoadCatalog(base.data);
+  const Panel panel = LoadPanel(base.data, seed);
+  *label = panel.provenance.label.empty() ? "data: " + base.data.file : panel.provenance.label;
+  return AggregateGroups(panel, catalog);
 }
 
 SweepOptions ResolveOptions(const SweepFlags& f) {
@@ -226,6 +234,9 @@ void ExecuteSweep(const SweepFlags& f) {
                                  ? ReadWideSeriesCsv(f.series_csv, f.semiconductor)
                                  : LoadSweepGroupSeries(f.config, f.data, options.seed, &data_label);
   if (!f.series_csv.empty()) data_label = "series: " + f.series_csv;
+  // Opened before the work so an unusable output path fails at once.
+  const std::filesystem::path out_path = f.out;
+  h5::AtomicOutput output(out_path);
 
   // Progress bar on stderr when it is a terminal: units done, rate, time left.
   const bool tty = !f.quiet && isatty(STDERR_FILENO);
@@ -250,11 +261,17 @@ void ExecuteSweep(const SweepFlags& f) {
   }
   const SweepResult result = robustness::RunSweep(series, options, progress);
 
-  const std::filesystem::path out_path = f.out;
-  if (out_path.has_parent_path()) std::filesystem::create_directories(out_path.parent_path());
-  h5::AtomicOutput output(out_path);
+  // The run-file base (indices and regimes at the default specification)
+  // goes in too, so `chokepoint report` reads a sweep file like a run file.
+  const BaseAnalysis analysis = AnalyzeGroups(series, options.default_index, options.default_thresholds);
+  RunMetadata meta;
+  meta.config_toml = TomlToString(toml::table{{"sweep", options.ToToml()}});
+  meta.seed = options.seed;
+  meta.synthetic = data_label.rfind("synthetic", 0) == 0;
+  meta.data_label = data_label;
   {
     h5::File file = h5::File::Create(output.temp_path());
+    WriteRunBase(file.id(), meta, series, analysis);
     robustness::WriteSweepSection(file.id(), result);
     h5::Handle sw(H5Gopen2(file.id(), "/sweep", H5P_DEFAULT));
     h5::WriteAttribute(sw.id(), "data_label", data_label);
