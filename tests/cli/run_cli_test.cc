@@ -226,6 +226,32 @@ TEST(RunCli, ConfigFileDrivesTheRun) {
   std::filesystem::remove_all(dir);
 }
 
+// `chokepoint sweep` on the embedded default writes the run-file base too,
+// so `report` prints the classification and then the referee report.
+TEST(SweepCliDefault, EmbeddedDefaultAndReport) {
+  const auto dir = TempDir("sweep_default");
+  const auto out = dir / "sweep.h5";
+  const auto r = RunChokepoint(
+      "sweep --quiet --replicates 20 --growth 0.4:0.8:0.1 --volatility-high 0.3 --volatility-low 0.23,0.24 "
+      "--weightings linear,equal --window-starts 2015-01 --window-ends 2024-12 --frequencies monthly "
+      "--bases first --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  h5::File f = h5::File::OpenReadOnly(out);
+  const RunBaseView v = ReadRunBase(f.id(), out.string());
+  EXPECT_TRUE(v.meta.synthetic);
+  EXPECT_EQ(v.group_names.size(), 17u);
+  EXPECT_TRUE(h5::Exists(f.id(), "/sweep"));
+  const auto rep = RunChokepoint("report " + out.string());
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  EXPECT_EQ(rep.out.find("# chokepoint run report"), 0u);
+  EXPECT_NE(rep.out.find("## Robustness sweep"), std::string::npos) << rep.out;
+  // Integrated Circuits: G = 0.742 on seed 1, so it leaves stockpiling at g* = 0.8.
+  EXPECT_NE(rep.out.find("**Integrated Circuits** (stockpiling): leaves stockpiling when g* >= 0.8"),
+            std::string::npos)
+      << rep.out;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(RunChokepoint("").exit_code, 2);
   EXPECT_EQ(RunChokepoint("no-such-command").exit_code, 2);
