@@ -1,6 +1,6 @@
 // `chokepoint report RUN.h5`: Markdown report of a run file, section by
 // section: the base classification, then every stage the file holds
-// (bootstrap, aggregates, batches, sweep), in that order.
+// (bootstrap, models, aggregates, batches, sweep), in that order.
 #include <iostream>
 
 #include "chokepoint/bootstrap/bootstrap_io.h"
@@ -8,6 +8,7 @@
 #include "chokepoint/core/batches.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/run_file.h"
+#include "chokepoint/robustness/models.h"
 #include "chokepoint/robustness/sweep.h"
 #include "commands.h"
 
@@ -26,6 +27,7 @@ void RegisterReportCommand(CLI::App& app) {
     if (h5::Exists(file.id(), "/bootstrap"))
       std::cout << "\n## Bootstrap intervals and regime probabilities\n\n"
                 << bootstrap::FormatBootstrapReport(bootstrap::ReadBootstrapSection(file.id()));
+    if (h5::Exists(file.id(), "/models")) std::cout << "\n" << ReadModelsReport(file.id());
     if (h5::Exists(file.id(), "/aggregate"))
       std::cout << "\n" << FormatAggregateReport(ReadAggregateSection(file.id()));
     if (h5::Exists(file.id(), "/batches"))

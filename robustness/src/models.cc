@@ -9,11 +9,28 @@
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
+#include "chokepoint/robustness/ols.h"
 
 namespace chokepoint {
 
+BreakOptions DefaultModelBreakOptions() {
+  BreakOptions b;
+  b.regressors = TrendRegressors::kTrend;
+  b.seasonal_fixed = true;
+  b.test_replicates = 199;
+  return b;
+}
+
 bool ModelsOptions::IsValid(std::string* error) const {
   std::string inner;
+  if (!hac.IsValid(&inner)) {
+    if (error) *error = "models." + inner;
+    return false;
+  }
+  if (!breaks.IsValid(&inner)) {
+    if (error) *error = "models." + inner;
+    return false;
+  }
   // Events are loaded by RunModels, so validate the surge options as if they were present.
   SurgeOptions s = surge;
   if (s.onset_mode == OnsetMode::kEvents && s.events.empty()) s.events.push_back(YearMonth{2020, 1});
@@ -37,11 +54,20 @@ bool ModelsOptions::IsValid(std::string* error) const {
 }
 
 ModelsOptions ModelsOptions::FromToml(const TomlSection& s) {
-  s.RejectUnknownKeys({"events_file", "surge", "panel"});
+  s.RejectUnknownKeys({"events_file", "surge", "panel", "hac", "breaks"});
   ModelsOptions o;
   if (auto v = s.GetString("events_file")) o.events_file = *v;
   o.surge = SurgeOptions::FromToml(s.Sub("surge"));
   o.panel = PanelOptions::FromToml(s.Sub("panel"));
+  o.hac = HacOptions::FromToml(s.Sub("hac"));
+  // Keys absent from [models.breaks] keep the models pass's defaults, not
+  // the single-series command's.
+  const TomlSection b = s.Sub("breaks");
+  o.breaks = BreakOptions::FromToml(b);
+  const BreakOptions d = DefaultModelBreakOptions();
+  if (!b.Has("regressors")) o.breaks.regressors = d.regressors;
+  if (!b.Has("seasonal_fixed")) o.breaks.seasonal_fixed = d.seasonal_fixed;
+  if (!b.Has("test_replicates")) o.breaks.test_replicates = d.test_replicates;
   std::string error;
   if (!o.IsValid(&error)) s.Fail("", error);
   return o;
@@ -52,6 +78,8 @@ toml::table ModelsOptions::ToToml() const {
   t.insert("events_file", events_file);
   t.insert("surge", surge.ToToml());
   t.insert("panel", panel.ToToml());
+  t.insert("hac", hac.ToToml());
+  t.insert("breaks", breaks.ToToml());
   return t;
 }
 
@@ -111,6 +139,22 @@ ModelsResult RunModels(const GroupSeries& series, const ModelsOptions& options) 
     gm.adjusted_series.resize(row.size());
     for (size_t t = 0; t < row.size(); ++t) gm.adjusted_series[t] = row[t] / std::exp(gm.surge.fitted_surge[t]);
     gm.adjusted_indices = ComputeSeriesIndices(gm.adjusted_series, present, series.first_month, options.index);
+    // Trend regression with HAC errors and Bai-Perron breaks on log imports.
+    const int n = static_cast<int>(row.size());
+    Eigen::VectorXd log_y(n);
+    for (int t = 0; t < n; ++t) log_y(t) = std::log(row[t]);
+    try {
+      const Design d = MakeDesign(n, DesignSpec{TrendRegressors::kTrend, /*seasonal=*/true, series.first_month});
+      const OlsResult ols = FitOls(d.X, log_y, d.names);
+      gm.hac = ComputeHac(d.X, ols, options.hac);
+    } catch (const Error& e) {
+      gm.hac_error = e.what();
+    }
+    try {
+      gm.breaks = EstimateBreaks(std::span<const double>(log_y.data(), n), options.breaks, series.first_month);
+    } catch (const Error& e) {
+      gm.breaks_error = e.what();
+    }
     if (gm.adjusted_indices.ok())
       gm.adjusted_class = Classify(gm.adjusted_indices.V, gm.adjusted_indices.G, gm.semiconductor, options.thresholds);
   });
@@ -272,6 +316,47 @@ std::string FormatModelsReport(const ModelsResult& r) {
   for (int i = 0; i < kNumRegimes; ++i)
     os << "| " << ToString(static_cast<Regime>(i)) << " | " << r.agreement[i][0] << " | " << r.agreement[i][1]
        << " | " << r.agreement[i][2] << " |\n";
+  // Trend regressions with HAC errors, and Bai-Perron breaks, per group.
+  os << "\n### Trend and breaks per group\n\n";
+  {
+    std::string hac_desc, breaks_desc;
+    for (const auto& gm : r.groups) {
+      if (gm.hac && hac_desc.empty()) hac_desc = gm.hac->estimator;
+      if (gm.breaks && breaks_desc.empty()) breaks_desc = gm.breaks->options.Describe();
+    }
+    os << "Trend: OLS of log imports on intercept, trend and month effects; slope in log points per year, "
+       << "standard errors " << (hac_desc.empty() ? std::string("HAC") : hac_desc) << ". Breaks: "
+       << (breaks_desc.empty() ? std::string("Bai-Perron") : breaks_desc)
+       << "; number of breaks by BIC, LWZ and sequential F(l+1|l); dates for the BIC choice.\n\n";
+    os << "| group | trend /yr | HAC s.e. | p | breaks BIC / LWZ / seq | break dates (BIC) | UDmax p |\n"
+       << "|---|---:|---:|---:|---|---|---:|\n";
+    for (const auto& gm : r.groups) {
+      os << "| " << gm.group << " | ";
+      if (gm.hac) {
+        std::snprintf(buf, sizeof buf, "%.4f | %.4f | %.3g | ", 12.0 * gm.hac->coefficients(1),
+                      12.0 * gm.hac->standard_errors(1), gm.hac->p(1));
+        os << buf;
+      } else {
+        os << "- | - | - | ";
+      }
+      if (gm.breaks) {
+        const BreakResult& b = *gm.breaks;
+        os << b.selected_bic << " / " << b.selected_lwz << " / "
+           << (b.selected_sequential >= 0 ? std::to_string(b.selected_sequential) : std::string("-")) << " | ";
+        std::string dates;
+        for (int bp : b.breakpoints) {
+          auto d = b.DateOf(bp);
+          dates += (dates.empty() ? "" : ", ") + (d ? d->ToString() : std::to_string(bp));
+        }
+        os << (dates.empty() ? "none" : dates) << " | ";
+        std::snprintf(buf, sizeof buf, "%.3g |\n", b.ud_max_p);
+        os << (std::isfinite(b.ud_max_p) ? std::string(buf) : std::string("- |\n"));
+      } else {
+        const std::string why = gm.breaks_error.empty() ? gm.skipped_reason : gm.breaks_error;
+        os << "- | " << why << " | - |\n";
+      }
+    }
+  }
   os << "\n### Panel regression\n\n";
   if (r.panel) {
     os << "log x_it = alpha_i + month + beta_c t + gamma_c (t - t0)_+, t0 = " << r.options.panel.post_start.ToString()
@@ -345,6 +430,29 @@ void WriteModelsSection(hid_t file, const ModelsResult& r) {
     h5::WriteDoubles(grp.id(), "surge", s.fitted_surge);
     h5::WriteDoubles(grp.id(), "residual", s.residual);
   }
+  // /models/hac/gNN and /models/breaks/gNN: per-group trend regression and breaks.
+  {
+    h5::Handle hac = h5::EnsureGroup(models.id(), "hac");
+    h5::WriteAttribute(hac.id(), "model", "log x_t on (Intercept), trend, month02..month12; HAC covariance");
+    h5::Handle brk = h5::EnsureGroup(models.id(), "breaks");
+    h5::WriteAttribute(brk.id(), "model", "Bai-Perron on log x_t");
+    for (int g = 0; g < G; ++g) {
+      const GroupModels& gm = r.groups[g];
+      char name[16];
+      std::snprintf(name, sizeof name, "g%02d", g + 1);
+      if (gm.hac) {
+        h5::Handle grp = h5::EnsureGroup(hac.id(), name);
+        h5::WriteAttribute(grp.id(), "group", gm.group);
+        WriteHacResult(grp.id(), *gm.hac);
+      }
+      if (gm.breaks) {
+        h5::Handle grp = h5::EnsureGroup(brk.id(), name);
+        h5::WriteAttribute(grp.id(), "group", gm.group);
+        WriteBreakResult(grp.id(), *gm.breaks);
+      }
+    }
+  }
+  h5::WriteAttribute(models.id(), "report_markdown", FormatModelsReport(r));
   // /models/adjusted: indices and regimes raw vs adjusted, adjusted series.
   h5::Handle adj = h5::EnsureGroup(models.id(), "adjusted");
   h5::WriteAttribute(adj.id(), "index_spec", r.options.index.Describe());
@@ -408,6 +516,14 @@ void WriteModelsSection(hid_t file, const ModelsResult& r) {
     h5::WriteDoubles(panel.id(), "contrast_se_dk", se_dk);
     h5::WriteDoubles(panel.id(), "contrast_p_dk", p_dk);
   }
+}
+
+std::string ReadModelsReport(hid_t file) {
+  if (!h5::Exists(file, "/models")) ThrowInputError("run file", 0, 0, "no /models group");
+  h5::Handle models(H5Gopen2(file, "/models", H5P_DEFAULT));
+  if (!h5::HasAttribute(models.id(), "report_markdown"))
+    ThrowInputError("run file", 0, 0, "/models has no report_markdown attribute (written by an older version)");
+  return h5::ReadStringAttribute(models.id(), "report_markdown");
 }
 
 }  // namespace chokepoint

@@ -1,5 +1,6 @@
 // `chokepoint run` and `report` end to end on the embedded synthetic default:
 // the matrix and regimes must equal the talk's (SPEC section 2).
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -123,6 +124,26 @@ TEST(RunCli, DefaultRunHasEveryStageAndTheTalksShares) {
   EXPECT_NE(t.find("P(stockpiling)"), std::string::npos);
   EXPECT_NE(t.find("## Validation batches"), std::string::npos);
   EXPECT_NE(t.find("standard errors: HAC Bartlett kernel"), std::string::npos) << t;
+  // Models: surge fits, then per-group HAC trends and Bai-Perron breaks.
+  EXPECT_NE(t.find("## Models: surges, breaks and stockpiling-adjusted regimes"), std::string::npos);
+  EXPECT_NE(t.find("### Trend and breaks per group"), std::string::npos);
+  {
+    h5::File f = h5::File::OpenReadOnly(out);
+    for (int g = 1; g <= 17; ++g) {
+      char name[32];
+      std::snprintf(name, sizeof name, "/models/hac/g%02d", g);
+      EXPECT_TRUE(h5::Exists(f.id(), name)) << name;
+      std::snprintf(name, sizeof name, "/models/breaks/g%02d", g);
+      EXPECT_TRUE(h5::Exists(f.id(), name)) << name;
+    }
+    // Telecommunication Equipment: a planted slope break around 2019-2020.
+    const auto dates = h5::ReadStrings(f.id(), "/models/breaks/g07/breakdates");
+    ASSERT_FALSE(dates.empty());
+    EXPECT_GE(dates.front(), "2019-01");
+    EXPECT_LE(dates.front(), "2020-12");
+    // HAC trend slope of Batteries and Components is negative (substitution).
+    EXPECT_LT(h5::ReadDoubles(f.id(), "/models/hac/g13/coefficients")[1], 0.0);
+  }
   std::filesystem::remove_all(dir);
 }
 
@@ -170,6 +191,9 @@ TEST(RunCli, BadStageConfigurationFailsBeforeAnyWork) {
   const auto r4 = RunChokepoint("run --replicates 1 --out " + out.string());
   EXPECT_EQ(r4.exit_code, 2);
   EXPECT_NE(r4.err.find("bootstrap.replicates"), std::string::npos) << r4.err;
+  const auto r6 = RunChokepoint("run --set models.breaks.trim=0.6 --out " + out.string());
+  EXPECT_EQ(r6.exit_code, 2);
+  EXPECT_NE(r6.err.find("[models.breaks] breaks.trim must be in (0, 0.5)"), std::string::npos) << r6.err;
   const auto r5 = RunChokepoint("run --set models.surge.loss=\"square\" --out " + out.string());
   EXPECT_EQ(r5.exit_code, 2);
   EXPECT_NE(r5.err.find("models.surge.loss"), std::string::npos) << r5.err;

@@ -18,14 +18,27 @@
 #include "chokepoint/core/group_series.h"
 #include "chokepoint/core/indices.h"
 #include "chokepoint/core/toml_section.h"
+#include "chokepoint/robustness/breaks.h"
+#include "chokepoint/robustness/hac.h"
 #include "chokepoint/robustness/panel_regression.h"
 #include "chokepoint/robustness/surge.h"
 
 namespace chokepoint {
 
+// Break options of the models pass: trend breaks with month effects held
+// fixed (a seasonal pattern is not a regime change), and 199 Monte Carlo
+// replicates for the p-values (resolution 0.005) so that the whole pass over
+// 17 groups stays within seconds; `chokepoint breaks` uses 999.
+BreakOptions DefaultModelBreakOptions();
+
 struct ModelsOptions {
   SurgeOptions surge;  // [models.surge]
   PanelOptions panel;  // [models.panel]
+  // [models.hac]: trend regression of log imports on intercept, trend and
+  // month effects per group, Newey-West (1994) automatic lag by default.
+  HacOptions hac;
+  // [models.breaks]: Bai-Perron on log imports per group.
+  BreakOptions breaks = DefaultModelBreakOptions();
   // Policy events for pinned onsets and for the report; empty = the shipped
   // data/events/policy_events.csv.
   std::string events_file;
@@ -50,6 +63,10 @@ struct GroupModels {
   IndexValues raw_indices, adjusted_indices;
   std::optional<Classification> raw_class, adjusted_class;
   std::vector<double> adjusted_series;  // x_t / exp(surge_t), levels
+  // Per-group HAC trend regression and Bai-Perron breaks (complete rows only).
+  std::optional<HacResult> hac;
+  std::optional<BreakResult> breaks;
+  std::string hac_error, breaks_error;  // why one is missing
 };
 
 struct ModelsResult {
@@ -80,9 +97,13 @@ GroupSeries SimulateModelGroups(uint64_t seed, int num_months = 120);
 // Fits every group in parallel (TBB; results do not depend on thread count).
 ModelsResult RunModels(const GroupSeries& series, const ModelsOptions& options);
 
-// /models/surge/<gNN>, /models/adjusted, /models/panel, /models/agreement.
+// /models/surge/<gNN>, /models/hac/<gNN>, /models/breaks/<gNN>, /models/adjusted,
+// /models/panel, /models/agreement.
 void WriteModelsSection(hid_t file, const ModelsResult& result);
-// Markdown section for `chokepoint report`.
+// Markdown section for `chokepoint report`. WriteModelsSection stores it as
+// the /models attribute report_markdown, so a report of a run file shows
+// exactly what the run computed; ReadModelsReport returns it.
 std::string FormatModelsReport(const ModelsResult& result);
+std::string ReadModelsReport(hid_t file);
 
 }  // namespace chokepoint
