@@ -18,6 +18,7 @@
 #include "chokepoint/core/group_series.h"
 #include "chokepoint/core/simulate.h"
 #include "chokepoint/robustness/models.h"
+#include "chokepoint/robustness/scenario_recovery.h"
 #include "chokepoint/robustness/surge.h"
 
 namespace chokepoint {
@@ -81,6 +82,23 @@ void BM_SurgeRecoveryStudy(benchmark::State& state) {
   state.counters["none_false_any"] = r.none_false_any / n;
 }
 BENCHMARK(BM_SurgeRecoveryStudy)->Args({30, 80})->Args({500, 80})->Args({500, 40})->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+
+// Recovery on the project's scenarios (one_surge, one_break, no_event), as
+// issue 5 asks: state.range(0) draws each, default models options.
+void BM_ScenarioRecoveryStudy(benchmark::State& state) {
+  ScenarioRecoveryOptions study;
+  study.draws = static_cast<int>(state.range(0));
+  const ModelsOptions models;
+  ScenarioRecoveryResult r;
+  for (auto _ : state) r = RunScenarioRecovery(study, models.surge, models.breaks);
+  std::fprintf(stderr, "%s", r.FullReport().c_str());
+  const double d = r.draws;
+  state.counters["surge_recovered"] = r.surge_recovered / d;
+  state.counters["break_model_recovered"] = r.break_model_recovered / d;
+  state.counters["break_bp_recovered"] = r.break_bp_recovered / d;
+  state.counters["none_false_any"] = r.none_false_any / d;
+}
+BENCHMARK(BM_ScenarioRecoveryStudy)->Arg(50)->Arg(500)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 }  // namespace
 }  // namespace chokepoint
