@@ -234,6 +234,14 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
     for (size_t i = 0; i < base_.size(); ++i) base_exp_[i] = std::exp(base_[i]);
   }
 
+  if (options.blocks == BlockMethod::kStationary &&
+      (options.scheme == Scheme::kLevels || options.scheme == Scheme::kResidual)) {
+    const std::vector<double>& obj = options.scheme == Scheme::kLevels ? object_ : object_exp_;
+    const size_t m = obj.size();
+    extended_.resize(2 * m + kCopyChunk);
+    for (size_t k = 0; k < extended_.size(); ++k) extended_[k] = obj[k % m];
+  }
+
   // Block length on the object actually resampled (D1).
   if (options.scheme == Scheme::kSieve) {
     block_length_used_ = 1.0;
@@ -284,6 +292,38 @@ inline void CopyWrapped(const double* src, uint32_t m, uint32_t pos, uint32_t le
   for (uint32_t k = first; k < len; ++k) dst[k] = src[k - first];
 }
 }  // namespace
+
+// Stationary blocks from the extended object into a destination with at
+// least kCopyChunk - 1 doubles of padding: each block is copied in whole
+// chunks of kCopyChunk values (one or two chunks for typical lengths), so the
+// copy loop rarely mispredicts. Same random draws, same values, as
+// ResampleBlocks.
+void SeriesResampler::ResampleStationaryChunked(const double* ext, uint32_t m, double* d, void* stream) const {
+  RandomStream& rs = *static_cast<RandomStream*>(stream);
+  const double* survival = survival_.data();
+  const uint32_t table = static_cast<uint32_t>(survival_.size()) - 1;
+  uint32_t i = 0;
+  while (i < m) {
+    const uint32_t pos = rs.NextBelow(m);
+    const uint32_t bits = rs.NextU32();
+    const double u = (static_cast<double>(bits) + 0.5) * (1.0 / 4294967296.0);
+    uint32_t len = bucket_start_[bits >> (32 - kBucketBits)];
+    while (len <= table && u <= survival[len]) ++len;
+    if (len > table) {
+      const double g = std::ceil(std::log(u) * geom_log_q_);
+      len = g >= m ? m : static_cast<uint32_t>(g);
+    }
+    if (len > m - i) len = m - i;
+    const double* src = ext + pos;
+    double* out = d + i;
+    for (uint32_t k = 0; k < len; k += kCopyChunk) {
+      double chunk[kCopyChunk];
+      for (uint32_t c = 0; c < kCopyChunk; ++c) chunk[c] = src[k + c];
+      for (uint32_t c = 0; c < kCopyChunk; ++c) out[k + c] = chunk[c];
+    }
+    i += len;
+  }
+}
 
 void SeriesResampler::ResampleBlocks(std::span<const double> src, std::span<double> dst, void* stream) const {
   RandomStream& rs = *static_cast<RandomStream*>(stream);
@@ -352,13 +392,25 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
   const int n = n_;
   switch (options_.scheme) {
     case Scheme::kLevels:
-      ResampleBlocks(object_, out.first(n), &rs);
+      if (!extended_.empty() && geom_log_q_ != 0.0) {
+        double* tmp = ws.b().data();
+        ResampleStationaryChunked(extended_.data(), static_cast<uint32_t>(n), tmp, &rs);
+        std::copy(tmp, tmp + n, out.data());
+      } else {
+        ResampleBlocks(object_, out.first(n), &rs);
+      }
       return;
     case Scheme::kResidual: {
       // exp(fit_t + e*_t) = exp(fit_t) exp(e*_t).
-      ResampleBlocks(object_exp_, out.first(n), &rs);
       const double* f = base_exp_.data();
-      for (int t = 0; t < n; ++t) out[t] *= f[t];
+      if (!extended_.empty() && geom_log_q_ != 0.0) {
+        const double* tmp = ws.b().data();
+        ResampleStationaryChunked(extended_.data(), static_cast<uint32_t>(n), ws.b().data(), &rs);
+        for (int t = 0; t < n; ++t) out[t] = tmp[t] * f[t];
+      } else {
+        ResampleBlocks(object_exp_, out.first(n), &rs);
+        for (int t = 0; t < n; ++t) out[t] *= f[t];
+      }
       return;
     }
     case Scheme::kGrowth: {

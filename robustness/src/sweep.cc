@@ -317,9 +317,7 @@ SweepPartial RunSweepUnit(const GroupSeries& series, const SweepGrid& grid, cons
           window_status = IndexStatus::kMissingInWindow;
         AggregateToPeriods(monthly, wf.window, x);
         // Same operations, in the same order, as ComputeIndices: bit-identical values.
-        double sum = 0.0;
-        for (int i = 0; i < P; ++i) sum += x[i];
-        const double mean = sum / static_cast<double>(P);
+        const double mean = IndexSum(x) / static_cast<double>(P);
         const double V = window_status == IndexStatus::kOk && mean > 0.0 ? VolatilityIndex(x) : kNaN;
         const int hi = point ? 0 : grid.VolatilityHighBin(V);
         const int lo = point ? 0 : grid.VolatilityLowBin(V);
@@ -327,7 +325,7 @@ SweepPartial RunSweepUnit(const GroupSeries& series, const SweepGrid& grid, cons
           const int bp = plan.base_periods[static_cast<size_t>(freq) * nbase_f + b];
           double base = 0.0;
           for (int i = 0; i < bp && i < P; ++i) base += x[i];
-          base /= bp;
+          base /= bp;  // as BaseMean in ComputeIndices (bp <= P for coherent specs)
           for (int w = 0; w < nw; ++w) {
             const int s = wf.first_spec + w * nb + b;
             IndexStatus status = grid.spec_status[s];

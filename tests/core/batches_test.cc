@@ -137,7 +137,8 @@ TEST_F(BatchesTest, SeriesOverlapPersistenceAndCodes) {
   EXPECT_NE(md.find("**Synthetic data**"), std::string::npos);
   EXPECT_NE(md.find("| 1 & 3 | 2 / 4 | 0.500 |"), std::string::npos) << md;
   EXPECT_NE(md.find("Persistence: 2 of the 3 batch-1 technology groups"), std::string::npos) << md;
-  EXPECT_NE(md.find("HAC standard errors come with the models issue"), std::string::npos);
+  // No covariance callback: classical OLS errors, and the report says so.
+  EXPECT_NE(md.find("standard errors: ols"), std::string::npos) << md;
   EXPECT_NE(r.FullReport().find("batch 2: 2/2 codes found"), std::string::npos) << r.FullReport();
 
   const auto path = fs::temp_directory_path() / ("chokepoint_batches_" + std::to_string(::getpid()) + ".h5");

@@ -69,6 +69,8 @@ class Workspace {
 
 // Burn-in of the sieve AR recursion, in months.
 inline constexpr int kSieveBurnIn = 120;
+// Chunk of the stationary-block copy; the workspace pads by at least this.
+inline constexpr uint32_t kCopyChunk = 8;
 
 class SeriesResampler {
  public:
@@ -143,6 +145,11 @@ class SeriesResampler {
   int fixed_block_ = 1;          // moving/circular length
   double geom_log_q_ = 0.0;      // stationary: 1 / log(1 - 1/L) (0 when L <= 1)
   std::vector<double> survival_; // stationary: (1 - 1/L)^k, k = 0..K
+  // Levels/residual with stationary blocks: the resampled object repeated
+  // twice plus a chunk (ext[k] = object[k mod m]), so a block is one
+  // fixed-size chunked copy without wrap-around branches.
+  std::vector<double> extended_;
+  void ResampleStationaryChunked(const double* extended, uint32_t m, double* dst_padded, void* stream) const;
   static constexpr int kBucketBits = 10;
   std::vector<uint32_t> bucket_start_;  // stationary: geometric length at the top of each U bucket
   std::optional<BlockLengthSelection> automatic_;

@@ -91,6 +91,9 @@ int BasePeriods(const IndexSpec& spec);
 // ---- Hot kernels: contiguous spans, no allocation -------------------------
 // V of x (T >= 2; mean must be > 0 for a meaningful value).
 double VolatilityIndex(std::span<const double> x);
+// The sum the index kernels use (four lanes, fixed order): callers that need
+// the mean bit-identical to VolatilityIndex/ComputeIndices use this.
+double IndexSum(std::span<const double> x);
 // G of x with normalised weights w (same length) and the base averaged over
 // the first base_periods values.
 double GrowthIndex(std::span<const double> x, std::span<const double> normalized_weights,
