@@ -127,6 +127,8 @@ struct GroupPlan {
   std::vector<double> weights;
   int base_periods = 1;
   bool trend = false;  // G_trend computed
+  // V and G of the fitted mean path (residual / sieve): the bootstrap world's parameters.
+  double v_world = kNaN, g_world = kNaN;
 };
 
 struct ThreadScratch {
@@ -185,9 +187,10 @@ class Progress {
 };
 
 StatisticSummary Summarise(std::vector<double>& finite_sorted, double point, double level,
-                           std::span<const double> jackknife) {
+                           std::span<const double> jackknife, double bootstrap_world = kNaN) {
   StatisticSummary s;
   s.point = point;
+  s.bootstrap_world = bootstrap_world;
   std::sort(finite_sorted.begin(), finite_sorted.end());
   const size_t b = finite_sorted.size();
   double mean = 0.0;
@@ -198,7 +201,7 @@ StatisticSummary Summarise(std::vector<double>& finite_sorted, double point, dou
   s.mean = mean;
   s.sd = b > 1 ? std::sqrt(ss / static_cast<double>(b - 1)) : kNaN;
   s.jackknife_values = static_cast<int>(jackknife.size());
-  s.intervals = ComputeIntervals(finite_sorted, point, level, JackknifeAcceleration(jackknife));
+  s.intervals = ComputeIntervals(finite_sorted, point, level, JackknifeAcceleration(jackknife), bootstrap_world);
   if (jackknife.size() < 2) {
     s.intervals.by_method[3].ok = false;
     s.intervals.by_method[3].note = "fewer than 2 jackknife values for the acceleration";
@@ -268,14 +271,23 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     out.num_months = plan.window.num_months;
     out.V.point = point.V;
     out.G.point = point.G;
-    if (options.trend_growth && plan.resampler->has_trend_fit()) {
+    const Scheme scheme = options.resampler.scheme;
+    if (plan.resampler->has_trend_fit() && (scheme == Scheme::kResidual || scheme == Scheme::kSieve ||
+                                            options.trend_growth)) {
       Workspace ws(plan.window.num_months);
       std::vector<double> fitted(static_cast<size_t>(plan.window.num_months));
       plan.resampler->FittedPath(row, fitted, ws);
       AggregateToPeriods(fitted, plan.window, periods);
-      out.G_trend.emplace();
-      out.G_trend->point = GrowthIndex(periods, plan.weights, plan.base_periods);
-      plan.trend = true;
+      const IndexValues world = ComputeIndices(periods, plan.weights, plan.base_periods);
+      if (world.ok() && (scheme == Scheme::kResidual || scheme == Scheme::kSieve)) {
+        plan.v_world = world.V;
+        plan.g_world = world.G;
+      }
+      if (options.trend_growth) {
+        out.G_trend.emplace();
+        out.G_trend->point = GrowthIndex(periods, plan.weights, plan.base_periods);
+        plan.trend = true;
+      }
     }
     out.block_length_used = plan.resampler->block_length_used();
     out.automatic = plan.resampler->automatic();
@@ -392,8 +404,8 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     for (int k = 0; k < kNumRegimes; ++k) out.regime_probability[k] = regimes[k] / b;
     for (int k = 0; k < kNumCells; ++k) out.cell_probability[k] = cells[k] / b;
     out.regime_stability = out.regime_probability[static_cast<int>(point.regime)];
-    out.V = Summarise(v_sorted, out.V.point, options.level, jv);
-    out.G = Summarise(g_sorted, out.G.point, options.level, jg);
+    out.V = Summarise(v_sorted, out.V.point, options.level, jv, plan.v_world);
+    out.G = Summarise(g_sorted, out.G.point, options.level, jg, plan.g_world);
     if (plan.trend) {
       std::vector<double> t_sorted;
       for (int r = 0; r < B; ++r) {

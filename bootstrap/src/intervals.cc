@@ -92,7 +92,9 @@ Interval BcaInterval(std::span<const double> sorted, double theta_hat, double le
   return out;
 }
 
-IntervalSet ComputeIntervals(std::span<const double> sorted, double theta_hat, double level, double acceleration) {
+IntervalSet ComputeIntervals(std::span<const double> sorted, double theta_hat, double level, double acceleration,
+                             double theta_star) {
+  const double pivot = std::isfinite(theta_star) ? theta_star : theta_hat;
   IntervalSet set;
   set.acceleration = acceleration;
   const size_t b = sorted.size();
@@ -102,7 +104,7 @@ IntervalSet ComputeIntervals(std::span<const double> sorted, double theta_hat, d
   const double q_lo = SortedQuantile(sorted, alpha);
   const double q_hi = SortedQuantile(sorted, 1.0 - alpha);
   set.by_method[0] = {q_lo, q_hi, true, ""};
-  set.by_method[1] = {2.0 * theta_hat - q_hi, 2.0 * theta_hat - q_lo, true, ""};
+  set.by_method[1] = {theta_hat - (q_hi - pivot), theta_hat - (q_lo - pivot), true, ""};
   double mean = 0.0;
   for (double v : sorted) mean += v;
   mean /= static_cast<double>(b);
@@ -110,7 +112,7 @@ IntervalSet ComputeIntervals(std::span<const double> sorted, double theta_hat, d
   for (double v : sorted) ss += (v - mean) * (v - mean);
   const double sd = std::sqrt(ss / static_cast<double>(b - 1));
   const double z = NormalQuantile(1.0 - alpha);
-  const double centre = 2.0 * theta_hat - mean;
+  const double centre = theta_hat - (mean - pivot);
   set.by_method[2] = {centre - z * sd, centre + z * sd, true, ""};
   set.by_method[3] = BcaInterval(sorted, theta_hat, level, acceleration);
   if (auto z0 = BiasCorrection(sorted, theta_hat)) set.z0 = *z0;

@@ -23,7 +23,7 @@
 namespace chokepoint::bootstrap {
 namespace {
 
-TEST(CoverageTest, ResidualPercentileIntervalsForGCoverTheNoiseFreeTruth) {
+TEST(CoverageTest, ResidualIntervalsForGCoverTheNoiseFreeTruth) {
   const int num_series = 150;
   BootstrapOptions o;
   o.replicates = 299;
@@ -57,11 +57,19 @@ TEST(CoverageTest, ResidualPercentileIntervalsForGCoverTheNoiseFreeTruth) {
               static_cast<double>(covered[3]) / num_series);
   const double trend = static_cast<double>(trend_covered) / num_series;
   std::printf("coverage of nominal 90%% percentile intervals for G_trend: %.3f\n", trend);
-  EXPECT_GE(percentile, 0.85);
-  // Binomial SD at 0.9 with 150 series is 0.025.
+  const double normal = static_cast<double>(covered[2]) / num_series;
+  // Binomial SD at 0.9 with 150 series is 0.025: +-3 SD around 90%.
+  // Basic and normal pivot on the fitted path's G (the bootstrap world's
+  // parameter) and cover at about the nominal rate (500 series: 87.8% and
+  // 88.2%, BM_CoverageResidual); the percentile interval is centred on that
+  // fitted G with the spread of the estimate, so it over-covers.
+  EXPECT_GE(basic, 0.825);
+  EXPECT_LE(basic, 0.975);
+  EXPECT_GE(normal, 0.825);
+  EXPECT_LE(normal, 0.975);
+  EXPECT_GE(percentile, 0.95);
   EXPECT_GE(trend, 0.75);
   EXPECT_LE(trend, 0.98);
-  EXPECT_LT(basic, percentile);
 }
 
 }  // namespace

@@ -226,7 +226,7 @@ TEST(EngineTest, Hdf5SectionRoundTripAndReport) {
   EXPECT_FALSE(back.groups[3].ok);
   EXPECT_EQ(FormatBootstrapReport(back), FormatBootstrapReport(r));
   const std::string md = FormatBootstrapReport(r);
-  EXPECT_NE(md.find("| group | V [90% percentile] | G [90% percentile] | P(stockpiling) | P(no_effect) | P(substitution) |"),
+  EXPECT_NE(md.find("| group | V [90% basic] | G [90% basic] | P(stockpiling) | P(no_effect) | P(substitution) |"),
             std::string::npos);
   EXPECT_NE(md.find("| group1 | "), std::string::npos);
   EXPECT_NE(md.find("not bootstrapped"), std::string::npos);

@@ -103,6 +103,28 @@ TEST(IntervalsTest, PercentileBasicNormalByHand) {
   EXPECT_NEAR(set[IntervalMethod::kNormal].upper, 2 * theta - mean + 1.2815515655446004 * sd, 1e-12);
 }
 
+// Model-based resampling: basic and normal pivot on theta_star, the
+// statistic of the fitted model (Davison and Hinkley 1997, section 5.2).
+TEST(IntervalsTest, BasicAndNormalPivotOnTheBootstrapWorldParameter) {
+  const auto s = SkewedCloud();
+  const double theta = 1.05, theta_star = 0.97;
+  const IntervalSet set = ComputeIntervals(s, theta, 0.8, 0.0, theta_star);
+  const double q10 = SortedQuantile(s, 0.1), q90 = SortedQuantile(s, 0.9);
+  EXPECT_DOUBLE_EQ(set[IntervalMethod::kPercentile].lower, q10);
+  EXPECT_DOUBLE_EQ(set[IntervalMethod::kBasic].lower, theta - (q90 - theta_star));
+  EXPECT_DOUBLE_EQ(set[IntervalMethod::kBasic].upper, theta - (q10 - theta_star));
+  double mean = 0;
+  for (double v : s) mean += v;
+  mean /= s.size();
+  const double mid = (set[IntervalMethod::kNormal].lower + set[IntervalMethod::kNormal].upper) / 2;
+  EXPECT_NEAR(mid, theta - (mean - theta_star), 1e-12);
+  // theta_star = theta_hat gives the nonparametric intervals.
+  const IntervalSet same = ComputeIntervals(s, theta, 0.8, 0.0, theta);
+  const IntervalSet none = ComputeIntervals(s, theta, 0.8, 0.0);
+  EXPECT_DOUBLE_EQ(same[IntervalMethod::kBasic].lower, none[IntervalMethod::kBasic].lower);
+  EXPECT_DOUBLE_EQ(same[IntervalMethod::kNormal].upper, none[IntervalMethod::kNormal].upper);
+}
+
 // With block length 1 on a monthly series the delete-a-block jackknife is the
 // delete-one jackknife: the engine's acceleration equals the one computed by
 // hand from the n delete-one values of V and G.

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <optional>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,7 +54,17 @@ struct IntervalSet {
   double acceleration = 0.0;
   const Interval& operator[](IntervalMethod m) const { return by_method[static_cast<int>(m)]; }
 };
-IntervalSet ComputeIntervals(std::span<const double> sorted, double theta_hat, double level, double acceleration);
+//
+// `theta_star` is the statistic of the resampling model itself (the
+// parameter of the bootstrap world, t(F-hat) in Davison and Hinkley 1997,
+// section 5.2): for model-based resampling (residual, sieve) it is the
+// statistic of the fitted mean path, not of the observed series. The basic
+// and normal intervals pivot on it: basic = [theta_hat - (q_hi - theta_star),
+// theta_hat - (q_lo - theta_star)], normal centre theta_hat - (mean -
+// theta_star). NaN (the default) means theta_star = theta_hat, the
+// nonparametric (levels, growth) case.
+IntervalSet ComputeIntervals(std::span<const double> sorted, double theta_hat, double level, double acceleration,
+                             double theta_star = std::numeric_limits<double>::quiet_NaN());
 
 // BCa interval alone (a = 0: BC interval).
 Interval BcaInterval(std::span<const double> sorted, double theta_hat, double level, double acceleration);
