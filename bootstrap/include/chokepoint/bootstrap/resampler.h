@@ -70,7 +70,7 @@ class Workspace {
 // Burn-in of the sieve AR recursion, in months.
 inline constexpr int kSieveBurnIn = 120;
 // Chunk of the stationary-block copy; the workspace pads by at least this.
-inline constexpr uint32_t kCopyChunk = 8;
+inline constexpr uint32_t kCopyChunk = 16;
 
 class SeriesResampler {
  public:
