@@ -21,6 +21,8 @@
 #include "chokepoint/core/indices.h"
 #include "chokepoint/core/scenario.h"
 #include "chokepoint/core/simulate.h"
+#include "chokepoint/robustness/models.h"
+#include "chokepoint/robustness/surge.h"
 #include "chokepoint/core/random.h"
 
 namespace chokepoint::bootstrap {
@@ -150,8 +152,12 @@ BENCHMARK(BM_CoverageResidual)->Iterations(1)->Unit(benchmark::kSecond)->UseReal
 // each group's series bootstrapped (residual scheme, stationary blocks,
 // automatic length, 999 replicates); truth = G and V of the noise-free group
 // path. Prints the coverage per group and interval method.
+// Second argument 1: each group's surge is first fitted by the models
+// stage's trend + surge model and kept in the fitted path (as `chokepoint
+// run` does with [bootstrap] fitted_surges).
 void BM_CoverageScenario(benchmark::State& state) {
   const int num_seeds = static_cast<int>(state.range(0));
+  const bool fitted_surges = state.range(1) != 0;
   const Scenario scenario = Scenario::Load("coverage");
   const Catalog catalog = Catalog::LoadDefault();
   BootstrapOptions o;
@@ -170,7 +176,18 @@ void BM_CoverageScenario(benchmark::State& state) {
       const SimulationResult sim = Simulate(scenario, 1 + s);
       const GroupSeries series = AggregateGroups(sim.panel, catalog);
       o.seed = 9000 + s;
-      const BootstrapResult r = RunBootstrap(series, spec, thresholds, o);
+      std::vector<std::vector<double>> surges;
+      if (fitted_surges) {
+        const ModelsOptions mo;
+        for (int k = 0; k < series.num_groups(); ++k) {
+          const auto row = series.row(k);
+          bool positive = true;
+          for (double v : row) positive = positive && v > 0;
+          surges.push_back(positive ? FitSurgeModel(row, series.first_month, mo.surge).fitted_surge
+                                    : std::vector<double>());
+        }
+      }
+      const BootstrapResult r = RunBootstrap(series, spec, thresholds, o, surges);
       for (int g = 0; g < G; ++g) {
         // Truth: the noise-free path of the scenario group with this catalog id.
         int row = -1;
@@ -189,7 +206,8 @@ void BM_CoverageScenario(benchmark::State& state) {
       }
     }
   }
-  std::fprintf(stderr, "coverage of nominal 90%% intervals, %d seeds (percentile / basic / normal / bca):\n", num_seeds);
+  std::fprintf(stderr, "coverage of nominal 90%% intervals, %d seeds%s (percentile / basic / normal / bca):\n",
+               num_seeds, fitted_surges ? ", fitted surges kept in the fitted path" : "");
   for (int g = 0; g < G; ++g) {
     std::fprintf(stderr, "  %-28s G %5.1f%% %5.1f%% %5.1f%% %5.1f%%   V %5.1f%% %5.1f%% %5.1f%% %5.1f%%\n",
                  names[g].c_str(), 100.0 * cov_g[g][0] / num_seeds, 100.0 * cov_g[g][1] / num_seeds,
@@ -198,7 +216,14 @@ void BM_CoverageScenario(benchmark::State& state) {
     state.counters["G_basic_" + std::to_string(g)] = static_cast<double>(cov_g[g][1]) / num_seeds;
   }
 }
-BENCHMARK(BM_CoverageScenario)->Arg(100)->Arg(500)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_CoverageScenario)
+    ->Args({100, 0})
+    ->Args({500, 0})
+    ->Args({100, 1})
+    ->Args({500, 1})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 }  // namespace
 }  // namespace chokepoint::bootstrap

@@ -116,16 +116,23 @@ void ExecuteRun(RunCommandFlags flags) {
               << (panel.provenance.label.empty() ? "data: " + config.data.file : panel.provenance.label) << "\n";
   clock.Done("indices and classification");
 
-  std::optional<bootstrap::BootstrapResult> boot;
-  if (config.run.bootstrap) {
-    boot = bootstrap::RunBootstrap(series, config.index, config.thresholds, stages.bootstrap);
-    clock.Done("bootstrap, " + std::to_string(boot->replicates) + " replicates x " +
-               std::to_string(boot->num_groups()) + " groups");
-  }
   std::optional<ModelsResult> models;
   if (config.run.models) {
     models = RunModels(series, stages.models);
     clock.Done("models");
+  }
+  std::optional<bootstrap::BootstrapResult> boot;
+  if (config.run.bootstrap) {
+    // The models' fitted surges stay in the residual scheme's fitted path
+    // ([bootstrap] fitted_surges), so stockpiling episodes are not resampled as noise.
+    std::vector<std::vector<double>> surges;
+    if (models && stages.bootstrap.fitted_surges)
+      for (const GroupModels& gm : models->groups)
+        surges.push_back(gm.fitted ? gm.surge.fitted_surge : std::vector<double>());
+    boot = bootstrap::RunBootstrap(series, config.index, config.thresholds, stages.bootstrap, surges);
+    clock.Done("bootstrap, " + std::to_string(boot->replicates) + " replicates x " +
+               std::to_string(boot->num_groups()) + " groups" +
+               (surges.empty() ? std::string() : std::string(", fitted surges kept in the fitted path")));
   }
   std::optional<AggregateResult> aggregates;
   if (config.run.aggregate) {

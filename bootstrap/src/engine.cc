@@ -39,7 +39,7 @@ bool BootstrapOptions::IsValid(std::string* error) const {
 
 BootstrapOptions BootstrapOptions::FromToml(const TomlSection& s) {
   s.RejectUnknownKeys({"replicates", "level", "seed", "threads", "keep_replicates", "scheme", "blocks",
-                       "block_length", "report_interval", "progress", "trend_growth"});
+                       "block_length", "report_interval", "progress", "trend_growth", "fitted_surges"});
   BootstrapOptions o;
   if (auto v = s.GetInt("replicates")) {
     if (*v < 2 || *v > std::numeric_limits<int>::max()) s.Fail("replicates", "must be an integer >= 2");
@@ -57,6 +57,7 @@ BootstrapOptions BootstrapOptions::FromToml(const TomlSection& s) {
   if (auto v = s.GetBool("keep_replicates")) o.keep_replicates = *v;
   if (auto v = s.GetBool("progress")) o.progress = *v;
   if (auto v = s.GetBool("trend_growth")) o.trend_growth = *v;
+  if (auto v = s.GetBool("fitted_surges")) o.fitted_surges = *v;
   if (auto v = s.GetString("scheme")) {
     auto e = SchemeFromString(*v);
     if (!e) s.Fail("scheme", "must be one of residual, growth, sieve, levels; got \"" + *v + "\"");
@@ -111,6 +112,7 @@ toml::table BootstrapOptions::ToToml() const {
   t.insert("report_interval", std::string(ToString(report_interval)));
   t.insert("progress", progress);
   t.insert("trend_growth", trend_growth);
+  t.insert("fitted_surges", fitted_surges);
   return t;
 }
 
@@ -212,7 +214,7 @@ StatisticSummary Summarise(std::vector<double>& finite_sorted, double point, dou
 }  // namespace
 
 BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, const Thresholds& thresholds,
-                             const BootstrapOptions& options) {
+                             const BootstrapOptions& options, std::span<const std::vector<double>> log_components) {
   std::string error;
   if (!options.IsValid(&error)) ThrowUsageError(error);
   if (!spec.IsValid(&error)) ThrowUsageError(error);
@@ -253,7 +255,17 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
       continue;
     }
     try {
-      plan.resampler.emplace(row, plan.window.start, options.resampler);
+      std::span<const double> component;
+      if (static_cast<int>(log_components.size()) > g && !log_components[g].empty()) {
+        if (static_cast<int>(log_components[g].size()) != series.num_months)
+          ThrowUsageError("bootstrap: log component of group " + out.name + " has " +
+                          std::to_string(log_components[g].size()) + " months, the series " +
+                          std::to_string(series.num_months));
+        if (options.resampler.scheme == Scheme::kResidual || options.resampler.scheme == Scheme::kSieve)
+          component = std::span<const double>(log_components[g]).subspan(plan.window.first_column,
+                                                                          plan.window.num_months);
+      }
+      plan.resampler.emplace(row, plan.window.start, options.resampler, component);
     } catch (const Error& e) {
       out.note = e.what();
       continue;

@@ -142,7 +142,8 @@ std::vector<double> FitArByAic(std::span<const double> e) {
 }  // namespace
 
 SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth first_month,
-                                 const ResamplerOptions& options)
+                                 const ResamplerOptions& options,
+                                 std::span<const double> log_component)
     : n_(static_cast<int>(monthly.size())), first_month_(first_month), options_(options),
       observed_(monthly.begin(), monthly.end()) {
   std::string error;
@@ -166,7 +167,18 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
       std::vector<double> y(n_);
       for (int t = 0; t < n_; ++t) y[t] = std::log(monthly[t]);
       month_effects_ = n_ >= 24;
+      if (!log_component.empty()) {
+        if (static_cast<int>(log_component.size()) != n_)
+          ThrowInternalError("SeriesResampler: log_component length differs from the series");
+        log_component_.assign(log_component.begin(), log_component.end());
+        for (int t = 0; t < n_; ++t) y[t] -= log_component_[t];
+      }
       base_ = FitTrendSeason(y, first_month, month_effects_, &projection_, &month_column_);
+      if (!log_component_.empty())
+        for (int t = 0; t < n_; ++t) {
+          base_[t] += log_component_[t];
+          y[t] += log_component_[t];
+        }
       design_columns_ = month_effects_ ? 13 : 2;
       object_.resize(n_);
       for (int t = 0; t < n_; ++t) object_[t] = y[t] - base_[t];
@@ -451,7 +463,7 @@ void SeriesResampler::FittedPath(std::span<const double> series, std::span<doubl
     ThrowInternalError("SeriesResampler::FittedPath: no trend fit, or spans shorter than the series");
   const int k = design_columns_;
   std::span<double> y = ws.b().first(n);
-  for (int t = 0; t < n; ++t) y[t] = std::log(series[t]);
+  for (int t = 0; t < n; ++t) y[t] = std::log(series[t]) - (log_component_.empty() ? 0.0 : log_component_[t]);
   double beta[13] = {0};
   for (int r = 0; r < k; ++r) {
     const double* p = projection_.data() + static_cast<size_t>(r) * n;
@@ -461,7 +473,8 @@ void SeriesResampler::FittedPath(std::span<const double> series, std::span<doubl
   }
   for (int t = 0; t < n; ++t) {
     const int c = month_column_[t];
-    out[t] = std::exp(beta[0] + beta[1] * (t + 1.0) + (c > 0 ? beta[c] : 0.0));
+    out[t] = std::exp(beta[0] + beta[1] * (t + 1.0) + (c > 0 ? beta[c] : 0.0) +
+                      (log_component_.empty() ? 0.0 : log_component_[t]));
   }
 }
 
@@ -495,6 +508,7 @@ std::string SeriesResampler::Describe() const {
       << " used=" << block_length_used_;
   if (options_.scheme == Scheme::kSieve) out << " (i.i.d. AR innovations) AR order=" << ar_.size();
   if (options_.scheme != Scheme::kLevels) out << " month_effects=" << (month_effects_ ? "yes" : "no");
+  if (!log_component_.empty()) out << " fitted_path=trend+season+given component";
   if (automatic_) out << " [" << automatic_->Describe() << "]";
   return out.str();
 }

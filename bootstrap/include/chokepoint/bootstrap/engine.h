@@ -53,6 +53,10 @@ struct BootstrapOptions {
   // noise-free G with intervals that cover it at about the nominal rate. Off
   // by default: it costs a log, a projection and an exp per month.
   bool trend_growth = false;
+  // `chokepoint run` with the models stage: keep each group's fitted surge
+  // (models.surge) in the residual/sieve fitted path. Without it the surge
+  // sits in the residuals and is scattered over the series.
+  bool fitted_surges = true;
 
   // Names the field ("bootstrap.replicates") on failure.
   bool IsValid(std::string* error) const;
@@ -120,8 +124,15 @@ struct BootstrapResult {
 // Throws chokepoint::Error (usage) for invalid options/spec/thresholds.
 // Groups that cannot be bootstrapped (missing months, values <= 0 for log
 // schemes, too short) get ok = false and a note; the others are unaffected.
+//
+// `log_components` (optional, one per group, each empty or of the series'
+// length): a known part of each group's log mean path kept in the fitted
+// path of the residual and sieve schemes (SeriesResampler). `chokepoint run`
+// passes the models stage's fitted surges when [bootstrap] fitted_surges is
+// on, so stockpiling episodes are not resampled as noise.
 BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, const Thresholds& thresholds,
-                             const BootstrapOptions& options);
+                             const BootstrapOptions& options,
+                             std::span<const std::vector<double>> log_components = {});
 
 // One series (e.g. from a CSV file) through the same engine: a GroupSeries
 // with a single group named `name`.

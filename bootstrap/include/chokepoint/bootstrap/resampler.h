@@ -77,7 +77,13 @@ class SeriesResampler {
   // Throws chokepoint::Error (input) when the series cannot be resampled by
   // the scheme: fewer than 3 months, non-finite values, or values <= 0 for
   // the log-based schemes.
-  SeriesResampler(std::span<const double> monthly, YearMonth first_month, const ResamplerOptions& options);
+  SeriesResampler(std::span<const double> monthly, YearMonth first_month, const ResamplerOptions& options,
+                  std::span<const double> log_component = {});
+  // `log_component` (residual and sieve schemes; empty = none): a known part
+  // of the log mean path, e.g. the stockpiling surge fitted by the models
+  // stage. It is kept in the fitted path (trend + month effects are fitted
+  // to log x - component), so the episode stays where it happened instead of
+  // being scattered over the series by the resampled residuals.
 
   int length() const { return n_; }
   const ResamplerOptions& options() const { return options_; }
@@ -149,6 +155,7 @@ class SeriesResampler {
   // twice plus a chunk (ext[k] = object[k mod m]), so a block is one
   // fixed-size chunked copy without wrap-around branches.
   std::vector<double> extended_;
+  std::vector<double> log_component_;  // empty or length n
   void ResampleStationaryChunked(const double* extended, uint32_t m, double* dst_padded, void* stream) const;
   static constexpr int kBucketBits = 10;
   std::vector<uint32_t> bucket_start_;  // stationary: geometric length at the top of each U bucket
