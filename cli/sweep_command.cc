@@ -137,7 +137,7 @@ GroupSeries ReadWideSeriesCsv(const std::string& path, const std::string& semico
 // The panel named by --data, the config's [data], or the embedded synthetic
 // default (simulated with `seed`), aggregated to groups through the catalog.
 GroupSeries LoadSweepGroupSeries(const std::string& config, const std::string& data, uint64_t seed,
-                                 std::string* label) {
+                                 std::string* label, bool* synthetic) {
   BaseFlags flags;
   flags.config_file = config;
   if (!data.empty()) flags.data = data;
@@ -146,6 +146,7 @@ GroupSeries LoadSweepGroupSeries(const std::string& config, const std::string& d
   const Catalog catalog = LoadCatalog(base.data);
   const Panel panel = LoadPanel(base.data, seed);
   *label = panel.provenance.label.empty() ? "data: " + base.data.file : panel.provenance.label;
+  *synthetic = panel.provenance.synthetic;
   return AggregateGroups(panel, catalog);
 }
 
@@ -230,9 +231,10 @@ void ExecuteSweep(const SweepFlags& f) {
   const SweepOptions options = ResolveOptions(f);
   if (!f.series_csv.empty() && !f.data.empty()) ThrowUsageError("give --series or --data, not both");
   std::string data_label;
+  bool synthetic = false;
   const GroupSeries series = !f.series_csv.empty()
                                  ? ReadWideSeriesCsv(f.series_csv, f.semiconductor)
-                                 : LoadSweepGroupSeries(f.config, f.data, options.seed, &data_label);
+                                 : LoadSweepGroupSeries(f.config, f.data, options.seed, &data_label, &synthetic);
   if (!f.series_csv.empty()) data_label = "series: " + f.series_csv;
   // Opened before the work so an unusable output path fails at once.
   const std::filesystem::path out_path = f.out;
@@ -267,7 +269,7 @@ void ExecuteSweep(const SweepFlags& f) {
   RunMetadata meta;
   meta.config_toml = TomlToString(toml::table{{"sweep", options.ToToml()}});
   meta.seed = options.seed;
-  meta.synthetic = data_label.rfind("synthetic", 0) == 0;
+  meta.synthetic = synthetic;
   meta.data_label = data_label;
   {
     h5::File file = h5::File::Create(output.temp_path());

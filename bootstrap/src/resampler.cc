@@ -305,6 +305,24 @@ inline void CopyWrapped(const double* src, uint32_t m, uint32_t pos, uint32_t le
 }
 }  // namespace
 
+// Geometric on {1, 2, ...} with mean L from 32 random bits: len = k when
+// q^k < U <= q^(k-1), q = 1 - 1/L, by a scan of the survival table (cheaper
+// than a log), falling back to ceil(log U / log q) in the far tail. U in
+// (0, 1) from 32 bits (never 0): ample resolution for a block length. The
+// scan starts at the length of the largest U in U's top-10-bit bucket
+// (exact: lengths decrease in U), so it rarely iterates. Capped at m.
+uint32_t SeriesResampler::GeometricLength(uint32_t bits, uint32_t m) const {
+  const double u = (static_cast<double>(bits) + 0.5) * (1.0 / 4294967296.0);
+  const uint32_t table = static_cast<uint32_t>(survival_.size()) - 1;
+  uint32_t len = bucket_start_[bits >> (32 - kBucketBits)];
+  while (len <= table && u <= survival_[len]) ++len;
+  if (len > table) {
+    const double g = std::ceil(std::log(u) * geom_log_q_);
+    len = g >= m ? m : static_cast<uint32_t>(g);
+  }
+  return len;
+}
+
 // Stationary blocks from the extended object into a destination with at
 // least kCopyChunk - 1 doubles of padding: each block is copied in whole
 // chunks of kCopyChunk values (one or two chunks for typical lengths), so the
@@ -312,19 +330,10 @@ inline void CopyWrapped(const double* src, uint32_t m, uint32_t pos, uint32_t le
 // ResampleBlocks.
 void SeriesResampler::ResampleStationaryChunked(const double* ext, uint32_t m, double* d, void* stream) const {
   RandomStream& rs = *static_cast<RandomStream*>(stream);
-  const double* survival = survival_.data();
-  const uint32_t table = static_cast<uint32_t>(survival_.size()) - 1;
   uint32_t i = 0;
   while (i < m) {
     const uint32_t pos = rs.NextBelow(m);
-    const uint32_t bits = rs.NextU32();
-    const double u = (static_cast<double>(bits) + 0.5) * (1.0 / 4294967296.0);
-    uint32_t len = bucket_start_[bits >> (32 - kBucketBits)];
-    while (len <= table && u <= survival[len]) ++len;
-    if (len > table) {
-      const double g = std::ceil(std::log(u) * geom_log_q_);
-      len = g >= m ? m : static_cast<uint32_t>(g);
-    }
+    uint32_t len = GeometricLength(rs.NextU32(), m);
     if (len > m - i) len = m - i;
     const double* src = ext + pos;
     double* out = d + i;
@@ -349,24 +358,9 @@ void SeriesResampler::ResampleBlocks(std::span<const double> src, std::span<doub
         for (; i < m; ++i) d[i] = s[rs.NextBelow(m)];
         return;
       }
-      const double* survival = survival_.data();
-      const uint32_t table = static_cast<uint32_t>(survival_.size()) - 1;
       while (i < m) {
         const uint32_t pos = rs.NextBelow(m);
-        // Geometric on {1, 2, ...} with mean L: len = k when q^k < U <= q^(k-1),
-        // q = 1 - 1/L, by a scan of the survival table (cheaper than a log),
-        // falling back to ceil(log U / log q) in the far tail.
-        // U in (0, 1) from 32 bits (never 0): ample resolution for a block length.
-        // The scan starts at the length of the largest U in U's top-10-bit
-        // bucket (exact: lengths decrease in U), so it rarely iterates.
-        const uint32_t bits = rs.NextU32();
-        const double u = (static_cast<double>(bits) + 0.5) * (1.0 / 4294967296.0);
-        uint32_t len = bucket_start_[bits >> (32 - kBucketBits)];
-        while (len <= table && u <= survival[len]) ++len;
-        if (len > table) {
-          const double g = std::ceil(std::log(u) * geom_log_q_);
-          len = g >= m ? m : static_cast<uint32_t>(g);
-        }
+        uint32_t len = GeometricLength(rs.NextU32(), m);
         if (len > m - i) len = m - i;
         CopyWrapped(s, m, pos, len, d + i);
         i += len;

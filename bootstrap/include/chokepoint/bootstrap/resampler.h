@@ -157,6 +157,8 @@ class SeriesResampler {
   std::vector<double> extended_;
   std::vector<double> log_component_;  // empty or length n
   void ResampleStationaryChunked(const double* extended, uint32_t m, double* dst_padded, void* stream) const;
+  // Stationary block length (geometric, mean L) from 32 random bits, capped at m.
+  uint32_t GeometricLength(uint32_t bits, uint32_t m) const;
   static constexpr int kBucketBits = 10;
   std::vector<uint32_t> bucket_start_;  // stationary: geometric length at the top of each U bucket
   std::optional<BlockLengthSelection> automatic_;
