@@ -2,6 +2,9 @@
 //  - BM_Replicate/<scheme>: one replicate (resample + rebuild) plus V and G at
 //    T = 120, single thread: items_per_second = V+G replicate evaluations per
 //    second per core (targets: levels >= 2M/s, residual >= 500k/s).
+//  - BM_ReplicateBlockSums: the levels scheme as the engine evaluates it
+//    (V and G from block prefix sums, no series built).
+//  - BM_EngineLevels/threads:N: RunBootstrap, levels scheme, 16 groups x 20000.
 //  - BM_Engine/threads:N: RunBootstrap on 16 groups x B = 4000 (residual,
 //    stationary, automatic block length): parallel efficiency = rate(2) / (2 rate(1)).
 //  - BM_CoverageResidual: the 500-series coverage study of nominal 90%
@@ -15,6 +18,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "chokepoint/bootstrap/block_indices.h"
 #include "chokepoint/bootstrap/engine.h"
 #include "chokepoint/core/catalog.h"
 #include "chokepoint/core/group_series.h"
@@ -73,6 +77,29 @@ BENCHMARK(BM_Replicate)
     ->Arg(static_cast<int>(Scheme::kGrowth))
     ->Arg(static_cast<int>(Scheme::kSieve));
 
+// The levels scheme as the engine evaluates it (monthly, linear weights):
+// V and G from block prefix sums, same blocks as BM_Replicate/scheme:3.
+void BM_ReplicateBlockSums(benchmark::State& state) {
+  const int n = 120;
+  const auto x = Series(1, n, 0.008);
+  ResamplerOptions o;
+  o.scheme = Scheme::kLevels;
+  o.block_length = 6.0;
+  const SeriesResampler r(x, YearMonth{2015, 1}, o);
+  const auto w = MakeWeights(IndexSpec{}, n);
+  const BlockIndexKernel kernel(r, w, 1);
+  uint32_t rep = 0;
+  double sink = 0;
+  for (auto _ : state) {
+    const IndexValues iv = kernel.Compute(20180417, 0, rep++);
+    sink += iv.V + iv.G;
+  }
+  benchmark::DoNotOptimize(sink);
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel("levels T=120 stationary L=6, block sums (engine path)");
+}
+BENCHMARK(BM_ReplicateBlockSums);
+
 GroupSeries SixteenGroups() {
   GroupSeries gs;
   gs.first_month = YearMonth{2015, 1};
@@ -104,6 +131,25 @@ void BM_Engine(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 16 * o.replicates);
 }
 BENCHMARK(BM_Engine)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The whole engine on the levels scheme (fixed L = 6, as the tsboot
+// comparison): per-core rate including scheduling and summaries.
+void BM_EngineLevels(benchmark::State& state) {
+  const GroupSeries gs = SixteenGroups();
+  BootstrapOptions o;
+  o.replicates = 20000;
+  o.threads = static_cast<int>(state.range(0));
+  o.progress = false;
+  o.keep_replicates = false;
+  o.resampler.scheme = Scheme::kLevels;
+  o.resampler.block_length = 6.0;
+  for (auto _ : state) {
+    const BootstrapResult r = RunBootstrap(gs, IndexSpec{}, Thresholds{}, o);
+    benchmark::DoNotOptimize(r.groups[0].G.mean);
+  }
+  state.SetItemsProcessed(state.iterations() * 16 * o.replicates);
+}
+BENCHMARK(BM_EngineLevels)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 void BM_CoverageResidual(benchmark::State& state) {
   const int num_series = 500;

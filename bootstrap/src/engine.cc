@@ -19,6 +19,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "chokepoint/bootstrap/block_indices.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/version.h"
 
@@ -126,6 +127,9 @@ struct GroupPlan {
   bool ok = false;
   ResolvedWindow window;
   std::optional<SeriesResampler> resampler;
+  // Levels scheme on monthly periods with equal/linear weights: V and G from
+  // block sums, O(blocks) per replicate instead of building the series.
+  std::optional<BlockIndexKernel> block_kernel;
   std::vector<double> weights;
   int base_periods = 1;
   bool trend = false;  // G_trend computed
@@ -301,10 +305,12 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
         plan.trend = true;
       }
     }
+    if (!plan.trend && BlockIndexKernel::Supports(*plan.resampler, spec))
+      plan.block_kernel.emplace(*plan.resampler, plan.weights, plan.base_periods);
     out.block_length_used = plan.resampler->block_length_used();
     out.automatic = plan.resampler->automatic();
     out.ar_order = plan.resampler->ar_order();
-    out.resampler = plan.resampler->Describe();
+    out.resampler = plan.resampler->Describe() + (plan.block_kernel ? " evaluation=block_sums" : "");
     plan.ok = true;
     max_months = std::max(max_months, plan.window.num_months);
   }
@@ -328,6 +334,15 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
         const int r = static_cast<int>(idx % B);
         const GroupPlan& plan = plans[g];
         if (!plan.ok) continue;
+        if (plan.block_kernel) {
+          const IndexValues iv = plan.block_kernel->Compute(options.seed, static_cast<uint32_t>(g),
+                                                            static_cast<uint32_t>(r));
+          if (iv.ok()) {
+            V[idx] = iv.V;
+            G[idx] = iv.G;
+          }
+          continue;
+        }
         const int n = plan.window.num_months;
         std::span<double> x(s.series.data(), static_cast<size_t>(n));
         plan.resampler->Generate(options.seed, static_cast<uint32_t>(g), static_cast<uint32_t>(r), x, s.ws);

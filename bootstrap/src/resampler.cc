@@ -271,18 +271,20 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
     block_length_used_ = std::clamp(length, 1.0, static_cast<double>(m));
     geom_log_q_ = block_length_used_ > 1.0 ? 1.0 / std::log1p(-1.0 / block_length_used_) : 0.0;
     if (geom_log_q_ != 0.0) {
-      // survival_[k] = q^k for k = 0..K, K about 8 L (P(len > K) = q^K ~ e^-8).
+      // survival_bits_[k] = floor(q^k 2^48 - 0.5) for k = 0..K, K about 8 L
+      // (P(len > K) = q^K ~ e^-8): U <= q^k exactly when x <= that.
       const double q = 1.0 - 1.0 / block_length_used_;
       const int K = std::min(m, static_cast<int>(std::ceil(8.0 * block_length_used_)));
-      survival_.resize(static_cast<size_t>(K) + 1);
-      survival_[0] = 1.0;
-      for (int k = 1; k <= K; ++k) survival_[k] = std::pow(q, k);
+      survival_bits_.resize(static_cast<size_t>(K) + 1);
+      for (int k = 0; k <= K; ++k)
+        survival_bits_[k] = static_cast<int64_t>(std::floor(std::pow(q, k) * 281474976710656.0 - 0.5));
       bucket_start_.resize(size_t{1} << kBucketBits);
       for (uint32_t b = 0; b < bucket_start_.size(); ++b) {
-        const uint32_t top_bits = (b << (32 - kBucketBits)) | ((1u << (32 - kBucketBits)) - 1u);
-        const double top = (static_cast<double>(top_bits) + 0.5) * (1.0 / 4294967296.0);
+        // Largest x in the bucket: the top 10 of its 16 first bits are b.
+        const uint64_t top16 = (static_cast<uint64_t>(b) << (16 - kBucketBits)) | ((1u << (16 - kBucketBits)) - 1u);
+        const int64_t top = static_cast<int64_t>((top16 << 32) | 0xFFFFFFFFull);
         uint32_t len = 1;
-        while (len <= static_cast<uint32_t>(K) && top <= survival_[len]) ++len;
+        while (len <= static_cast<uint32_t>(K) && top <= survival_bits_[len]) ++len;
         bucket_start_[b] = len;
       }
     }
@@ -305,36 +307,18 @@ inline void CopyWrapped(const double* src, uint32_t m, uint32_t pos, uint32_t le
 }
 }  // namespace
 
-// Geometric on {1, 2, ...} with mean L from 32 random bits: len = k when
-// q^k < U <= q^(k-1), q = 1 - 1/L, by a scan of the survival table (cheaper
-// than a log), falling back to ceil(log U / log q) in the far tail. U in
-// (0, 1) from 32 bits (never 0): ample resolution for a block length. The
-// scan starts at the length of the largest U in U's top-10-bit bucket
-// (exact: lengths decrease in U), so it rarely iterates. Capped at m.
-uint32_t SeriesResampler::GeometricLength(uint32_t bits, uint32_t m) const {
-  const double u = (static_cast<double>(bits) + 0.5) * (1.0 / 4294967296.0);
-  const uint32_t table = static_cast<uint32_t>(survival_.size()) - 1;
-  uint32_t len = bucket_start_[bits >> (32 - kBucketBits)];
-  while (len <= table && u <= survival_[len]) ++len;
-  if (len > table) {
-    const double g = std::ceil(std::log(u) * geom_log_q_);
-    len = g >= m ? m : static_cast<uint32_t>(g);
-  }
-  return len;
+uint32_t SeriesResampler::GeometricTail(int64_t x48, uint32_t m) const {
+  const double u = (static_cast<double>(x48) + 0.5) * (1.0 / 281474976710656.0);
+  const double g = std::ceil(std::log(u) * geom_log_q_);
+  return g >= m ? m : static_cast<uint32_t>(g);
 }
 
 // Stationary blocks from the extended object into a destination with at
 // least kCopyChunk - 1 doubles of padding: each block is copied in whole
 // chunks of kCopyChunk values (one or two chunks for typical lengths), so the
-// copy loop rarely mispredicts. Same random draws, same values, as
-// ResampleBlocks.
-void SeriesResampler::ResampleStationaryChunked(const double* ext, uint32_t m, double* d, void* stream) const {
-  RandomStream& rs = *static_cast<RandomStream*>(stream);
-  uint32_t i = 0;
-  while (i < m) {
-    const uint32_t pos = rs.NextBelow(m);
-    uint32_t len = GeometricLength(rs.NextU32(), m);
-    if (len > m - i) len = m - i;
+// copy loop rarely mispredicts. Same blocks, same values, as ResampleBlocks.
+void SeriesResampler::ResampleStationaryChunked(const double* ext, uint32_t m, double* d, RandomStream& rs) const {
+  ForEachBlock(rs, m, [&](uint32_t i, uint32_t pos, uint32_t len) {
     const double* src = ext + pos;
     double* out = d + i;
     for (uint32_t k = 0; k < len; k += kCopyChunk) {
@@ -342,52 +326,14 @@ void SeriesResampler::ResampleStationaryChunked(const double* ext, uint32_t m, d
       for (uint32_t c = 0; c < kCopyChunk; ++c) chunk[c] = src[k + c];
       for (uint32_t c = 0; c < kCopyChunk; ++c) out[k + c] = chunk[c];
     }
-    i += len;
-  }
+  });
 }
 
-void SeriesResampler::ResampleBlocks(std::span<const double> src, std::span<double> dst, void* stream) const {
-  RandomStream& rs = *static_cast<RandomStream*>(stream);
+void SeriesResampler::ResampleBlocks(std::span<const double> src, std::span<double> dst, RandomStream& rs) const {
   const uint32_t m = static_cast<uint32_t>(src.size());
   const double* s = src.data();
   double* d = dst.data();
-  uint32_t i = 0;
-  switch (options_.blocks) {
-    case BlockMethod::kStationary: {
-      if (geom_log_q_ == 0.0) {  // mean block 1: the i.i.d. bootstrap
-        for (; i < m; ++i) d[i] = s[rs.NextBelow(m)];
-        return;
-      }
-      while (i < m) {
-        const uint32_t pos = rs.NextBelow(m);
-        uint32_t len = GeometricLength(rs.NextU32(), m);
-        if (len > m - i) len = m - i;
-        CopyWrapped(s, m, pos, len, d + i);
-        i += len;
-      }
-      return;
-    }
-    case BlockMethod::kCircular: {
-      const uint32_t l = static_cast<uint32_t>(fixed_block_);
-      while (i < m) {
-        const uint32_t pos = rs.NextBelow(m);
-        const uint32_t len = std::min(l, m - i);
-        CopyWrapped(s, m, pos, len, d + i);
-        i += len;
-      }
-      return;
-    }
-    case BlockMethod::kMoving: {
-      const uint32_t l = static_cast<uint32_t>(fixed_block_);
-      const uint32_t starts = m - l + 1;
-      while (i < m) {
-        const uint32_t pos = rs.NextBelow(starts);
-        const uint32_t len = std::min(l, m - i);
-        for (uint32_t k = 0; k < len; ++k) d[i++] = s[pos + k];
-      }
-      return;
-    }
-  }
+  ForEachBlock(rs, m, [&](uint32_t i, uint32_t pos, uint32_t len) { CopyWrapped(s, m, pos, len, d + i); });
 }
 
 void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate, std::span<double> out,
@@ -400,10 +346,10 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
     case Scheme::kLevels:
       if (!extended_.empty() && geom_log_q_ != 0.0) {
         double* tmp = ws.b().data();
-        ResampleStationaryChunked(extended_.data(), static_cast<uint32_t>(n), tmp, &rs);
+        ResampleStationaryChunked(extended_.data(), static_cast<uint32_t>(n), tmp, rs);
         std::copy(tmp, tmp + n, out.data());
       } else {
-        ResampleBlocks(object_, out.first(n), &rs);
+        ResampleBlocks(object_, out.first(n), rs);
       }
       return;
     case Scheme::kResidual: {
@@ -411,10 +357,10 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
       const double* f = base_exp_.data();
       if (!extended_.empty() && geom_log_q_ != 0.0) {
         const double* tmp = ws.b().data();
-        ResampleStationaryChunked(extended_.data(), static_cast<uint32_t>(n), ws.b().data(), &rs);
+        ResampleStationaryChunked(extended_.data(), static_cast<uint32_t>(n), ws.b().data(), rs);
         for (int t = 0; t < n; ++t) out[t] = tmp[t] * f[t];
       } else {
-        ResampleBlocks(object_exp_, out.first(n), &rs);
+        ResampleBlocks(object_exp_, out.first(n), rs);
         for (int t = 0; t < n; ++t) out[t] *= f[t];
       }
       return;
@@ -423,7 +369,7 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
       // x*_t = x*_{t-1} exp(month mean) exp(u*).
       const int m = n - 1;
       std::span<double> u = ws.a().first(m);
-      ResampleBlocks(object_exp_, u, &rs);
+      ResampleBlocks(object_exp_, u, rs);
       double level = observed_[0];
       out[0] = level;
       for (int i = 0; i < m; ++i) {

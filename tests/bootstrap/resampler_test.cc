@@ -160,6 +160,48 @@ TEST(ResamplerTest, StationaryBlocksHaveGeometricMeanLength) {
   EXPECT_NEAR(p, (1.0 / 8) * (1.0 - 1.0 / 200), 0.005);
 }
 
+TEST(ResamplerTest, StationaryBlockLengthsAreGeometric) {
+  // Block lengths from ForEachBlock (the draws Generate uses), last block of
+  // each replicate excluded (it is cut at m): P(len = k) = q^(k-1) (1 - q),
+  // q = 1 - 1/L. Chi-square over k = 1..24 and the tail k > 24, df 24: below
+  // the 99.9% quantile 51.18 (scipy.stats.chi2.ppf). L = 6 exercises the
+  // table, the 16-bit decision and the 48-bit refinement; lengths beyond the
+  // table (k > 48) the log tail.
+  std::vector<double> x(1000, 1.0);
+  ResamplerOptions o;
+  o.scheme = Scheme::kLevels;
+  o.block_length = 6.0;
+  SeriesResampler r(x, YearMonth{2000, 1}, o);
+  const int cells = 25;
+  std::vector<long> count(cells, 0);
+  long blocks = 0, longest = 0;
+  for (uint32_t rep = 0; rep < 400; ++rep) {
+    RandomStream rs(12, 0, rep);
+    uint32_t last_len = 0;
+    long last_cell = -1;
+    r.ForEachBlock(rs, 1000, [&](uint32_t, uint32_t, uint32_t len) {
+      if (last_cell >= 0) {
+        ++count[last_cell];
+        ++blocks;
+      }
+      last_len = len;
+      last_cell = std::min<long>(len, cells) - 1;
+      longest = std::max<long>(longest, len);
+    });
+    (void)last_len;
+  }
+  const double q = 1.0 - 1.0 / 6.0;
+  double chi2 = 0;
+  for (int k = 1; k <= cells; ++k) {
+    const double p = k < cells ? std::pow(q, k - 1) * (1 - q) : std::pow(q, cells - 1);
+    const double e = p * blocks;
+    chi2 += (count[k - 1] - e) * (count[k - 1] - e) / e;
+  }
+  EXPECT_GT(blocks, 60000);
+  EXPECT_LT(chi2, 51.18);
+  EXPECT_GT(longest, 48);  // the tail beyond the table was reached
+}
+
 TEST(ResamplerTest, SieveRecoversArOrderOnALongAr1) {
   RandomStream rs(10, 0, 0);
   const auto x = testing::SimulateSeries(rs, 600, 15.0, 0.002, 0.7, 0.1);

@@ -15,6 +15,7 @@
 
 #include "chokepoint/bootstrap/block_length.h"
 #include "chokepoint/core/period.h"
+#include "chokepoint/core/random.h"
 
 namespace chokepoint::bootstrap {
 
@@ -130,8 +131,19 @@ class SeriesResampler {
   // One line: scheme, blocks, block length given/used, model details.
   std::string Describe() const;
 
+  // The blocks of one replicate of a block scheme (levels, residual, growth;
+  // not sieve): calls visit(i, pos, len) for consecutive blocks covering
+  // replicate positions [0, m), where block i.. i + len - 1 copies the
+  // resampled object from pos on, wrapping circularly (pos + len may exceed m
+  // for stationary and circular blocks; never for moving blocks). Generate
+  // and BlockIndexKernel both draw their blocks here, so they see the same
+  // replicate from the same stream.
+  // Any stream of RandomStream's words (RandomStream, RandomStream).
+  template <class Stream, class Visit>
+  void ForEachBlock(Stream& rs, uint32_t m, Visit&& visit) const;
+
  private:
-  void ResampleBlocks(std::span<const double> src, std::span<double> dst, void* stream) const;
+  void ResampleBlocks(std::span<const double> src, std::span<double> dst, RandomStream& rs) const;
 
   int n_ = 0;
   YearMonth first_month_;
@@ -150,18 +162,89 @@ class SeriesResampler {
   double block_length_used_ = 1.0;
   int fixed_block_ = 1;          // moving/circular length
   double geom_log_q_ = 0.0;      // stationary: 1 / log(1 - 1/L) (0 when L <= 1)
-  std::vector<double> survival_; // stationary: (1 - 1/L)^k, k = 0..K
+  std::vector<int64_t> survival_bits_;  // stationary: floor((1 - 1/L)^k 2^48 - 0.5), k = 0..K
   // Levels/residual with stationary blocks: the resampled object repeated
   // twice plus a chunk (ext[k] = object[k mod m]), so a block is one
   // fixed-size chunked copy without wrap-around branches.
   std::vector<double> extended_;
   std::vector<double> log_component_;  // empty or length n
-  void ResampleStationaryChunked(const double* extended, uint32_t m, double* dst_padded, void* stream) const;
-  // Stationary block length (geometric, mean L) from 32 random bits, capped at m.
-  uint32_t GeometricLength(uint32_t bits, uint32_t m) const;
+  void ResampleStationaryChunked(const double* extended, uint32_t m, double* dst_padded, RandomStream& rs) const;
+  // Stationary block length (geometric, mean L) from 16 or 48 random bits, capped at m.
+  template <class Stream>
+  uint32_t GeometricLength(HalfWords<Stream>& bits, uint32_t m) const;
+  uint32_t GeometricTail(int64_t x48, uint32_t m) const;  // beyond the table: by the log
   static constexpr int kBucketBits = 10;
   std::vector<uint32_t> bucket_start_;  // stationary: geometric length at the top of each U bucket
   std::optional<BlockLengthSelection> automatic_;
 };
+
+// Geometric on {1, 2, ...} with mean L: len = k when q^k < U <= q^(k-1),
+// q = 1 - 1/L, for U = (x + 0.5) / 2^48 with x 48 random bits (never 0).
+// U <= q^k is tested on the integer x against survival_bits_[k] =
+// floor(q^k 2^48 - 0.5), the same decision as on the doubles. Only 16 bits
+// are drawn first: the length is decided by them unless their interval of x
+// straddles a threshold (about K / 65536 of draws) or lies in the tail, and
+// then 32 more are drawn. The scan starts at the length of the largest x in
+// the top-10-bit bucket (exact: lengths decrease in x), so it rarely
+// iterates; past the table (P ~ e^-8) it uses ceil(log U / log q). Capped at m.
+template <class Stream>
+inline uint32_t SeriesResampler::GeometricLength(HalfWords<Stream>& bits, uint32_t m) const {
+  const uint32_t table = static_cast<uint32_t>(survival_bits_.size()) - 1;
+  const uint32_t u16 = bits.Next16();
+  const int64_t bottom = static_cast<int64_t>(static_cast<uint64_t>(u16) << 32);
+  const int64_t top = bottom | 0xFFFFFFFFll;
+  uint32_t len = bucket_start_[u16 >> (16 - kBucketBits)];
+  while (len <= table && top <= survival_bits_[len]) ++len;
+  if (len > table || bottom <= survival_bits_[len]) [[unlikely]] {
+    const int64_t x = bottom | static_cast<int64_t>(bits.Next32());
+    while (len <= table && x <= survival_bits_[len]) ++len;
+    if (len > table) return GeometricTail(x, m);
+  }
+  return len;
+}
+
+template <class Stream, class Visit>
+void SeriesResampler::ForEachBlock(Stream& rs, uint32_t m, Visit&& visit) const {
+  // Block starts and lengths from 16-bit draws (HalfWords): a start needs
+  // log2(m) bits, a geometric length a few; two per word halve the Philox work.
+  HalfWords<Stream> bits(rs);
+  uint32_t i = 0;
+  switch (options_.blocks) {
+    case BlockMethod::kStationary:
+      if (geom_log_q_ == 0.0) {  // mean block 1: the i.i.d. bootstrap
+        for (; i < m; ++i) visit(i, bits.Below(m), 1u);
+        return;
+      }
+      while (i < m) {
+        const uint32_t pos = bits.Below(m);
+        uint32_t len = GeometricLength(bits, m);
+        if (len > m - i) len = m - i;
+        visit(i, pos, len);
+        i += len;
+      }
+      return;
+    case BlockMethod::kCircular: {
+      const uint32_t l = static_cast<uint32_t>(fixed_block_);
+      while (i < m) {
+        const uint32_t pos = bits.Below(m);
+        const uint32_t len = l < m - i ? l : m - i;
+        visit(i, pos, len);
+        i += len;
+      }
+      return;
+    }
+    case BlockMethod::kMoving: {
+      const uint32_t l = static_cast<uint32_t>(fixed_block_);
+      const uint32_t starts = m - l + 1;
+      while (i < m) {
+        const uint32_t pos = bits.Below(starts);
+        const uint32_t len = l < m - i ? l : m - i;
+        visit(i, pos, len);
+        i += len;
+      }
+      return;
+    }
+  }
+}
 
 }  // namespace chokepoint::bootstrap

@@ -85,4 +85,58 @@ class RandomStream {
   double spare_ = 0.0;
 };
 
+// 16-bit draws from a stream's words (the high half of each word first, then
+// its low half). Block bootstraps need about 7 bits for a block start and a
+// few for a length: two draws per word halve the Philox work.
+template <class Stream>
+class HalfWords {
+ public:
+  explicit HalfWords(Stream& stream) : stream_(stream) {}
+  uint32_t Next16() {
+    if (has_low_) {
+      has_low_ = false;
+      return low_;
+    }
+    const uint32_t w = stream_.NextU32();
+    low_ = w & 0xFFFFu;
+    has_low_ = true;
+    return w >> 16;
+  }
+  uint32_t Next32() {
+    const uint32_t hi = Next16();
+    return (hi << 16) | Next16();
+  }
+  // Uniform integer in [0, n), n >= 1, exact: Lemire's multiply-shift with
+  // rejection, on 16 bits when n <= 65536 and on 32 bits otherwise.
+  uint32_t Below(uint32_t n) {
+    if (n <= 65536u) {
+      uint32_t m = Next16() * n;
+      uint32_t low = m & 0xFFFFu;
+      if (low < n) {
+        const uint32_t threshold = (65536u - n) % n;
+        while (low < threshold) {
+          m = Next16() * n;
+          low = m & 0xFFFFu;
+        }
+      }
+      return m >> 16;
+    }
+    uint64_t m = static_cast<uint64_t>(Next32()) * n;
+    uint32_t low = static_cast<uint32_t>(m);
+    if (low < n) {
+      const uint32_t threshold = static_cast<uint32_t>(-n) % n;
+      while (low < threshold) {
+        m = static_cast<uint64_t>(Next32()) * n;
+        low = static_cast<uint32_t>(m);
+      }
+    }
+    return static_cast<uint32_t>(m >> 32);
+  }
+
+ private:
+  Stream& stream_;
+  uint32_t low_ = 0;
+  bool has_low_ = false;
+};
+
 }  // namespace chokepoint
