@@ -50,6 +50,13 @@ std::string SurgeJson(const SurgeResult& r) {
          << ",\"se\":" << JsonNumber(f.standard_errors[j]) << "}";
     os << "}}";
   }
+  os << "],\"further_surges\":[";
+  for (size_t k = 0; k < r.further_surges.size(); ++k) {
+    const SurgePulse& p = r.further_surges[k];
+    os << (k ? "," : "") << "{\"onset\":" << p.onset_index + 1 << ",\"onset_month\":" << month(p.onset_index)
+       << ",\"amplitude\":" << JsonNumber(p.amplitude) << ",\"amplitude_se\":" << JsonNumber(p.amplitude_se)
+       << ",\"half_life\":" << JsonNumber(p.half_life) << ",\"half_life_se\":" << JsonNumber(p.half_life_se) << "}";
+  }
   os << "],\"components\":{\"log_values\":" << NumberArray(r.log_values) << ",\"trend\":" << NumberArray(r.fitted_trend)
      << ",\"seasonal\":" << NumberArray(r.fitted_seasonal) << ",\"surge\":" << NumberArray(r.fitted_surge)
      << ",\"residual\":" << NumberArray(r.residual) << "}}\n";
@@ -62,6 +69,7 @@ void RegisterSurgeCommand(CLI::App& app) {
   struct Args {
     std::string input, column, start, events, onsets = "free", loss = "huber";
     double loss_scale = 1.345;
+    int max_surges = SurgeOptions{}.max_surges;
     bool json = false, no_ar1 = false, no_seasonal = false;
   };
   auto args = std::make_shared<Args>();
@@ -74,6 +82,9 @@ void RegisterSurgeCommand(CLI::App& app) {
   sub->add_option("--onsets", args->onsets, "free | events")->capture_default_str();
   sub->add_option("--loss", args->loss, "none | huber | cauchy")->capture_default_str();
   sub->add_option("--loss-scale", args->loss_scale, "loss scale, multiple of the pilot residual scale")
+      ->capture_default_str();
+  sub->add_option("--max-surges", args->max_surges,
+                  "surge pulses searched one after another (1 = the single-pulse model)")
       ->capture_default_str();
   sub->add_flag("--no-ar1", args->no_ar1, "independent errors instead of AR(1)");
   sub->add_flag("--no-seasonal", args->no_seasonal, "no month effects");
@@ -97,6 +108,7 @@ void RegisterSurgeCommand(CLI::App& app) {
     o.onset_mode = args->events.empty() ? *mode : OnsetMode::kEvents;
     o.ar1 = !args->no_ar1;
     o.seasonal = !args->no_seasonal;
+    o.max_surges = args->max_surges;
     if (o.onset_mode == OnsetMode::kEvents) {
       const auto events = ReadPolicyEvents(args->events.empty() ? DefaultPolicyEventsPath() : std::filesystem::path(args->events));
       for (const auto& e : events) o.events.push_back(e.month);

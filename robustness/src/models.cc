@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <sstream>
 
@@ -295,10 +296,17 @@ std::string FormatModelsReport(const ModelsResult& r) {
     const SurgeFit& f = gm.surge.chosen_fit();
     std::string brk = f.break_index >= 0 ? r.first_month.Plus(f.break_index).ToString() : "-";
     std::string onset = f.onset_index >= 0 ? r.first_month.Plus(f.onset_index).ToString() : "-";
-    char amp[32] = "-", hl[32] = "-";
+    char amp[96] = "-", hl[96] = "-";
     if (f.onset_index >= 0) {
       std::snprintf(amp, sizeof amp, "%.3f", f.amplitude);
       std::snprintf(hl, sizeof hl, "%.1f", f.half_life);
+    }
+    // Further pulses of the sequential search, comma-separated after the first.
+    for (const SurgePulse& p : gm.surge.further_surges) {
+      onset += ", " + r.first_month.Plus(p.onset_index).ToString();
+      const size_t a = std::strlen(amp), h = std::strlen(hl);
+      std::snprintf(amp + a, sizeof amp - a, ", %.3f", p.amplitude);
+      std::snprintf(hl + h, sizeof hl - h, ", %.1f", p.half_life);
     }
     std::snprintf(buf, sizeof buf, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", gm.group.c_str(),
                   gm.semiconductor ? "yes" : "no", std::string(ToString(f.kind)).c_str(), brk.c_str(), onset.c_str(),
@@ -409,6 +417,20 @@ void WriteModelsSection(hid_t file, const ModelsResult& r) {
     h5::WriteAttribute(grp.id(), "verdict_reason", s.verdict_reason);
     h5::WriteAttribute(grp.id(), "break_month", f.break_index >= 0 ? r.first_month.Plus(f.break_index).ToString() : "");
     h5::WriteAttribute(grp.id(), "onset_month", f.onset_index >= 0 ? r.first_month.Plus(f.onset_index).ToString() : "");
+    {  // Further pulses (sequential search): onset months and (onset index, A, SE, half-life, SE) rows.
+      std::vector<std::string> months;
+      std::vector<double> rows;
+      for (const SurgePulse& p : s.further_surges) {
+        months.push_back(r.first_month.Plus(p.onset_index).ToString());
+        rows.insert(rows.end(), {static_cast<double>(p.onset_index), p.amplitude, p.amplitude_se, p.half_life,
+                                 p.half_life_se});
+      }
+      h5::WriteStrings(grp.id(), "further_surge_onsets", months);
+      h5::WriteDoubles(grp.id(), "further_surges", rows,
+                       {static_cast<hsize_t>(months.size()), static_cast<hsize_t>(5)});
+      h5::WriteAttribute(grp.id(), "further_surges_columns",
+                         "onset_index (0-based), amplitude, amplitude_se, half_life, half_life_se");
+    }
     h5::WriteStrings(grp.id(), "parameter_names", f.names);
     h5::WriteDoubles(grp.id(), "estimates", f.estimates);
     h5::WriteDoubles(grp.id(), "standard_errors", f.standard_errors);

@@ -138,6 +138,7 @@ bool SurgeOptions::IsValid(std::string* error) const {
   if (!(break_trim > 0.0 && break_trim < 0.5)) return fail("surge.break_trim must be in (0, 0.5)");
   if (!(significance > 0.0 && significance < 0.5)) return fail("surge.significance must be in (0, 0.5)");
   if (max_iterations < 1) return fail("surge.max_iterations must be >= 1");
+  if (max_surges < 1 || max_surges > 6) return fail("surge.max_surges must be in [1, 6]");
   if (onset_mode == OnsetMode::kEvents && events.empty())
     return fail("surge.onset_mode = \"events\" needs at least one event month");
   return true;
@@ -146,7 +147,7 @@ bool SurgeOptions::IsValid(std::string* error) const {
 SurgeOptions SurgeOptions::FromToml(const TomlSection& s) {
   s.RejectUnknownKeys({"loss", "loss_scale", "seasonal", "ar1", "onset_mode", "min_onset",
                        "min_months_after_onset", "min_half_life", "max_half_life",
-                       "half_life_grid_points", "break_trim", "significance", "max_iterations"});
+                       "half_life_grid_points", "break_trim", "significance", "max_iterations", "max_surges"});
   SurgeOptions o;
   if (auto v = s.GetString("loss")) {
     auto l = RobustLossFromString(*v);
@@ -169,6 +170,7 @@ SurgeOptions SurgeOptions::FromToml(const TomlSection& s) {
   if (auto v = s.GetDouble("break_trim")) o.break_trim = *v;
   if (auto v = s.GetDouble("significance")) o.significance = *v;
   if (auto v = s.GetInt("max_iterations")) o.max_iterations = static_cast<int>(*v);
+  if (auto v = s.GetInt("max_surges")) o.max_surges = static_cast<int>(*v);
   return o;
 }
 
@@ -187,6 +189,7 @@ toml::table SurgeOptions::ToToml() const {
   t.insert("break_trim", break_trim);
   t.insert("significance", significance);
   t.insert("max_iterations", max_iterations);
+  t.insert("max_surges", max_surges);
   return t;
 }
 
@@ -791,6 +794,34 @@ SurgeResult FitSurgeModel(std::span<const double> x, YearMonth first_month, cons
     result.fitted_surge[t] = su;
     result.residual[t] = y[t] - tr - se - su;
   }
+
+  // Further pulses, one at a time: refit the series without the pulses found
+  // so far; keep the refit's pulse when its chosen model has a significant
+  // surge (the same t test as the verdict).
+  if (result.verdict == Regime::kStockpiling && options.max_surges > 1) {
+    SurgeOptions rest_options = options;
+    rest_options.max_surges = options.max_surges - 1;
+    std::vector<double> rest(T);
+    for (int t = 0; t < T; ++t) rest[t] = x[t] / std::exp(result.fitted_surge[t]);
+    const SurgeResult next = FitSurgeModel(rest, first_month, rest_options);
+    if (next.verdict == Regime::kStockpiling) {
+      const SurgeFit& n = next.chosen_fit();
+      SurgePulse pulse;
+      pulse.onset_index = n.onset_index;
+      pulse.amplitude = n.amplitude;
+      pulse.amplitude_se = n.amplitude_se;
+      pulse.half_life = n.half_life;
+      pulse.half_life_se = n.half_life_se;
+      result.further_surges.push_back(pulse);
+      result.further_surges.insert(result.further_surges.end(), next.further_surges.begin(),
+                                   next.further_surges.end());
+      // next.fitted_surge holds exactly the pulses just appended.
+      for (int t = 0; t < T; ++t) {
+        result.fitted_surge[t] += next.fitted_surge[t];
+        result.residual[t] -= next.fitted_surge[t];
+      }
+    }
+  }
   return result;
 }
 
@@ -810,6 +841,12 @@ std::string SurgeResult::FullReport() const {
                   f.break_index >= 0 ? first_month.Plus(f.break_index).ToString().c_str() : "-",
                   f.slope_change, f.onset_index >= 0 ? first_month.Plus(f.onset_index).ToString().c_str() : "-",
                   f.amplitude, f.half_life, f.kind == chosen ? "  <- chosen" : "");
+    os << buf;
+  }
+  for (const SurgePulse& p : further_surges) {
+    std::snprintf(buf, sizeof buf, "  further surge (fitted without the pulses before it): onset %s, A = %.3f (SE %.3f), half-life %.1f (SE %.1f)\n",
+                  first_month.Plus(p.onset_index).ToString().c_str(), p.amplitude, p.amplitude_se, p.half_life,
+                  p.half_life_se);
     os << buf;
   }
   os << "  verdict: " << ToString(verdict) << " (" << verdict_reason << ")\n";

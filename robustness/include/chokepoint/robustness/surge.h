@@ -117,6 +117,13 @@ struct SurgeOptions {
   double significance = 0.05;
   // Ceres iteration cap per fit (each fit is small: <= 17 parameters).
   int max_iterations = 200;
+  // Surge pulses searched one after another: when the chosen model has a
+  // significant surge, the series without the pulses found so far is fitted
+  // again (all four models, BIC), and a further pulse is kept when the refit
+  // chooses a surge that is significant too; up to max_surges pulses. 1 = the
+  // single-pulse model. Stockpiling came in waves (2018-19 sanctions, 2020-21
+  // shortages, 2023 export controls), so two is the default.
+  int max_surges = 2;
 
   bool IsValid(std::string* error) const;  // names the field, e.g. "surge.loss_scale"
   static SurgeOptions FromToml(const TomlSection& section);
@@ -147,6 +154,14 @@ struct SurgeFit {
   int df_residual = 0;
 };
 
+// A further surge pulse found by the sequential search (max_surges > 1),
+// estimated on the series without the pulses found before it.
+struct SurgePulse {
+  int onset_index = -1;
+  double amplitude = 0.0, amplitude_se = 0.0;
+  double half_life = 0.0, half_life_se = 0.0;
+};
+
 struct SurgeResult {
   SurgeOptions options;  // as given
   YearMonth first_month;
@@ -157,10 +172,14 @@ struct SurgeResult {
   double pilot_scale = 0.0;                    // residual scale the loss scale multiplies
   std::array<SurgeFit, kNumSurgeModels> fits;
   SurgeModelKind chosen = SurgeModelKind::kTrend;
+  // Pulses after the chosen model's own (in the order found); their sum with
+  // the chosen model's pulse is fitted_surge.
+  std::vector<SurgePulse> further_surges;
   Regime verdict = Regime::kNoEffect;
   std::string verdict_reason;
   // Components of the chosen model on the log scale, length T: trend
-  // (a + b t + d (t - tau)_+), seasonal (s_{m(t)}), surge (A p(t)), residual u_t.
+  // (a + b t + d (t - tau)_+), seasonal (s_{m(t)}), surge (A p(t), summed over every
+  // pulse found: the chosen model's and further_surges), residual u_t.
   std::vector<double> log_values, fitted_trend, fitted_seasonal, fitted_surge, residual;
 
   const SurgeFit& chosen_fit() const { return fits[static_cast<int>(chosen)]; }
