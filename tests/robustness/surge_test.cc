@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -61,6 +62,64 @@ TEST(SurgeModel, ExactNoiselessSurgeIsRecovered) {
   for (int t = 0; t < r.num_months; ++t)
     EXPECT_NEAR(r.fitted_trend[t] + r.fitted_seasonal[t] + r.fitted_surge[t] + r.residual[t], r.log_values[t],
                 1e-12);
+}
+
+TEST(SurgeModel, SecondSurgeFoundBySequentialSearch) {
+  // Two stockpiling waves (onsets 30 and 84) on trend + seasonality + AR(1)
+  // noise. The chosen model takes one; the refit without it finds the other.
+  SurgeDgp dgp;
+  dgp.surge = true;
+  dgp.onset = 30;
+  dgp.amplitude = 0.7;
+  dgp.half_life = 5.0;
+  RandomStream stream(21, 0, 0);
+  auto x = SimulateSurgeSeries(dgp, stream);
+  for (int t = 84; t < static_cast<int>(x.size()); ++t) x[t] *= std::exp(0.6 * std::exp2(-(t - 84) / 4.0));
+  const SurgeOptions two;  // max_surges = 2
+  const SurgeResult r = FitSurgeModel(x, YearMonth{2015, 1}, two);
+  ASSERT_EQ(r.verdict, Regime::kStockpiling);
+  ASSERT_EQ(r.further_surges.size(), 1u);
+  int first = r.chosen_fit().onset_index, second = r.further_surges[0].onset_index;
+  if (first > second) std::swap(first, second);
+  EXPECT_NEAR(first, 30, 2);
+  EXPECT_NEAR(second, 84, 2);
+  EXPECT_GT(r.further_surges[0].amplitude / r.further_surges[0].amplitude_se, 2.0);
+  // fitted_surge is the sum of both pulses; components still add up.
+  const SurgeFit& f = r.chosen_fit();
+  const SurgePulse& p = r.further_surges[0];
+  for (int t : {10, 40, 90}) {
+    double sum = 0;
+    if (t >= f.onset_index) sum += f.amplitude * std::exp2(-(t - f.onset_index) / f.half_life);
+    if (t >= p.onset_index) sum += p.amplitude * std::exp2(-(t - p.onset_index) / p.half_life);
+    EXPECT_NEAR(r.fitted_surge[t], sum, 1e-12) << t;
+  }
+  for (int t = 0; t < r.num_months; ++t)
+    EXPECT_NEAR(r.fitted_trend[t] + r.fitted_seasonal[t] + r.fitted_surge[t] + r.residual[t], r.log_values[t],
+                1e-12);
+  // The single-pulse model keeps one.
+  SurgeOptions one;
+  one.max_surges = 1;
+  EXPECT_TRUE(FitSurgeModel(x, YearMonth{2015, 1}, one).further_surges.empty());
+  one.max_surges = 0;
+  std::string error;
+  EXPECT_FALSE(one.IsValid(&error));
+  EXPECT_NE(error.find("surge.max_surges"), std::string::npos);
+}
+
+TEST(SurgeModel, NoSecondSurgeOnASingleWave) {
+  // One wave only: across 20 draws the sequential search rarely adds a
+  // spurious second pulse (it needs a BIC choice and a significant t).
+  int spurious = 0;
+  for (uint32_t d = 0; d < 20; ++d) {
+    SurgeDgp dgp;
+    dgp.surge = true;
+    dgp.onset = 50;
+    dgp.amplitude = 0.6;
+    RandomStream stream(33, d, 0);
+    const auto x = SimulateSurgeSeries(dgp, stream);
+    spurious += !FitSurgeModel(x, YearMonth{2015, 1}, SurgeOptions{}).further_surges.empty();
+  }
+  EXPECT_LE(spurious, 3);
 }
 
 TEST(SurgeModel, NoiselessBreakIsRecovered) {
