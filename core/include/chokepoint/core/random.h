@@ -107,20 +107,25 @@ class HalfWords {
     return (hi << 16) | Next16();
   }
   // Uniform integer in [0, n), n >= 1, exact: Lemire's multiply-shift with
-  // rejection, on 16 bits when n <= 65536 and on 32 bits otherwise.
+  // rejection, on 16 bits when n <= 65536 and on 32 bits otherwise. The
+  // common path is a few instructions and inlines into the caller's loop;
+  // the rare paths are calls.
   uint32_t Below(uint32_t n) {
-    if (n <= 65536u) {
-      uint32_t m = Next16() * n;
-      uint32_t low = m & 0xFFFFu;
-      if (low < n) {
-        const uint32_t threshold = (65536u - n) % n;
-        while (low < threshold) {
-          m = Next16() * n;
-          low = m & 0xFFFFu;
-        }
-      }
+    if (n <= 65536u) [[likely]] {
+      const uint32_t m = Next16() * n;
+      if ((m & 0xFFFFu) < n) [[unlikely]] return Reject16(m, n);
       return m >> 16;
     }
+    return Below32(n);
+  }
+
+ private:
+  [[gnu::noinline]] uint32_t Reject16(uint32_t m, uint32_t n) {
+    const uint32_t threshold = (65536u - n) % n;
+    while ((m & 0xFFFFu) < threshold) m = Next16() * n;
+    return m >> 16;
+  }
+  [[gnu::noinline]] uint32_t Below32(uint32_t n) {
     uint64_t m = static_cast<uint64_t>(Next32()) * n;
     uint32_t low = static_cast<uint32_t>(m);
     if (low < n) {
@@ -133,7 +138,6 @@ class HalfWords {
     return static_cast<uint32_t>(m >> 32);
   }
 
- private:
   Stream& stream_;
   uint32_t low_ = 0;
   bool has_low_ = false;
