@@ -204,9 +204,10 @@ BENCHMARK(BM_CoverageResidual)->Iterations(1)->Unit(benchmark::kSecond)->UseReal
 // each group's series bootstrapped (residual scheme, stationary blocks,
 // automatic length, 999 replicates); truth = G and V of the noise-free group
 // path. Prints the coverage per group and interval method.
-// Second argument 1: each group's surge is first fitted by the models
-// stage's trend + surge model and kept in the fitted path (as `chokepoint
-// run` does with [bootstrap] fitted_surges).
+// Second argument 1: each group's episodes are first fitted by the models
+// stage (surge pulses of stockpiling groups, else Bai-Perron LWZ segments)
+// and kept in the fitted path (as `chokepoint run` does with [bootstrap]
+// fitted_surges).
 void BM_CoverageScenario(benchmark::State& state) {
   const int num_seeds = static_cast<int>(state.range(0));
   const bool fitted_surges = state.range(1) != 0;
@@ -230,14 +231,12 @@ void BM_CoverageScenario(benchmark::State& state) {
       o.seed = 9000 + s;
       std::vector<std::vector<double>> surges;
       if (fitted_surges) {
-        const ModelsOptions mo;
-        for (int k = 0; k < series.num_groups(); ++k) {
-          const auto row = series.row(k);
-          bool positive = true;
-          for (double v : row) positive = positive && v > 0;
-          surges.push_back(positive ? FitSurgeModel(row, series.first_month, mo.surge).fitted_surge
-                                    : std::vector<double>());
-        }
+        // As `chokepoint run`: the models stage's episodes (surge pulses, or
+        // Bai-Perron segments). Break tests are not needed for LWZ: skipped.
+        ModelsOptions mo;
+        mo.breaks.compute_tests = false;
+        const ModelsResult models = RunModels(series, mo);
+        for (const GroupModels& gm : models.groups) surges.push_back(gm.EpisodeLogComponent());
       }
       const BootstrapResult r = RunBootstrap(series, spec, thresholds, o, surges);
       for (int g = 0; g < G; ++g) {

@@ -123,16 +123,16 @@ void ExecuteRun(RunCommandFlags flags) {
   }
   std::optional<bootstrap::BootstrapResult> boot;
   if (config.run.bootstrap) {
-    // The models' fitted surges stay in the residual scheme's fitted path
-    // ([bootstrap] fitted_surges), so stockpiling episodes are not resampled as noise.
+    // The episodes the models found stay in the residual scheme's fitted path
+    // ([bootstrap] fitted_surges): surge pulses of stockpiling groups, Bai-Perron
+    // segments (level shifts, slumps) of the others; so they are not resampled as noise.
     std::vector<std::vector<double>> surges;
     if (models && stages.bootstrap.fitted_surges)
-      for (const GroupModels& gm : models->groups)
-        surges.push_back(gm.fitted ? gm.surge.fitted_surge : std::vector<double>());
+      for (const GroupModels& gm : models->groups) surges.push_back(gm.EpisodeLogComponent());
     boot = bootstrap::RunBootstrap(series, config.index, config.thresholds, stages.bootstrap, surges);
     clock.Done("bootstrap, " + std::to_string(boot->replicates) + " replicates x " +
                std::to_string(boot->num_groups()) + " groups" +
-               (surges.empty() ? std::string() : std::string(", fitted surges kept in the fitted path")));
+               (surges.empty() ? std::string() : std::string(", fitted episodes kept in the fitted path")));
   }
   std::optional<AggregateResult> aggregates;
   if (config.run.aggregate) {

@@ -1,5 +1,6 @@
 #include "chokepoint/robustness/models.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
+#include "chokepoint/core/random.h"
 
 namespace chokepoint {
 namespace {
@@ -86,6 +88,56 @@ TEST(Models, SimulatedGroupsEndToEnd) {
 
 namespace chokepoint {
 namespace {
+
+TEST(Models, EpisodeComponentIsSurgePulsesOrBaiPerronSegments) {
+  // Two groups, T = 120, log scale, AR(1) noise (rho 0.5, sd 0.05):
+  // "slump": +6%/yr, a level shift of -0.6 in 2020-03, then +5%/yr;
+  // "wave": +4%/yr and one stockpiling pulse A = 0.8, h = 5 from 2019-06.
+  GroupSeries gs;
+  gs.first_month = YearMonth{2015, 1};
+  gs.num_months = 120;
+  for (int g = 0; g < 2; ++g) {
+    TechnologyGroup tg;
+    tg.id = g + 1;
+    tg.name = g == 0 ? "slump" : "wave";
+    gs.groups.push_back(tg);
+  }
+  RandomStream rs(3, 0, 0);
+  std::vector<double> slump_truth(120);
+  double u = 0;
+  for (int g = 0; g < 2; ++g)
+    for (int t = 0; t < 120; ++t) {
+      u = 0.5 * u + 0.05 * rs.NextNormal();
+      double m;
+      if (g == 0) {
+        m = 20.0 + 0.005 * t + (t >= 62 ? -0.6 - 0.0008 * (t - 62) : 0.0);
+        slump_truth[t] = m;
+      } else {
+        m = 19.0 + 0.0033 * t + (t >= 53 ? 0.8 * std::exp2(-(t - 53) / 5.0) : 0.0);
+      }
+      gs.values.push_back(std::exp(m + u));
+    }
+  ModelsOptions o;
+  o.breaks.compute_tests = false;
+  const ModelsResult r = RunModels(gs, o);
+  const GroupModels& slump = r.groups[0];
+  const GroupModels& wave = r.groups[1];
+  // The slump: no stockpiling; LWZ finds the shift, and the segment fit
+  // follows the noise-free path away from the break.
+  ASSERT_NE(slump.surge.verdict, Regime::kStockpiling);
+  ASSERT_GE(slump.break_path_breaks, 1);
+  EXPECT_NE(slump.EpisodeDescription().find("Bai-Perron"), std::string::npos);
+  const std::vector<double> c = slump.EpisodeLogComponent();
+  ASSERT_EQ(c.size(), 120u);
+  double worst = 0;
+  for (int t = 0; t < 120; ++t)
+    if (std::abs(t - 62) > 3) worst = std::max(worst, std::abs(c[t] - slump_truth[t]));
+  EXPECT_LT(worst, 0.12);
+  // The wave: stockpiling, and the component is the fitted pulse itself.
+  ASSERT_EQ(wave.surge.verdict, Regime::kStockpiling);
+  EXPECT_EQ(wave.EpisodeLogComponent(), wave.surge.fitted_surge);
+  EXPECT_NE(wave.EpisodeDescription().find("surge pulses"), std::string::npos);
+}
 
 TEST(Models, SameResultOnOneAndTwoThreads) {
   const GroupSeries series = SimulateModelGroups(11, 96);

@@ -53,9 +53,11 @@ struct BootstrapOptions {
   // noise-free G with intervals that cover it at about the nominal rate. Off
   // by default: it costs a log, a projection and an exp per month.
   bool trend_growth = false;
-  // `chokepoint run` with the models stage: keep each group's fitted surge
-  // (models.surge) in the residual/sieve fitted path. Without it the surge
-  // sits in the residuals and is scattered over the series.
+  // `chokepoint run` with the models stage: keep each group's fitted
+  // episodes in the residual/sieve fitted path: the surge pulses of a
+  // stockpiling verdict, else the Bai-Perron (LWZ) segments when there are
+  // breaks (GroupModels::EpisodeLogComponent). Without it an episode sits in
+  // the residuals and is scattered over the series.
   bool fitted_surges = true;
 
   // Names the field ("bootstrap.replicates") on failure.
@@ -128,8 +130,8 @@ struct BootstrapResult {
 // `log_components` (optional, one per group, each empty or of the series'
 // length): a known part of each group's log mean path kept in the fitted
 // path of the residual and sieve schemes (SeriesResampler). `chokepoint run`
-// passes the models stage's fitted surges when [bootstrap] fitted_surges is
-// on, so stockpiling episodes are not resampled as noise.
+// passes the models stage's episodes (GroupModels::EpisodeLogComponent) when
+// [bootstrap] fitted_surges is on, so they are not resampled as noise.
 BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, const Thresholds& thresholds,
                              const BootstrapOptions& options,
                              std::span<const std::vector<double>> log_components = {});

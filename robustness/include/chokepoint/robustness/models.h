@@ -67,6 +67,18 @@ struct GroupModels {
   std::optional<HacResult> hac;
   std::optional<BreakResult> breaks;
   std::string hac_error, breaks_error;  // why one is missing
+  // Log fitted path of the Bai-Perron model with the breaks LWZ selects
+  // (segment-specific intercept and trend, fixed month effects); empty when
+  // LWZ selects no break. A level shift (a slump that does not revert) lives
+  // here: the surge model has no jump.
+  std::vector<double> break_log_path;
+  int break_path_breaks = 0;
+
+  // What the bootstrap keeps in its fitted path ([bootstrap] fitted_surges):
+  // the fitted surge pulses when the verdict is stockpiling; otherwise the
+  // LWZ break path when there is one; otherwise nothing (empty).
+  std::vector<double> EpisodeLogComponent() const;
+  std::string EpisodeDescription() const;  // "surge pulses", "Bai-Perron segments (2 breaks)", "none"
 };
 
 struct ModelsResult {
