@@ -356,6 +356,15 @@ std::string FormatModelsReport(const ModelsResult& r) {
                   RegimeText(gm.raw_class).c_str(), RegimeText(gm.adjusted_class).c_str());
     os << buf;
   }
+  {  // Which episodes the bootstrap's residual scheme keeps in its fitted path.
+    std::string segments;
+    for (const auto& gm : r.groups)
+      if (gm.fitted && gm.surge.verdict != Regime::kStockpiling && !gm.break_log_path.empty())
+        segments += (segments.empty() ? "" : "; ") + gm.group + " (" + std::to_string(gm.break_path_breaks) + ")";
+    os << "\nBootstrap fitted path ([bootstrap] fitted_surges): the surge pulses of stockpiling verdicts; "
+       << "Bai-Perron segments (LWZ breaks, level and slope shifts) for "
+       << (segments.empty() ? std::string("no other group") : segments) << ".\n";
+  }
   if (!r.events.empty()) {
     os << "\nPolicy events (" << r.events_source << "):";
     for (const auto& e : r.events) os << " " << e.month.ToString() << " " << e.label << ";";
@@ -513,8 +522,16 @@ void WriteModelsSection(hid_t file, const ModelsResult& r) {
         h5::Handle grp = h5::EnsureGroup(brk.id(), name);
         h5::WriteAttribute(grp.id(), "group", gm.group);
         WriteBreakResult(grp.id(), *gm.breaks);
+        if (!gm.break_log_path.empty()) {
+          h5::WriteDoubles(grp.id(), "segment_log_path", gm.break_log_path);
+          h5::WriteAttribute(grp.id(), "segment_log_path_breaks", static_cast<int64_t>(gm.break_path_breaks));
+        }
       }
     }
+    // What the bootstrap keeps in its fitted path per group ([bootstrap] fitted_surges).
+    std::vector<std::string> episodes;
+    for (const GroupModels& gm : r.groups) episodes.push_back(gm.EpisodeDescription());
+    h5::WriteStrings(models.id(), "bootstrap_episodes", episodes);
   }
   h5::WriteAttribute(models.id(), "report_markdown", FormatModelsReport(r));
   // /models/adjusted: indices and regimes raw vs adjusted, adjusted series.
