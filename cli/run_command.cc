@@ -130,6 +130,9 @@ void ExecuteRun(RunCommandFlags flags) {
     if (models && stages.bootstrap.fitted_surges)
       for (const GroupModels& gm : models->groups) surges.push_back(gm.EpisodeLogComponent());
     boot = bootstrap::RunBootstrap(series, config.index, config.thresholds, stages.bootstrap, surges);
+    if (!surges.empty())
+      for (size_t g = 0; g < boot->groups.size() && g < models->groups.size(); ++g)
+        boot->groups[g].fitted_component = models->groups[g].EpisodeDescription();
     clock.Done("bootstrap, " + std::to_string(boot->replicates) + " replicates x " +
                std::to_string(boot->num_groups()) + " groups" +
                (surges.empty() ? std::string() : std::string(", fitted episodes kept in the fitted path")));

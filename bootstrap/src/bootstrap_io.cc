@@ -62,7 +62,7 @@ void WriteBootstrapSection(hid_t file, const BootstrapResult& r) {
 
   const int n = r.num_groups();
   const hsize_t gn = static_cast<hsize_t>(n);
-  std::vector<std::string> names, notes, regimes;
+  std::vector<std::string> names, notes, regimes, components;
   std::vector<int32_t> ids;
   std::vector<uint8_t> ok;
   std::vector<double> vp, gp, vm, vs, gm, gs, va, ga, vz, gz, bl, stab, valid;
@@ -71,6 +71,7 @@ void WriteBootstrapSection(hid_t file, const BootstrapResult& r) {
   for (const GroupBootstrap& x : r.groups) {
     names.push_back(x.name);
     notes.push_back(x.note);
+    components.push_back(x.fitted_component);
     regimes.push_back(x.ok ? std::string(ToString(x.point_regime)) : std::string());
     ids.push_back(x.group_id);
     ok.push_back(x.ok ? 1 : 0);
@@ -102,6 +103,7 @@ void WriteBootstrapSection(hid_t file, const BootstrapResult& r) {
   h5::WriteInt32s(b, "group_ids", ids);
   h5::WriteUint8s(b, "ok", ok);
   h5::WriteStrings(b, "note", notes);
+  h5::WriteStrings(b, "fitted_component", components);
   h5::WriteStrings(b, "point_regime", regimes);
   h5::WriteDoubles(b, "V_point", vp);
   h5::WriteDoubles(b, "G_point", gp);
@@ -120,7 +122,10 @@ void WriteBootstrapSection(hid_t file, const BootstrapResult& r) {
   WriteColumns(b, "regime_probability", "stockpiling,no_effect,substitution");
   h5::WriteDoubles(b, "cell_probability", cell_p, {gn, static_cast<hsize_t>(kNumCells)});
   std::string cells;
-  for (int k = 0; k < kNumCells; ++k) cells += (k ? "," : "") + CellName(k);
+  for (int k = 0; k < kNumCells; ++k) {
+    if (k) cells += ',';
+    cells += CellName(k);
+  }
   WriteColumns(b, "cell_probability", cells);
   h5::EnsureGroup(b, "intervals");
   for (int m = 0; m < kNumIntervalMethods; ++m) {
@@ -187,6 +192,9 @@ BootstrapResult ReadBootstrapSection(hid_t file) {
 
   const auto names = h5::ReadStrings(b, "group_names");
   const auto notes = h5::ReadStrings(b, "note");
+  // Absent in run files written before the episodes were recorded.
+  const auto components = h5::Exists(b, "fitted_component") ? h5::ReadStrings(b, "fitted_component")
+                                                              : std::vector<std::string>();
   const auto regimes = h5::ReadStrings(b, "point_regime");
   const auto ids = h5::ReadInt64s(b, "group_ids");
   const auto ok = h5::ReadUint8s(b, "ok");
@@ -207,6 +215,7 @@ BootstrapResult ReadBootstrapSection(hid_t file) {
     GroupBootstrap& x = r.groups[i];
     x.name = names[i];
     x.note = notes[i];
+    if (i < components.size()) x.fitted_component = components[i];
     x.group_id = static_cast<int>(ids[i]);
     x.ok = ok[i] != 0;
     if (auto reg = RegimeFromString(regimes[i])) x.point_regime = *reg;
@@ -268,6 +277,17 @@ std::string FormatBootstrapReport(const BootstrapResult& r) {
     out << cell(g.V) << " | " << cell(g.G) << " | " << Fixed(g.regime_probability[0], 3) << " | "
         << Fixed(g.regime_probability[1], 3) << " | " << Fixed(g.regime_probability[2], 3) << " |\n";
   }
+  std::string kept;
+  for (const GroupBootstrap& g : r.groups)
+    if (!g.fitted_component.empty() && g.fitted_component != "none") {
+      if (!kept.empty()) kept += "; ";
+      kept += g.name;
+      kept += ": ";
+      kept += g.fitted_component;
+    }
+  if (!kept.empty())
+    out << "\nKept in the fitted path besides trend and month effects (episodes from the models stage): " << kept
+        << ".\n";
   return out.str();
 }
 

@@ -359,8 +359,11 @@ std::string FormatModelsReport(const ModelsResult& r) {
   {  // Which episodes the bootstrap's residual scheme keeps in its fitted path.
     std::string segments;
     for (const auto& gm : r.groups)
-      if (gm.fitted && gm.surge.verdict != Regime::kStockpiling && !gm.break_log_path.empty())
-        segments += (segments.empty() ? "" : "; ") + gm.group + " (" + std::to_string(gm.break_path_breaks) + ")";
+      if (gm.fitted && gm.surge.verdict != Regime::kStockpiling && !gm.break_log_path.empty()) {
+        if (!segments.empty()) segments += "; ";
+        segments += gm.group;
+        segments += " (" + std::to_string(gm.break_path_breaks) + ")";
+      }
     os << "\nBootstrap fitted path ([bootstrap] fitted_surges): the surge pulses of stockpiling verdicts; "
        << "Bai-Perron segments (LWZ breaks, level and slope shifts) for "
        << (segments.empty() ? std::string("no other group") : segments) << ".\n";

@@ -143,7 +143,16 @@ TEST(RunCli, DefaultRunHasEveryStageAndTheTalksShares) {
     EXPECT_LE(dates.front(), "2020-12");
     // HAC trend slope of Batteries and Components is negative (substitution).
     EXPECT_LT(h5::ReadDoubles(f.id(), "/models/hac/g13/coefficients")[1], 0.0);
+    // What the bootstrap kept per group: Energy Equipment (g04) its two
+    // planted surges; Telecommunication Equipment (g07) Bai-Perron segments.
+    const auto kept = h5::ReadStrings(f.id(), "/bootstrap/fitted_component");
+    ASSERT_EQ(kept.size(), 17u);
+    EXPECT_EQ(kept[3], "surge pulses (2)");
+    EXPECT_NE(kept[6].find("Bai-Perron segments"), std::string::npos) << kept[6];
+    EXPECT_EQ(h5::ReadStrings(f.id(), "/models/bootstrap_episodes"), kept);
+    EXPECT_EQ(h5::ReadDoubles(f.id(), "/models/breaks/g07/segment_log_path").size(), 120u);
   }
+  EXPECT_NE(t.find("Kept in the fitted path besides trend and month effects"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

@@ -103,6 +103,10 @@ struct GroupBootstrap {
   int ar_order = 0;
   int jackknife_block = 0;  // months deleted per jackknife value
   std::string resampler;    // SeriesResampler::Describe()
+  // What the fitted path keeps besides trend + month effects, as the caller
+  // who passed the log component names it (`chokepoint run`: the models'
+  // episode, e.g. "surge pulses (2)"); empty = nothing was passed.
+  std::string fitted_component;
 };
 
 struct BootstrapResult {
