@@ -234,10 +234,16 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
   const int B = options.replicates;
   result.groups.resize(num_groups);
 
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  result.threads_used = threads;
+  tbb::task_arena arena(threads);
+
   // Prepare each group once: window, resampler fitted on the window, weights.
+  // Groups are independent (each writes only its own plan and result row),
+  // so they are prepared in parallel too: the fits (an n x n projection, the
+  // block-length selection) were a serial stretch before the replicates.
   std::vector<GroupPlan> plans(num_groups);
-  int max_months = 1;
-  for (int g = 0; g < num_groups; ++g) {
+  auto prepare = [&](int g) {
     GroupBootstrap& out = result.groups[g];
     out.name = series.groups[g].name;
     out.group_id = series.groups[g].id;
@@ -246,7 +252,7 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     plan.window = ResolveWindow(spec, series.first_month, series.num_months);
     if (plan.window.status != IndexStatus::kOk) {
       out.note = "window: " + std::string(ToString(plan.window.status));
-      continue;
+      return;
     }
     const auto row = series.row(g).subspan(plan.window.first_column, plan.window.num_months);
     bool complete = true;
@@ -256,7 +262,7 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     }
     if (!complete) {
       out.note = "missing months in the window";
-      continue;
+      return;
     }
     try {
       std::span<const double> component;
@@ -272,7 +278,7 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
       plan.resampler.emplace(row, plan.window.start, options.resampler, component);
     } catch (const Error& e) {
       out.note = e.what();
-      continue;
+      return;
     }
     plan.window.first_column = 0;  // replicates hold the window only
     plan.weights = MakeWeights(spec, plan.window.num_periods);
@@ -282,7 +288,7 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     const IndexValues point = ComputeIndices(periods, plan.weights, plan.base_periods);
     if (!point.ok()) {
       out.note = "observed series: " + std::string(ToString(point.status));
-      continue;
+      return;
     }
     out.num_months = plan.window.num_months;
     out.V.point = point.V;
@@ -312,17 +318,17 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     out.ar_order = plan.resampler->ar_order();
     out.resampler = plan.resampler->Describe() + (plan.block_kernel ? " evaluation=block_sums" : "");
     plan.ok = true;
-    max_months = std::max(max_months, plan.window.num_months);
-  }
+  };
+  arena.execute([&] { tbb::parallel_for(0, num_groups, prepare); });
+  int max_months = 1;
+  for (const GroupPlan& plan : plans)
+    if (plan.ok) max_months = std::max(max_months, plan.window.num_months);
 
   std::vector<double> V(static_cast<size_t>(num_groups) * B, kNaN);
   std::vector<double> G(static_cast<size_t>(num_groups) * B, kNaN);
   std::vector<double> GT;
   if (options.trend_growth) GT.assign(static_cast<size_t>(num_groups) * B, kNaN);
 
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
-  result.threads_used = threads;
-  tbb::task_arena arena(threads);
   tbb::enumerable_thread_specific<ThreadScratch> scratch([&] { return ThreadScratch(max_months); });
   const int64_t total = static_cast<int64_t>(num_groups) * B;
   Progress progress(options.progress, total);
