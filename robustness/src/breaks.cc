@@ -607,6 +607,27 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
   for (int m = 1; m <= M; ++m) r.breakpoints_by_m.push_back(path.breakpoints[m]);
   r.breakpoints = path.breakpoints[r.selected_bic];
 
+  // Residuals of the LWZ-chosen partition: the AR(1) null below uses them,
+  // and y minus them is the fitted path callers keep (fitted_lwz).
+  Eigen::VectorXd lwz_resid(n);
+  {
+    const std::vector<int>& bps = path.breakpoints[r.selected_lwz];
+    if (options.seasonal_fixed) {
+      PartialRss(Z, W, y, bps, nullptr, &lwz_resid);
+    } else {
+      int first = 1;
+      for (size_t s = 0; s <= bps.size(); ++s) {
+        const int last = s < bps.size() ? bps[s] : n;
+        const SegmentFit f = FitSegment(Z, y, first, last);
+        lwz_resid.segment(first - 1, f.rows) =
+            y.segment(first - 1, f.rows) - Z.middleRows(first - 1, f.rows) * f.beta;
+        first = last + 1;
+      }
+    }
+    r.fitted_lwz.resize(n);
+    for (int t = 0; t < n; ++t) r.fitted_lwz[t] = y(t) - lwz_resid(t);
+  }
+
   // Tests: statistics.
   r.sup_f.resize(M);
   for (int k = 1; k <= M; ++k) {
@@ -628,20 +649,7 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
     double rho = 0.0;
     if (options.null_errors == NullErrors::kAr1) {
       // Lag-1 autocorrelation of the residuals of the LWZ-chosen partition.
-      const std::vector<int>& bps = path.breakpoints[r.selected_lwz];
-      Eigen::VectorXd resid(n);
-      if (options.seasonal_fixed) {
-        PartialRss(Z, W, y, bps, nullptr, &resid);
-      } else {
-        int first = 1;
-        for (size_t s = 0; s <= bps.size(); ++s) {
-          const int last = s < bps.size() ? bps[s] : n;
-          const SegmentFit f = FitSegment(Z, y, first, last);
-          resid.segment(first - 1, f.rows) =
-              y.segment(first - 1, f.rows) - Z.middleRows(first - 1, f.rows) * f.beta;
-          first = last + 1;
-        }
-      }
+      const Eigen::VectorXd& resid = lwz_resid;
       const double num = resid.head(n - 1).dot(resid.tail(n - 1));
       rho = std::clamp(num / resid.squaredNorm(), -0.95, 0.95);
     }

@@ -93,29 +93,6 @@ bool RowComplete(const GroupSeries& s, int g) {
 }
 }  // namespace
 
-namespace {
-// OLS fit of log y on segment-specific intercepts and trends (segments end at
-// the 1-based breakpoints, strucchange's convention) plus fixed month effects:
-// the Bai-Perron model of DefaultModelBreakOptions at given breaks.
-std::vector<double> SegmentedTrendFit(const Eigen::VectorXd& log_y, const std::vector<int>& breakpoints,
-                                      YearMonth first_month) {
-  const int n = static_cast<int>(log_y.size());
-  const int segments = static_cast<int>(breakpoints.size()) + 1;
-  const Eigen::MatrixXd months = MonthDummies(n, first_month);
-  Eigen::MatrixXd X = Eigen::MatrixXd::Zero(n, 2 * segments + months.cols());
-  int segment = 0;
-  for (int t = 0; t < n; ++t) {
-    while (segment < segments - 1 && t + 1 > breakpoints[segment]) ++segment;
-    X(t, 2 * segment) = 1.0;
-    X(t, 2 * segment + 1) = t + 1.0;
-  }
-  X.rightCols(months.cols()) = months;
-  const Eigen::VectorXd beta = X.colPivHouseholderQr().solve(log_y);
-  const Eigen::VectorXd fit = X * beta;
-  return std::vector<double>(fit.data(), fit.data() + n);
-}
-}  // namespace
-
 std::vector<double> GroupModels::EpisodeLogComponent() const {
   if (!fitted) return {};
   if (surge.verdict == Regime::kStockpiling) return surge.fitted_surge;
@@ -190,10 +167,9 @@ ModelsResult RunModels(const GroupSeries& series, const ModelsOptions& options) 
     }
     try {
       gm.breaks = EstimateBreaks(std::span<const double>(log_y.data(), n), options.breaks, series.first_month);
-      const int m = gm.breaks->selected_lwz;
-      if (m > 0 && m < static_cast<int>(gm.breaks->breakpoints_by_m.size())) {
-        gm.break_log_path = SegmentedTrendFit(log_y, gm.breaks->breakpoints_by_m[m], series.first_month);
-        gm.break_path_breaks = m;
+      if (gm.breaks->selected_lwz > 0) {
+        gm.break_log_path = gm.breaks->fitted_lwz;
+        gm.break_path_breaks = gm.breaks->selected_lwz;
       }
     } catch (const Error& e) {
       gm.breaks_error = e.what();

@@ -140,6 +140,39 @@ TEST(Breaks, PartialChangeWithFixedMonthEffects) {
   EXPECT_GE(r.confidence_intervals[0].upper, 50);
 }
 
+TEST(Breaks, FittedLwzIsTheOlsFitAtTheLwzBreaks) {
+  // A trend that drops by 0.6 after obs 62, fixed month effects, noise:
+  // fitted_lwz must equal an independent OLS of y on segment intercepts and
+  // trends at the LWZ breakpoints (breakpoints_by_m[m - 1] holds m breaks)
+  // plus 11 month dummies, i.e. the model with exactly selected_lwz breaks.
+  const int n = 120;
+  RandomStream rng(5, 0, 0);
+  std::vector<double> y(n);
+  for (int t = 0; t < n; ++t)
+    y[t] = 20 + 0.005 * t + 0.05 * ((t % 12) == 1) + (t + 1 > 62 ? -0.6 : 0.0) + 0.03 * rng.NextNormal();
+  BreakOptions o;
+  o.seasonal_fixed = true;
+  o.compute_tests = false;
+  const BreakResult r = EstimateBreaks(y, o, YearMonth{2015, 1});
+  ASSERT_GE(r.selected_lwz, 1);
+  const std::vector<int>& bps = r.breakpoints_by_m[r.selected_lwz - 1];
+  ASSERT_EQ(static_cast<int>(bps.size()), r.selected_lwz);
+  EXPECT_NEAR(bps[0], 62, 2);
+  const int regimes = r.selected_lwz + 1;
+  const Eigen::MatrixXd months = MonthDummies(n, YearMonth{2015, 1});
+  Eigen::MatrixXd X = Eigen::MatrixXd::Zero(n, 2 * regimes + 11);
+  for (int t = 0, k = 0; t < n; ++t) {
+    while (k < regimes - 1 && t + 1 > bps[k]) ++k;
+    X(t, 2 * k) = 1.0;
+    X(t, 2 * k + 1) = t + 1.0;
+  }
+  X.rightCols(11) = months;
+  const Eigen::VectorXd yy = Eigen::Map<const Eigen::VectorXd>(y.data(), n);
+  const Eigen::VectorXd fit = X * X.colPivHouseholderQr().solve(yy);
+  ASSERT_EQ(r.fitted_lwz.size(), static_cast<size_t>(n));
+  for (int t = 0; t < n; ++t) EXPECT_NEAR(r.fitted_lwz[t], fit(t), 1e-9) << t;
+}
+
 TEST(Breaks, OptionValidationAndCap) {
   BreakOptions o;
   o.trim = 0.6;

@@ -223,19 +223,12 @@ void SeriesResampler::ForEachBlock(Stream& rs, uint32_t m, Visit&& visit) const 
         i += len;
       }
       return;
-    case BlockMethod::kCircular: {
-      const uint32_t l = static_cast<uint32_t>(fixed_block_);
-      while (i < m) {
-        const uint32_t pos = bits.Below(m);
-        const uint32_t len = l < m - i ? l : m - i;
-        visit(i, pos, len);
-        i += len;
-      }
-      return;
-    }
+    case BlockMethod::kCircular:
     case BlockMethod::kMoving: {
+      // Fixed length l; circular blocks start anywhere (and wrap), moving
+      // blocks only where a whole block fits.
       const uint32_t l = static_cast<uint32_t>(fixed_block_);
-      const uint32_t starts = m - l + 1;
+      const uint32_t starts = options_.blocks == BlockMethod::kCircular ? m : m - l + 1;
       while (i < m) {
         const uint32_t pos = bits.Below(starts);
         const uint32_t len = l < m - i ? l : m - i;

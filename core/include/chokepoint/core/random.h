@@ -12,6 +12,22 @@
 
 namespace chokepoint {
 
+// Uniform integer in [0, n), n >= 1, from 32-bit words next32(): Lemire's
+// multiply-shift with rejection (exact, no modulo bias).
+template <class Next32>
+inline uint32_t LemireBelow(uint32_t n, Next32&& next32) {
+  uint64_t m = static_cast<uint64_t>(next32()) * n;
+  uint32_t low = static_cast<uint32_t>(m);
+  if (low < n) {
+    const uint32_t threshold = static_cast<uint32_t>(-n) % n;
+    while (low < threshold) {
+      m = static_cast<uint64_t>(next32()) * n;
+      low = static_cast<uint32_t>(m);
+    }
+  }
+  return static_cast<uint32_t>(m >> 32);
+}
+
 class RandomStream {
  public:
   using Philox = r123::Philox4x32;
@@ -40,16 +56,7 @@ class RandomStream {
   }
   // Uniform integer in [0, n), n >= 1, without modulo bias (Lemire).
   uint32_t NextBelow(uint32_t n) {
-    uint64_t m = static_cast<uint64_t>(NextU32()) * n;
-    uint32_t low = static_cast<uint32_t>(m);
-    if (low < n) {
-      const uint32_t threshold = static_cast<uint32_t>(-n) % n;
-      while (low < threshold) {
-        m = static_cast<uint64_t>(NextU32()) * n;
-        low = static_cast<uint32_t>(m);
-      }
-    }
-    return static_cast<uint32_t>(m >> 32);
+    return LemireBelow(n, [this] { return NextU32(); });
   }
   // Standard normal (Box-Muller; the second value is kept for the next call).
   double NextNormal() {
@@ -126,16 +133,7 @@ class HalfWords {
     return m >> 16;
   }
   [[gnu::noinline]] uint32_t Below32(uint32_t n) {
-    uint64_t m = static_cast<uint64_t>(Next32()) * n;
-    uint32_t low = static_cast<uint32_t>(m);
-    if (low < n) {
-      const uint32_t threshold = static_cast<uint32_t>(-n) % n;
-      while (low < threshold) {
-        m = static_cast<uint64_t>(Next32()) * n;
-        low = static_cast<uint32_t>(m);
-      }
-    }
-    return static_cast<uint32_t>(m >> 32);
+    return LemireBelow(n, [this] { return Next32(); });
   }
 
   Stream& stream_;

@@ -131,6 +131,9 @@ struct BreakResult {
   int selected_sequential = 0;  // -1 when tests were not computed
   std::vector<int> breakpoints;  // the BIC choice (empty: no break)
   std::vector<BreakInterval> confidence_intervals;  // for the BIC choice
+  // Fitted values (y minus residuals) of the model with the LWZ choice of
+  // breaks, the month effects included when seasonal_fixed; length n.
+  std::vector<double> fitted_lwz;
 
   // Tests. sup_f[k - 1] = supF(k), k = 1..M; seq_f[l] = F(l+1|l), l = 0..M-1.
   std::vector<double> sup_f, sup_f_p, sup_f_critical_5;

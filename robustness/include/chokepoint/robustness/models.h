@@ -67,9 +67,9 @@ struct GroupModels {
   std::optional<HacResult> hac;
   std::optional<BreakResult> breaks;
   std::string hac_error, breaks_error;  // why one is missing
-  // Log fitted path of the Bai-Perron model with the breaks LWZ selects
-  // (segment-specific intercept and trend, fixed month effects); empty when
-  // LWZ selects no break. A level shift (a slump that does not revert) lives
+  // Log fitted path of the [models.breaks] Bai-Perron model with the breaks
+  // LWZ selects (BreakResult::fitted_lwz; by default segment-specific
+  // intercept and trend, fixed month effects); empty when LWZ selects none. A level shift (a slump that does not revert) lives
   // here: the surge model has no jump.
   std::vector<double> break_log_path;
   int break_path_breaks = 0;
