@@ -1,4 +1,4 @@
-// Bootstrap speed and coverage (issue 3, "What it must show"):
+// Bootstrap speed and coverage (coverage design: docs/method.md §8.7):
 //  - BM_Replicate/<scheme>: one replicate (resample + rebuild) plus V and G at
 //    T = 120, single thread: items_per_second = V+G replicate evaluations per
 //    second per core (targets: levels >= 2M/s, residual >= 500k/s).

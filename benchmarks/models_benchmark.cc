@@ -83,8 +83,8 @@ void BM_SurgeRecoveryStudy(benchmark::State& state) {
 }
 BENCHMARK(BM_SurgeRecoveryStudy)->Args({30, 80})->Args({500, 80})->Args({500, 40})->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
-// Recovery on the project's scenarios (one_surge, one_break, no_event), as
-// issue 5 asks: state.range(0) draws each, default models options.
+// Recovery on the project's scenarios (one_surge, one_break, no_event;
+// docs/method.md §8.7): state.range(0) draws each, default models options.
 void BM_ScenarioRecoveryStudy(benchmark::State& state) {
   ScenarioRecoveryOptions study;
   study.draws = static_cast<int>(state.range(0));

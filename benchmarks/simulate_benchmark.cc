@@ -1,5 +1,5 @@
 // Simulation speed: the default paper2025 panel (108 codes x 120 months), and
-// a wide panel of many codes (the ~8,500-line scale of SPEC section 1).
+// a wide panel of many codes (the ~8,500 HS8 lines of a full Customs panel).
 #include <benchmark/benchmark.h>
 
 #include "chokepoint/core/simulate.h"

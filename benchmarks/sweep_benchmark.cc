@@ -1,4 +1,4 @@
-// The robustness sweep on the referee grid of issue 4 (g* 0.20..1.00 step
+// The robustness sweep on the referee grid (docs/method.md §6.2: g* 0.20..1.00 step
 // 0.025; v_hi 0.20..0.45 step 0.01; v_lo 0.15..0.30 step 0.01; six weighting
 // schemes; window starts 2015-01..2018-01 and ends 2022-12..2024-12 every six
 // months; three frequencies; two bases; override on/off) over 17 groups of

@@ -1,5 +1,5 @@
 // `chokepoint run` and `report` end to end on the embedded synthetic default:
-// the matrix and regimes must equal the talk's (SPEC section 2).
+// the matrix and regimes must equal the talk's (docs/method.md §3.5).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -18,7 +18,7 @@ namespace {
 using testing::RunChokepoint;
 using testing::TempDir;
 
-// SPEC section 2: (volatility level, growth level, regime) per group.
+// docs/method.md §3.5: (volatility level, growth level, regime) per group.
 struct Expected {
   const char* volatility;
   const char* growth;
@@ -98,7 +98,7 @@ TEST(RunCli, SameSeedSameFileContents) {
 }
 
 // A default run holds every stage, and the report prints the talk's
-// aggregate figures (SPEC section 3) on the synthetic default, labelled.
+// aggregate figures (docs/method.md §4, §8.4) on the synthetic default, labelled.
 TEST(RunCli, DefaultRunHasEveryStageAndTheTalksShares) {
   const auto dir = TempDir("run_stages");
   const auto out = dir / "run.h5";

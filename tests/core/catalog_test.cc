@@ -71,7 +71,7 @@ TEST(CatalogTest, EnumStringsRoundTrip) {
   EXPECT_FALSE(GoodsCategoryFromString("Capital").has_value());
 }
 
-// The shipped catalog: SPEC section 1's 17 groups in order, members in every
+// The shipped catalog: the 17 groups of docs/method.md §1.3 in order, members in every
 // group, the talk's 19 batch-2 codes, and the concordance the talk names.
 TEST(CatalogTest, DefaultCatalogMatchesSpec) {
   const Catalog cat = Catalog::LoadDefault();

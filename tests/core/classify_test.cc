@@ -1,4 +1,4 @@
-// Classification at and around every threshold boundary (SPEC section 2).
+// Classification at and around every threshold boundary (docs/method.md §3.1).
 #include "chokepoint/core/classify.h"
 
 #include <cmath>

@@ -1,6 +1,6 @@
 // The calibrated default scenario: every group in its cell of the talk's
-// matrix with margin for seeds 1..20, and the aggregate shares of GDP of SPEC
-// section 3 (capital / intermediate categories from the UN BEC tables, in the
+// matrix with margin for seeds 1..20, and the aggregate shares of GDP of
+// docs/method.md §8.4 (capital / intermediate categories from the UN BEC tables, in the
 // golden file written by scripts/calibrate_paper2025.py).
 #include <cmath>
 #include <filesystem>
@@ -26,7 +26,7 @@ struct Cell {
   Regime regime;
 };
 
-// SPEC section 2: the talk's table and regimes.
+// docs/method.md §3.5: the talk's table and regimes.
 const std::map<int, Cell>& ExpectedCells() {
   using V = VolatilityLevel;
   using G = GrowthLevel;

@@ -1,5 +1,5 @@
 """Reads a chokepoint run file with Debian's python3-h5py and checks the base
-contract (issue 2, item 7). Usage: check_run_file.py RUN.h5"""
+contract (docs/method.md §9.6). Usage: check_run_file.py RUN.h5"""
 import sys
 
 import h5py

@@ -1,4 +1,4 @@
-// Small version of the issue-5 recovery study on the shipped scenarios
+// Small version of the recovery study on the shipped scenarios (docs/method.md §8.7)
 // (benchmarks: BM_ScenarioRecoveryStudy/500 runs the full 500 draws).
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>

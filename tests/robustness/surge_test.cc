@@ -150,7 +150,7 @@ TEST(SurgeModel, RejectsNonPositive) {
 }
 
 TEST(SurgeRecovery, SmallStudyMeetsTargets) {
-  // The targets (90% surge and break recovery, <= 10% false events)
+  // The targets (90% surge and break recovery, <= 10% false events; docs/method.md §8.7)
   // are met at innovation sd 0.04 in the 500-draw study; at sd 0.08 recovery
   // falls to about 73% / 64% (robustness/README.md). 30 draws, seed fixed,
   // identical for any thread count; bounds allow for 30-draw sampling error.

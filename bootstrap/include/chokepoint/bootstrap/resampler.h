@@ -1,5 +1,5 @@
-// Resampling one monthly series while respecting its trend (SPEC section 4,
-// engineering notes D1). A SeriesResampler is prepared once per series: it
+// Resampling one monthly series while respecting its trend (docs/method.md
+// §5.1-5.7; engineering notes D1). A SeriesResampler is prepared once per series: it
 // fits the scheme's model, keeps the stationary object that is resampled
 // (residuals, centred log changes, AR innovations, or raw levels), selects the
 // block length on that object, and then generates replicate series, one per

@@ -1,4 +1,4 @@
-// The talk's macro result (SPEC section 3): imports of capital goods and of
+// The talk's macro result (docs/method.md §4): imports of capital goods and of
 // intermediates per year, in US$ and as % of GDP, with the semiconductor-
 // related groups subtracted ("adjusted").
 //

@@ -1,5 +1,5 @@
-// Validation with the three bottleneck lists (SPEC section 1, talk's
-// "batches"): how much they overlap, how each batch's imports behave (V, G
+// Validation with the three bottleneck lists (the talk's "batches",
+// docs/method.md §1.6): how much they overlap, how each batch's imports behave (V, G
 // and regime of the batch sum and of every listed code), how many batch-1
 // groups persist in batch 3, and batch 2's import growth before and after its
 // 2023 publication (an event-study regression).

@@ -1,5 +1,5 @@
 // The talk's 2 x 3 matrix (growth high/low x volatility high/medium/low) and
-// its three policy regimes (SPEC section 2).
+// its three policy regimes (docs/method.md §3).
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// The base indices of Naughton and Fang (SPEC section 2), per series and
+// The base indices of Naughton and Fang (docs/method.md §2), per series and
 // window: volatility V = SD(x) / mean(x) (sample SD, divisor T - 1) and growth
 // G = sum_t w_t x'_t / sum_t w_t with x'_t = (x_t - base) / base.
 //

@@ -1,4 +1,4 @@
-// The HDF5 run file's base contract (issue 2, item 7). Later stages add their
+// The HDF5 run file's base contract (docs/method.md §9.6). Later stages add their
 // own groups (/bootstrap, /sweep, /models, /aggregate, /batches) to the same
 // file without changing this part:
 //   attributes: schema = "chokepoint-run/1", tool_version, created_utc,

@@ -1,4 +1,4 @@
-// The data-generating process (SPEC section 4, "Simulation"): HS8 x month
+// The data-generating process (docs/method.md §8.1-8.3): HS8 x month
 // panels with a known truth, for the embedded default run, demos, tests and
 // Monte Carlo studies of the method.
 //
