@@ -19,15 +19,15 @@
 #include <cstdio>
 #include <vector>
 
-#include "chokepoint/bootstrap/block_indices.h"
+#include "block_indices.h"
 #include "chokepoint/bootstrap/engine.h"
 #include "chokepoint/core/catalog.h"
 #include "chokepoint/core/group_series.h"
 #include "chokepoint/core/indices.h"
 #include "chokepoint/core/scenario.h"
 #include "chokepoint/core/simulate.h"
-#include "chokepoint/robustness/models.h"
-#include "chokepoint/robustness/surge.h"
+#include "chokepoint/robustness/models/models.h"
+#include "chokepoint/robustness/models/surge.h"
 #include "chokepoint/core/random.h"
 
 namespace chokepoint::bootstrap {

@@ -6,7 +6,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "chokepoint/robustness/breaks.h"
+#include "chokepoint/robustness/models/breaks.h"
+#include "segment_rss.h"
 
 namespace {
 

@@ -17,9 +17,10 @@
 #include "chokepoint/core/catalog.h"
 #include "chokepoint/core/group_series.h"
 #include "chokepoint/core/simulate.h"
-#include "chokepoint/robustness/models.h"
-#include "chokepoint/robustness/scenario_recovery.h"
-#include "chokepoint/robustness/surge.h"
+#include "chokepoint/robustness/models/models.h"
+#include "chokepoint/robustness/models/scenario_recovery.h"
+#include "chokepoint/robustness/models/surge.h"
+#include "chokepoint/robustness/models/surge_recovery.h"
 
 namespace chokepoint {
 namespace {

@@ -17,7 +17,8 @@
 #include <benchmark/benchmark.h>
 
 #include "chokepoint/core/random.h"
-#include "chokepoint/robustness/sweep.h"
+#include "chokepoint/robustness/sweep/sweep.h"
+#include "sweep_oracle.h"
 
 namespace chokepoint::robustness {
 namespace {
@@ -104,7 +105,7 @@ void BM_SweepSubsetBruteForce(benchmark::State& state) {
   for (int s = 0; s < grid.num_specs(); ++s) specs.push_back(s);
   double classifications = 0;
   for (auto _ : state) {
-    const auto counts = BruteForceRegimeCounts(Panel17(), grid, generator.get(), o.replicates, specs, false);
+    const auto counts = chokepoint::testing::BruteForceRegimeCounts(Panel17(), grid, generator.get(), o.replicates, specs, false);
     benchmark::DoNotOptimize(counts.data());
     classifications += static_cast<double>(grid.num_coherent_threshold_points()) * grid.num_specs() *
                        Panel17().num_groups() * o.replicates;

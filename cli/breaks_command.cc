@@ -2,16 +2,18 @@
 #include <iostream>
 #include <sstream>
 
-#include "chokepoint/robustness/breaks.h"
+#include "chokepoint/robustness/models/breaks.h"
 #include "commands.h"
-#include "single_series.h"
+#include "chokepoint/core/error.h"
+#include "flags.h"
+#include "json.h"
 
 namespace chokepoint::cli {
 
 namespace {
 
 struct BreaksArgs {
-  SeriesInputArgs series;
+  SeriesInputFlags series;
   BreakOptions options;
   std::string regressors = "trend";
   std::string null_errors = "iid";
@@ -115,7 +117,7 @@ void RunBreaks(BreaksArgs& a) {
 void RegisterBreaksCommand(CLI::App& app) {
   auto* sub = app.add_subcommand("breaks", "Bai-Perron multiple structural breaks on one series (as strucchange).");
   auto args = std::make_shared<BreaksArgs>();
-  AddSeriesInputOptions(sub, &args->series);
+  AddSeriesInputFlags(sub, &args->series);
   sub->add_option("--regressors", args->regressors, "level (intercept) or trend (intercept + trend) per regime")
       ->check(CLI::IsMember({"level", "trend"}));
   sub->add_option("--trim", args->options.trim, "trimming eps: minimum segment h = floor(eps * n); default 0.15");

@@ -4,45 +4,27 @@
 // start a configuration file from `chokepoint config > run.toml`.
 #include <iostream>
 
-#include "chokepoint/bootstrap/engine.h"
-#include "chokepoint/core/aggregate.h"
-#include "chokepoint/core/batches.h"
-#include "chokepoint/core/error.h"
-#include "chokepoint/robustness/models.h"
-#include "chokepoint/robustness/sweep.h"
+#include "chokepoint/pipeline/config.h"
 #include "commands.h"
-#include "common.h"
+#include "flags.h"
 
 namespace chokepoint::cli {
 
-namespace {
-
-template <typename Options>
-toml::table ValidatedSection(const BaseConfig& config, std::string_view name) {
-  const Options o = Options::FromToml(config.Section(name));
-  std::string error;
-  if (!o.IsValid(&error)) ThrowUsageError(error);
-  return o.ToToml();
-}
-
-}  // namespace
-
 void RegisterConfigCommand(CLI::App& app) {
-  auto flags = std::make_shared<BaseFlags>();
+  auto o = std::make_shared<pipeline::ConfigOverrides>();
   auto* cmd = app.add_subcommand(
       "config",
       "Validate a configuration and print it resolved, every section with its defaults "
       "(`chokepoint config > run.toml` starts a configuration file).");
-  AddBaseFlags(cmd, flags.get());
-  cmd->callback([flags] {
-    const BaseConfig config = ResolveBaseConfig(*flags);
-    toml::table t = config.ResolvedTable();
-    t.insert_or_assign("bootstrap", ResolveBootstrapOptions(config, false).ToToml());
-    t.insert_or_assign("models", ValidatedSection<ModelsOptions>(config, "models"));
-    t.insert_or_assign("aggregate", ValidatedSection<AggregateOptions>(config, "aggregate"));
-    t.insert_or_assign("batches", ValidatedSection<BatchesOptions>(config, "batches"));
-    t.insert_or_assign("sweep", ValidatedSection<robustness::SweepOptions>(config, "sweep"));
-    std::cout << "# chokepoint resolved configuration (" << config.file_label << ")\n" << TomlToString(t) << "\n";
+  AddConfigFlags(cmd, o.get());
+  AddIndexFlags(cmd, o.get());
+  AddThresholdFlags(cmd, o.get());
+  AddStageFlags(cmd, o.get());
+  AddBootstrapFlags(cmd, o.get());
+  cmd->callback([o] {
+    const pipeline::PipelineConfig config = pipeline::ResolveConfig(*o, pipeline::ConfigPurpose::kAll);
+    std::cout << "# chokepoint resolved configuration (" << config.source_label << ")\n"
+              << TomlToString(config.ResolvedTable()) << "\n";
   });
 }
 

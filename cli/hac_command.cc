@@ -2,16 +2,18 @@
 #include <iostream>
 #include <sstream>
 
-#include "chokepoint/robustness/hac.h"
+#include "chokepoint/robustness/models/hac.h"
 #include "commands.h"
-#include "single_series.h"
+#include "chokepoint/core/error.h"
+#include "flags.h"
+#include "json.h"
 
 namespace chokepoint::cli {
 
 namespace {
 
 struct HacArgs {
-  SeriesInputArgs series;
+  SeriesInputFlags series;
   std::string regressors = "trend";
   bool seasonal = false;
   std::string kernel = "bartlett";
@@ -124,7 +126,7 @@ void RunHac(const HacArgs& a) {
 void RegisterHacCommand(CLI::App& app) {
   auto* sub = app.add_subcommand("hac", "Trend regression on one series with HAC (Newey-West / Andrews) standard errors.");
   auto args = std::make_shared<HacArgs>();
-  AddSeriesInputOptions(sub, &args->series);
+  AddSeriesInputFlags(sub, &args->series);
   sub->add_option("--regressors", args->regressors, "level (intercept) or trend (intercept + trend)")
       ->check(CLI::IsMember({"level", "trend"}));
   sub->add_flag("--seasonal", args->seasonal, "add 11 month dummies (January is the reference)");

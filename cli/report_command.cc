@@ -8,9 +8,13 @@
 #include "chokepoint/core/batches.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/run_file.h"
-#include "chokepoint/robustness/models.h"
-#include "chokepoint/robustness/sweep.h"
+#include "chokepoint/robustness/models/models.h"
+#include "chokepoint/robustness/sweep/sweep.h"
 #include "commands.h"
+#include "chokepoint/robustness/models/models_io.h"
+#include "chokepoint/core/aggregate_io.h"
+#include "chokepoint/core/batches_io.h"
+#include "chokepoint/robustness/sweep/sweep_io.h"
 
 namespace chokepoint::cli {
 

@@ -3,9 +3,11 @@
 #include <sstream>
 
 #include "chokepoint/core/error.h"
-#include "chokepoint/robustness/surge.h"
+#include "chokepoint/robustness/models/policy_events.h"
+#include "chokepoint/robustness/models/surge.h"
 #include "commands.h"
-#include "series_csv.h"
+#include "flags.h"
+#include "json.h"
 
 namespace chokepoint::cli {
 
@@ -67,17 +69,16 @@ std::string SurgeJson(const SurgeResult& r) {
 
 void RegisterSurgeCommand(CLI::App& app) {
   struct Args {
-    std::string input, column, start, events, onsets = "free", loss = "huber";
+    SeriesInputFlags series;
+    std::string events, onsets = "free", loss = "huber";
     double loss_scale = 1.345;
     int max_surges = SurgeOptions{}.max_surges;
-    bool json = false, no_ar1 = false, no_seasonal = false;
+    bool no_ar1 = false, no_seasonal = false;
   };
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("surge", "Trend + transient-surge model (Ceres, AR(1) errors, robust loss) on one "
                                           "monthly series; model chosen by BIC; verdict.");
-  sub->add_option("--input", args->input, "CSV with a header, optional month column, value column(s)")->required();
-  sub->add_option("--column", args->column, "value column (default: the first non-month column)");
-  sub->add_option("--start", args->start, "first month YYYY-MM (when the file has no month column)");
+  AddSeriesInputFlags(sub, &args->series);
   sub->add_option("--events", args->events, "policy events CSV (month,label,source); implies --onsets events");
   sub->add_option("--onsets", args->onsets, "free | events")->capture_default_str();
   sub->add_option("--loss", args->loss, "none | huber | cauchy")->capture_default_str();
@@ -88,16 +89,9 @@ void RegisterSurgeCommand(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--no-ar1", args->no_ar1, "independent errors instead of AR(1)");
   sub->add_flag("--no-seasonal", args->no_seasonal, "no month effects");
-  sub->add_flag("--json", args->json, "print JSON");
   sub->callback([args] {
-    const WideSeriesCsv csv = ReadWideSeriesCsv(args->input);
-    int col = 0;
-    if (!args->column.empty()) {
-      col = -1;
-      for (size_t c = 0; c < csv.columns.size(); ++c)
-        if (csv.columns[c] == args->column) col = static_cast<int>(c);
-      if (col < 0) ThrowUsageError("--column '" + args->column + "' not found in " + args->input);
-    }
+    const LoadedSeries series = LoadSeries(args->series);
+    if (!series.start) ThrowUsageError(args->series.input + " has no month column: give the first month with --start YYYY-MM");
     SurgeOptions o;
     auto loss = RobustLossFromString(args->loss);
     if (!loss) ThrowUsageError("--loss must be none, huber or cauchy");
@@ -115,8 +109,8 @@ void RegisterSurgeCommand(CLI::App& app) {
     }
     std::string error;
     if (!o.IsValid(&error)) ThrowUsageError(error);
-    const SurgeResult r = FitSurgeModel(csv.values[col], ResolveStart(csv, args->start, args->input), o);
-    std::cout << (args->json ? SurgeJson(r) : r.FullReport());
+    const SurgeResult r = FitSurgeModel(series.values, *series.start, o);
+    std::cout << (args->series.json ? SurgeJson(r) : r.FullReport());
   });
 }
 

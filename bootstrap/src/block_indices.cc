@@ -1,4 +1,4 @@
-#include "chokepoint/bootstrap/block_indices.h"
+#include "block_indices.h"
 
 #include <cmath>
 

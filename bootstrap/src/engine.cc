@@ -19,7 +19,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
-#include "chokepoint/bootstrap/block_indices.h"
+#include "block_indices.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/version.h"
 

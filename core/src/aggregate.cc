@@ -10,6 +10,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/group_series.h"
 #include "chokepoint/core/h5.h"
+#include "chokepoint/core/aggregate_io.h"
 
 namespace chokepoint {
 
@@ -102,15 +103,15 @@ toml::table AggregateOptions::ToToml() const {
   toml::table t;
   toml::array tables;
   if (bec_tables.empty()) {
-    tables.push_back((DataDirectory() / "bec" / "hs2022_bec_correspondence.csv").string());
-    tables.push_back((DataDirectory() / "bec" / "hs2017_bec_correspondence.csv").string());
+    tables.push_back(std::string(kDataPrefix) + "bec/hs2022_bec_correspondence.csv");
+    tables.push_back(std::string(kDataPrefix) + "bec/hs2017_bec_correspondence.csv");
   } else {
     for (const auto& f : bec_tables) tables.push_back(f);
   }
   t.insert("bec_tables", std::move(tables));
-  t.insert("bec_overrides", bec_overrides.empty() ? (DataDirectory() / "bec" / "overrides.csv").string() : bec_overrides);
+  t.insert("bec_overrides", bec_overrides.empty() ? std::string(kDataPrefix) + "bec/overrides.csv" : bec_overrides);
   t.insert("nn_rule", std::string(ToString(nn_rule)));
-  t.insert("gdp_file", gdp_file.empty() ? (DataDirectory() / "gdp" / "china_gdp.csv").string() : gdp_file);
+  t.insert("gdp_file", gdp_file.empty() ? std::string(kDataPrefix) + "gdp/china_gdp.csv" : gdp_file);
   t.insert("gdp_column", gdp_column);
   t.insert("first_year", first_year);
   t.insert("last_year", last_year);
@@ -124,16 +125,16 @@ BecMapper AggregateOptions::LoadBec() const {
     tables.push_back(ReadBecTable(DataDirectory() / "bec" / "hs2022_bec_correspondence.csv"));
     tables.push_back(ReadBecTable(DataDirectory() / "bec" / "hs2017_bec_correspondence.csv"));
   } else {
-    for (const auto& f : bec_tables) tables.push_back(ReadBecTable(f));
+    for (const auto& f : bec_tables) tables.push_back(ReadBecTable(ResolveDataPath(f)));
   }
   std::vector<BecOverride> overrides;
   if (bec_overrides.empty()) overrides = ReadBecOverrides(DataDirectory() / "bec" / "overrides.csv");
-  else if (bec_overrides != "none") overrides = ReadBecOverrides(bec_overrides);
+  else if (bec_overrides != "none") overrides = ReadBecOverrides(ResolveDataPath(bec_overrides));
   return BecMapper(std::move(tables), std::move(overrides), nn_rule);
 }
 
 GdpSeries AggregateOptions::LoadGdp() const {
-  return gdp_file.empty() ? LoadDefaultGdp(gdp_column) : ReadGdpFile(gdp_file, gdp_column);
+  return gdp_file.empty() ? LoadDefaultGdp(gdp_column) : ReadGdpFile(ResolveDataPath(gdp_file), gdp_column);
 }
 
 // ---- computation ------------------------------------------------------------

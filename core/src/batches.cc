@@ -12,6 +12,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/group_series.h"
 #include "chokepoint/core/h5.h"
+#include "chokepoint/core/batches_io.h"
 
 namespace chokepoint {
 

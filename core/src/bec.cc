@@ -5,11 +5,10 @@
 
 #include "chokepoint/core/data_dir.h"
 #include "chokepoint/core/error.h"
-#include "csv_table.h"
+#include "chokepoint/core/csv_table.h"
 
 namespace chokepoint {
 
-using csv_internal::CsvTable;
 
 namespace {
 
@@ -96,7 +95,7 @@ size_t BecTable::num_nn_codes() const {
 BecTable ReadBecTable(const std::filesystem::path& path) {
   const CsvTable t = CsvTable::ReadFile(path);
   BecTable table;
-  table.label = path.string();
+  table.label = DataRelativePath(path);
   if (t.header().empty()) t.FailAtLine(1, "empty header");
   // The HS column: the first header naming HS; the BEC column: the first naming BEC.
   int c_hs = -1, c_bec = -1;

@@ -5,14 +5,10 @@
 
 #include "chokepoint/core/data_dir.h"
 #include "chokepoint/core/error.h"
-#include "csv_table.h"
+#include "chokepoint/core/csv_table.h"
 
 namespace chokepoint {
 
-using csv_internal::CsvTable;
-using csv_internal::ParseDouble;
-using csv_internal::ParseInteger;
-using csv_internal::ParseYesNo;
 
 std::string_view ToString(GoodsCategory c) {
   switch (c) {
@@ -167,14 +163,14 @@ std::vector<ConcordanceEntry> Catalog::SuccessorsOf(HsCode code) const {
 
 namespace {
 
-HsCode RequireCode(const CsvTable& t, const csv_internal::CsvRecord& r, int col) {
+HsCode RequireCode(const CsvTable& t, const CsvRecord& r, int col) {
   const std::string& text = t.Field(r, col).text;
   auto code = HsCode::Parse(text);
   if (!code) t.Fail(r, col, "invalid HS8 code '" + text + "' (expected 8 digits, e.g. 85423100)");
   return *code;
 }
 
-long long RequireInt(const CsvTable& t, const csv_internal::CsvRecord& r, int col, const char* what) {
+long long RequireInt(const CsvTable& t, const CsvRecord& r, int col, const char* what) {
   const std::string& text = t.Field(r, col).text;
   auto v = ParseInteger(text);
   if (!v) t.Fail(r, col, std::string("invalid ") + what + " '" + text + "' (expected an integer)");
@@ -183,7 +179,7 @@ long long RequireInt(const CsvTable& t, const csv_internal::CsvRecord& r, int co
 
 // Runs `add` and relocates its error (which has no position) onto the record.
 template <typename F>
-void AddAt(const CsvTable& t, const csv_internal::CsvRecord& r, int col, F&& add) {
+void AddAt(const CsvTable& t, const CsvRecord& r, int col, F&& add) {
   try {
     add();
   } catch (const Error& e) {
@@ -296,7 +292,7 @@ Catalog Catalog::LoadDirectory(const std::filesystem::path& dir) {
   LoadMembers(cat, dir / "members.csv");
   if (fs::exists(dir / "batches.csv")) LoadBatches(cat, dir / "batches.csv");
   if (fs::exists(dir / "concordance.csv")) LoadConcordance(cat, dir / "concordance.csv");
-  cat.source = dir.string();
+  cat.source = DataRelativePath(dir);
   return cat;
 }
 

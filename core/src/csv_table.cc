@@ -1,4 +1,4 @@
-#include "csv_table.h"
+#include "chokepoint/core/csv_table.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,7 +8,7 @@
 
 #include "chokepoint/core/error.h"
 
-namespace chokepoint::csv_internal {
+namespace chokepoint {
 
 namespace {
 
@@ -73,15 +73,15 @@ bool SplitLine(std::string_view line, std::vector<CsvField>* fields, long* bad_c
 
 }  // namespace
 
-CsvTable CsvTable::ReadFile(const std::filesystem::path& path) {
+CsvTable CsvTable::ReadFile(const std::filesystem::path& path, const CsvReadOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) ThrowInputError(path.string(), 0, 0, "cannot open file");
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  return Parse(buffer.str(), path.string());
+  return Parse(buffer.str(), path.string(), options);
 }
 
-CsvTable CsvTable::Parse(std::string_view text, std::string label) {
+CsvTable CsvTable::Parse(std::string_view text, std::string label, const CsvReadOptions& options) {
   CsvTable table;
   table.label_ = std::move(label);
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
@@ -99,7 +99,7 @@ CsvTable CsvTable::Parse(std::string_view text, std::string label) {
     pos = end + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const std::string_view trimmed = Trim(line);
-    if (trimmed.empty() || trimmed.front() == '#') {
+    if ((!trimmed.empty() && trimmed.front() == '#') || (trimmed.empty() && !(options.keep_blank_lines && have_header))) {
       if (end == text.size()) break;
       continue;
     }
@@ -108,16 +108,24 @@ CsvTable CsvTable::Parse(std::string_view text, std::string label) {
       ThrowInputError(table.label_, line_no, bad_column, "unterminated quoted field");
     // Rows with only empty fields (",,": padding in some UN files) carry nothing.
     const bool all_empty = std::all_of(fields.begin(), fields.end(), [](const CsvField& f) { return f.text.empty(); });
-    if (!have_header) {
+    if (!have_header && options.header) {
       for (const CsvField& f : fields) table.header_.push_back(Lower(f.text));
       table.header_line_ = line_no;
       have_header = true;
-    } else if (!all_empty) {
+    } else if (!all_empty || options.keep_blank_lines) {
+      have_header = true;  // without a header row: records start here
       table.records_.push_back(CsvRecord{line_no, fields});
     }
     if (end == text.size()) break;
   }
-  if (!have_header) ThrowInputError(table.label_, 1, 0, "empty file: expected a header row");
+  if (!have_header && options.header) ThrowInputError(table.label_, 1, 0, "empty file: expected a header row");
+  if (options.keep_blank_lines) {
+    // Blank lines at the end of a file are the end of the file, not records.
+    while (!table.records_.empty() &&
+           std::all_of(table.records_.back().fields.begin(), table.records_.back().fields.end(),
+                       [](const CsvField& f) { return f.text.empty(); }))
+      table.records_.pop_back();
+  }
   return table;
 }
 
@@ -198,4 +206,4 @@ std::optional<bool> ParseYesNo(std::string_view text) {
   return std::nullopt;
 }
 
-}  // namespace chokepoint::csv_internal
+}  // namespace chokepoint

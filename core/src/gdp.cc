@@ -4,11 +4,10 @@
 
 #include "chokepoint/core/data_dir.h"
 #include "chokepoint/core/error.h"
-#include "csv_table.h"
+#include "chokepoint/core/csv_table.h"
 
 namespace chokepoint {
 
-using csv_internal::CsvTable;
 
 std::optional<double> GdpSeries::Get(int year) const {
   auto it = usd_by_year.find(year);
@@ -21,7 +20,7 @@ std::string GdpSeries::Describe() const { return column + " from " + file; }
 GdpSeries ReadGdpFile(const std::filesystem::path& path, const std::string& column) {
   const CsvTable t = CsvTable::ReadFile(path);
   GdpSeries out;
-  out.file = path.string();
+  out.file = DataRelativePath(path);
   const int c_year = t.RequireColumn("year");
   int c_val = t.ColumnIndex(column);
   out.column = column;
@@ -36,11 +35,11 @@ GdpSeries ReadGdpFile(const std::filesystem::path& path, const std::string& colu
     c_note = t.ColumnIndex(out.column.substr(prefix.size()) + "_note");
   for (const auto& r : t.records()) {
     const std::string& ytext = t.Field(r, c_year).text;
-    auto year = csv_internal::ParseInteger(ytext);
+    auto year = ParseInteger(ytext);
     if (!year || *year < 1900 || *year > 2200) t.Fail(r, c_year, "invalid year '" + ytext + "'");
     const std::string vtext = t.OptionalText(r, c_val);
     if (vtext.empty()) continue;  // no value in this vintage
-    auto v = csv_internal::ParseDouble(vtext);
+    auto v = ParseDouble(vtext);
     if (!v || !std::isfinite(*v) || *v <= 0)
       t.Fail(r, c_val, "invalid GDP value '" + vtext + "' (expected a positive number of US$)");
     const int y = static_cast<int>(*year);

@@ -1,5 +1,10 @@
 #include "chokepoint/core/run_config.h"
 
+#include <filesystem>
+#include <system_error>
+
+#include "chokepoint/core/data_dir.h"
+
 #include <sstream>
 
 namespace chokepoint {
@@ -46,20 +51,30 @@ bool DataOptions::IsValid(std::string* error) const {
     if (error) *error = "data.scenario must be set when data.file is empty";
     return false;
   }
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::exists(std::filesystem::path(dir) / "catalog" / "groups.csv", ec)) {
+    if (error) *error = "data.dir \"" + dir + "\" is not a chokepoint data directory (no catalog/groups.csv in it)";
+    return false;
+  }
   return true;
 }
 
 DataOptions DataOptions::FromToml(const TomlSection& s) {
-  s.RejectUnknownKeys({"file", "scenario", "catalog"});
+  s.RejectUnknownKeys({"file", "scenario", "catalog", "dir"});
   DataOptions o;
   if (auto v = s.GetString("file")) o.file = *v;
   if (auto v = s.GetString("scenario")) o.scenario = *v;
   if (auto v = s.GetString("catalog")) o.catalog = *v;
+  if (auto v = s.GetString("dir")) o.dir = *v;
   return o;
 }
 
 toml::table DataOptions::ToToml() const {
-  return toml::table{{"file", file}, {"scenario", scenario}, {"catalog", catalog}};
+  // Paths inside the data directory are recorded as "<data>/..." so a run
+  // file never names this machine's layout (docs/method.md §9.4).
+  toml::table t{{"file", DataRelativePath(file)}, {"scenario", scenario}, {"catalog", DataRelativePath(catalog)}};
+  if (!dir.empty()) t.insert("dir", dir);
+  return t;
 }
 
 IndexSpec IndexSpecFromToml(const TomlSection& s) {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "chokepoint/bootstrap/block_indices.h"
+#include "block_indices.h"
 #include "chokepoint/bootstrap/engine.h"
 #include "chokepoint/core/error.h"
 #include "test_util.h"

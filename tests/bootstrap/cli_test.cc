@@ -57,7 +57,12 @@ TEST(BootstrapCliTest, FlagsAndErrors) {
   EXPECT_NE(fixed.out.find("\"level\": 0.80000000000000004"), std::string::npos);
   EXPECT_EQ(RunCli("bootstrap --input " + input + " --column value --scheme naive").code, 2);
   EXPECT_EQ(RunCli("bootstrap --input " + input + " --column value --block-length 0.2").code, 2);
-  EXPECT_EQ(RunCli("bootstrap --input " + input).code, 2);  // two columns, no --column
+  // "t,value": the value column is the one named "value" (core/series_csv.h).
+  EXPECT_EQ(RunCli("bootstrap --input " + input + " -B 20").code, 0);
+  // Three value columns, none named "value": --column is required.
+  const CliRun ambiguous =
+      RunCli("bootstrap --input " + std::string(CHOKEPOINT_TEST_DATA_DIR) + "/sweep/three_groups.csv");
+  EXPECT_EQ(ambiguous.code, 2);
   EXPECT_EQ(RunCli("bootstrap --input /no/such/file.csv").code, 2);
   EXPECT_EQ(RunCli("bootstrap").code, 2);
 }

@@ -20,7 +20,8 @@ struct CommandResult {
 };
 
 inline std::filesystem::path TempDir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("chokepoint_test_" + name);
+  // Unique per process: two test runs (or ctest -j) never share a directory.
+  auto dir = std::filesystem::temp_directory_path() / ("chokepoint_test_" + name + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

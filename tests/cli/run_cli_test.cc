@@ -265,7 +265,7 @@ TEST(SweepCliDefault, EmbeddedDefaultAndReport) {
   const auto dir = TempDir("sweep_default");
   const auto out = dir / "sweep.h5";
   const auto r = RunChokepoint(
-      "sweep --quiet --replicates 20 --growth 0.4:0.8:0.1 --volatility-high 0.3 --volatility-low 0.23,0.24 "
+      "sweep --quiet --replicates 20 --growth-axis 0.4:0.8:0.1 --volatility-high-axis 0.3 --volatility-low-axis 0.23,0.24 "
       "--weightings linear,equal --window-starts 2015-01 --window-ends 2024-12 --frequencies monthly "
       "--bases first --out " + out.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;

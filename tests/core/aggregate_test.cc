@@ -8,6 +8,7 @@
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
+#include "chokepoint/core/aggregate_io.h"
 
 namespace chokepoint {
 namespace {

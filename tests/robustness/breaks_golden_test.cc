@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/series_csv.h"
-#include "chokepoint/robustness/breaks.h"
+#include "chokepoint/robustness/models/breaks.h"
 
 namespace chokepoint {
 namespace {

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/random.h"
-#include "chokepoint/robustness/breaks.h"
+#include "chokepoint/robustness/models/breaks.h"
 
 namespace chokepoint {
 namespace {

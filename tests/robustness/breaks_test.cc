@@ -8,8 +8,9 @@
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/random.h"
-#include "chokepoint/robustness/breaks.h"
-#include "chokepoint/robustness/hac.h"
+#include "chokepoint/robustness/models/breaks.h"
+#include "chokepoint/robustness/models/hac.h"
+#include "segment_rss.h"
 
 namespace chokepoint {
 namespace {
@@ -245,6 +246,7 @@ TEST(ModelOptionsToml, RoundTripAndRejectUnknownKeys) {
 #include <filesystem>
 
 #include "chokepoint/core/h5.h"
+#include "chokepoint/robustness/models/models_io.h"
 
 namespace chokepoint {
 namespace {

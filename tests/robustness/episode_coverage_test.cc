@@ -16,7 +16,7 @@
 #include "chokepoint/core/indices.h"
 #include "chokepoint/core/scenario.h"
 #include "chokepoint/core/simulate.h"
-#include "chokepoint/robustness/models.h"
+#include "chokepoint/robustness/models/models.h"
 
 namespace chokepoint {
 namespace {

@@ -9,8 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/batches.h"
-#include "chokepoint/robustness/hac.h"
-#include "chokepoint/robustness/ols.h"
+#include "chokepoint/robustness/models/hac.h"
+#include "chokepoint/robustness/models/ols.h"
 
 namespace chokepoint {
 namespace {

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/series_csv.h"
-#include "chokepoint/robustness/hac.h"
+#include "chokepoint/robustness/models/hac.h"
 
 namespace chokepoint {
 namespace {

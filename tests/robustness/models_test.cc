@@ -1,4 +1,4 @@
-#include "chokepoint/robustness/models.h"
+#include "chokepoint/robustness/models/models.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +10,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/random.h"
+#include "chokepoint/robustness/models/models_io.h"
 
 namespace chokepoint {
 namespace {

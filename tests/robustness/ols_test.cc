@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/error.h"
-#include "chokepoint/robustness/ols.h"
+#include "chokepoint/robustness/models/ols.h"
 
 namespace chokepoint {
 namespace {

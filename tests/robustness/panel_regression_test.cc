@@ -1,4 +1,4 @@
-#include "chokepoint/robustness/panel_regression.h"
+#include "chokepoint/robustness/models/panel_regression.h"
 
 #include <cmath>
 #include <fstream>

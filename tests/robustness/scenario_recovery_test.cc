@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
-#include "chokepoint/robustness/models.h"
-#include "chokepoint/robustness/scenario_recovery.h"
+#include "chokepoint/robustness/models/models.h"
+#include "chokepoint/robustness/models/scenario_recovery.h"
 
 namespace chokepoint {
 namespace {

@@ -1,4 +1,4 @@
-#include "chokepoint/robustness/surge.h"
+#include "chokepoint/robustness/models/surge.h"
 
 #include <cmath>
 #include <string>
@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/error.h"
+#include "chokepoint/robustness/models/surge_recovery.h"
 
 namespace chokepoint {
 namespace {

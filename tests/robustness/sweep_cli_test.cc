@@ -11,7 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/h5.h"
-#include "chokepoint/robustness/sweep.h"
+#include "chokepoint/robustness/sweep/sweep.h"
+#include "chokepoint/robustness/sweep/sweep_io.h"
 
 namespace chokepoint::robustness {
 namespace {
@@ -29,10 +30,10 @@ TEST(SweepCli, ThreeGroupSeriesEndToEnd) {
   const auto out = dir / "three.h5";
   const auto md = dir / "three.md";
   const std::string grid =
-      " --growth 0.05:0.95:0.1 --volatility-high 0.2:0.4:0.02 --volatility-low 0.2:0.3:0.02"
+      " --growth-axis 0.05:0.95:0.1 --volatility-high-axis 0.2:0.4:0.02 --volatility-low-axis 0.2:0.3:0.02"
       " --weightings linear,equal --window-starts 2020-01 --window-ends 2020-04 --frequencies monthly"
       " --bases first --semiconductor Alpha,Beta";
-  ASSERT_EQ(RunChokepoint("sweep --series " + csv + grid + " --replicates 0 --out " + out.string() + " --report " + md.string()),
+  ASSERT_EQ(RunChokepoint("sweep --input " + csv + grid + " --replicates 0 --out " + out.string() + " --report " + md.string()),
             0);
   h5::File f = h5::File::OpenReadOnly(out);
   const SweepResult r = ReadSweepSection(f.id());

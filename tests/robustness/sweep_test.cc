@@ -1,6 +1,6 @@
 // The sweep engine: factorised counts == brute force, hand-derived tipping
 // points, thread-count independence, exact merges, options.
-#include "chokepoint/robustness/sweep.h"
+#include "chokepoint/robustness/sweep/sweep.h"
 
 #include <cmath>
 #include <filesystem>
@@ -12,6 +12,9 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/random.h"
+#include "chokepoint/robustness/sweep/sweep_io.h"
+#include "chokepoint/robustness/sweep/sweep_units.h"
+#include "sweep_oracle.h"
 
 namespace chokepoint::robustness {
 namespace {
@@ -116,7 +119,7 @@ TEST(SweepEngine, FactorisedCountsEqualBruteForce) {
   const int ng = panel.num_groups();
   const int64_t ntp = g.num_threshold_points();
   // Replicates.
-  const auto brute = BruteForceRegimeCounts(panel, g, &gen, o.replicates, all, false);
+  const auto brute = chokepoint::testing::BruteForceRegimeCounts(panel, g, &gen, o.replicates, all, false);
   int64_t compared = 0, nontrivial = 0;
   for (int s = 0; s < g.num_specs(); ++s) {
     for (int gg = 0; gg < ng; ++gg) {
@@ -142,7 +145,7 @@ TEST(SweepEngine, FactorisedCountsEqualBruteForce) {
   EXPECT_GT(compared, 100000);
   EXPECT_GT(nontrivial, 1000);  // the grid really cuts through the clouds
   // Point estimates: PointRegime against brute force with the observed series.
-  const auto point = BruteForceRegimeCounts(panel, g, &gen, 0, all, true);
+  const auto point = chokepoint::testing::BruteForceRegimeCounts(panel, g, &gen, 0, all, true);
   for (int s = 0; s < g.num_specs(); ++s)
     for (int gg = 0; gg < ng; ++gg) {
       int64_t tp = 0;

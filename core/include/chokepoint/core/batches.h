@@ -5,8 +5,6 @@
 // 2023 publication (an event-study regression).
 #pragma once
 
-#include <hdf5.h>
-
 #include <span>
 #include <functional>
 
@@ -136,15 +134,5 @@ struct BatchesResult {
 BatchesResult ComputeBatches(const Panel& panel, const Catalog& catalog, const IndexSpec& spec,
                              const Thresholds& thresholds, const BatchesOptions& options = {},
                              const EventStudyCovariance& covariance = {});
-
-// /batches: summary per batch, /batches/overlap, /batches/codes,
-// /batches/persistence, /batches/event_study, /batches/series.
-void WriteBatchesSection(hid_t file, const BatchesResult& result);
-// Reads back what WriteBatchesSection wrote (for `chokepoint report`): enough
-// for FormatBatchesReport (V/G, levels, regimes, overlaps, codes, persistence,
-// event study, series).
-BatchesResult ReadBatchesSection(hid_t file);
-// Markdown: overlap table, batch patterns, persistence, event study, batch-2 codes.
-std::string FormatBatchesReport(const BatchesResult& result);
 
 }  // namespace chokepoint

@@ -12,8 +12,6 @@
 // unless `lenient`, which skips bad rows and counts them by class.
 #pragma once
 
-#include <hdf5.h>
-
 #include <array>
 #include <filesystem>
 #include <map>
@@ -124,9 +122,6 @@ IngestResult IngestFiles(const std::vector<std::filesystem::path>& inputs, const
 // Period -> CNY per USD; throws located input errors.
 std::map<YearMonth, double> ReadRateTable(const std::filesystem::path& path);
 
-// /panel/ingest: attributes (format, jan_feb_policy, counts) and datasets
-// (files, problem_class, problem_count, examples, jan_feb_combined).
-void WriteIngestSection(hid_t panel_group, const IngestReport& report);
 // The panel (WritePanelH5: temporary name + rename) with /panel/ingest.
 void WriteIngestedPanelH5(const IngestResult& result, const std::filesystem::path& path);
 

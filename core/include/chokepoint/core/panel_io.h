@@ -8,7 +8,9 @@
 
 #include <hdf5.h>
 
+#include "chokepoint/core/ingest.h"
 #include "chokepoint/core/panel.h"
+#include "chokepoint/core/simulate.h"
 
 namespace chokepoint {
 
@@ -36,5 +38,16 @@ Panel ReadPanelFile(const std::filesystem::path& path);
 
 // "2026-11-28T12:34:56Z"
 std::string UtcNowIso8601();
+
+// HDF5 group /simulation: attributes scenario, seed, data_label, synthetic,
+// scenario_toml (the resolved scenario); datasets truth_code_paths (codes x
+// months, rows as /panel/codes), group_ids (int32), group_names,
+// truth_group_paths (groups x months), all US$. Monte Carlo studies read the
+// truth back from here.
+void WriteSimulationGroup(hid_t loc, const SimulationResult& result);
+
+// /panel/ingest: attributes (format, jan_feb_policy, counts) and datasets
+// (files, problem_class, problem_count, examples, jan_feb_combined).
+void WriteIngestSection(hid_t panel_group, const IngestReport& report);
 
 }  // namespace chokepoint

@@ -45,6 +45,10 @@ struct DataOptions {
   std::string scenario = "paper2025";
   // Catalog directory; empty means the shipped data/catalog.
   std::string catalog;
+  // The data directory (catalog, scenarios, BEC, GDP, events) for this run;
+  // empty: $CHOKEPOINT_DATA_DIR, else share/chokepoint beside the executable
+  // (core/data_dir.h).
+  std::string dir;
 
   bool IsValid(std::string* error) const;
   static DataOptions FromToml(const TomlSection& section);

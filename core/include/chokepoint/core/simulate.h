@@ -34,8 +34,6 @@
 #include <string>
 #include <vector>
 
-#include <hdf5.h>
-
 #include "chokepoint/core/panel.h"
 #include "chokepoint/core/scenario.h"
 
@@ -99,12 +97,6 @@ BlockTruth BlockNoiseFreePath(const SeriesBlock& block, YearMonth first_month, i
 // "synthetic: scenario paper2025, seed 1"
 std::string SyntheticLabel(const std::string& scenario_name, uint64_t seed);
 
-// HDF5 group /simulation: attributes scenario, seed, data_label, synthetic,
-// scenario_toml (the resolved scenario); datasets truth_code_paths (codes x
-// months, rows as /panel/codes), group_ids (int32), group_names,
-// truth_group_paths (groups x months), all US$. Monte Carlo studies read the
-// truth back from here.
-void WriteSimulationGroup(hid_t loc, const SimulationResult& result);
 // A panel file (WritePanelH5's layout) plus /simulation, written atomically.
 void WriteSimulationH5(const SimulationResult& result, const std::filesystem::path& path);
 

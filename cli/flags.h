@@ -1,0 +1,88 @@
+// The command line's one vocabulary. Every flag that sets a configuration key
+// writes into pipeline::ConfigOverrides (the pipeline applies them after the
+// TOML file and --set, and names the flag in any error); every single-series
+// command reads its series through the same four flags.
+//
+//   configuration  --config --set --data --catalog --scenario --data-dir --out --threads --seed
+//   index          --window-start --window-end --frequency --base --weighting --half-life --last-k
+//   thresholds     --growth-threshold --volatility-high --volatility-low --semiconductor-override
+//   bootstrap      --replicates --scheme --blocks --block-length --level
+//   single series  --input --column --start --quiet (and --json)
+//
+// Renamed flags stay as hidden aliases for one release: --first-month (now
+// --start), --no-progress (now --quiet), --series (now --input), and in
+// `sweep` --growth and --override (now --growth-axis, --override-axis).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "chokepoint/core/period.h"
+#include "chokepoint/pipeline/config.h"
+
+namespace chokepoint::cli {
+
+// --config, --set, --data, --catalog, --scenario, --data-dir, --threads,
+// --seed (and --out when `with_out`).
+void AddConfigFlags(CLI::App* cmd, pipeline::ConfigOverrides* o, bool with_out = true);
+// [index] and [thresholds] flags. With `sweep_axis_aliases`, --volatility-high
+// and --volatility-low given a range or list set the sweep's axis instead
+// (their meaning in `sweep` before the flags were unified).
+void AddIndexFlags(CLI::App* cmd, pipeline::ConfigOverrides* o);
+void AddThresholdFlags(CLI::App* cmd, pipeline::ConfigOverrides* o, bool sweep_axis_aliases = false);
+// [bootstrap] shortcuts: --replicates, --scheme, --blocks, --block-length, --level.
+void AddBootstrapFlags(CLI::App* cmd, pipeline::ConfigOverrides* o);
+// --no-bootstrap, --no-models, --no-aggregate, --no-batches.
+void AddStageFlags(CLI::App* cmd, pipeline::ConfigOverrides* o);
+// [sweep] axes: --growth-axis, --volatility-high-axis, --volatility-low-axis,
+// --override-axis, --weightings, --window-starts, --window-ends,
+// --frequencies, --bases, --keep-clouds, --keep-counts.
+void AddSweepAxisFlags(CLI::App* cmd, pipeline::ConfigOverrides* o);
+
+// One series from a CSV file (core/series_csv.h), shared by bootstrap,
+// blocklength, breaks, hac and surge.
+struct SeriesInputFlags {
+  std::string input;                 // --input (required)
+  std::string column;                // --column
+  std::optional<YearMonth> start;    // --start (alias --first-month)
+  bool json = false;                 // --json
+  bool quiet = false;                // --quiet (alias --no-progress)
+};
+void AddSeriesInputFlags(CLI::App* cmd, SeriesInputFlags* f, bool with_quiet = true);
+
+// A wide CSV of group series for `models` and `sweep`: --input (alias
+// --series), --start, --semiconductor. Not required by CLI11 (the alias
+// would not count): the command checks.
+struct GroupSeriesInputFlags {
+  std::string input;
+  std::optional<YearMonth> start;
+  std::optional<std::vector<std::string>> semiconductor;
+};
+void AddGroupSeriesInputFlags(CLI::App* cmd, GroupSeriesInputFlags* f);
+
+// Adds a hidden alias `old_name` that stores into the same place as `target`
+// via `store` (CLI11 keeps it out of --help).
+CLI::Option* AddHiddenAlias(CLI::App* cmd, const std::string& old_name,
+                            std::function<void(const std::string&)> store);
+
+// Parses "YYYY-MM" for `flag`, or throws a usage error naming it.
+YearMonth ParseMonthFlag(std::string_view flag, const std::string& value);
+
+}  // namespace chokepoint::cli
+
+namespace chokepoint::cli {
+
+// The series named by SeriesInputFlags, with --start applied over the file's
+// month column.
+struct LoadedSeries {
+  std::vector<double> values;
+  std::optional<YearMonth> start;
+  std::string name;  // the column's header name, or "series"
+};
+LoadedSeries LoadSeries(const SeriesInputFlags& flags);
+
+}  // namespace chokepoint::cli

@@ -1,0 +1,58 @@
+#include "chokepoint/pipeline/data.h"
+
+#include <algorithm>
+
+#include "chokepoint/core/data_dir.h"
+#include "chokepoint/core/error.h"
+#include "chokepoint/core/panel_io.h"
+#include "chokepoint/core/scenario.h"
+#include "chokepoint/core/series_csv.h"
+#include "chokepoint/core/simulate.h"
+
+namespace chokepoint::pipeline {
+
+void UseDataDirectory(const DataOptions& data) {
+  if (!data.dir.empty()) SetDataDirectory(data.dir);
+}
+
+Catalog LoadCatalog(const DataOptions& data) {
+  if (data.catalog.empty()) return Catalog::LoadDefault();
+  return Catalog::LoadDirectory(ResolveDataPath(data.catalog));
+}
+
+Panel LoadPanel(const DataOptions& data, uint64_t seed) {
+  if (!data.file.empty()) return ReadPanelFile(data.file);
+  return Simulate(Scenario::Load(data.scenario), seed).panel;
+}
+
+GroupData LoadPanelGroups(const DataOptions& data, uint64_t seed) {
+  GroupData d;
+  d.catalog = LoadCatalog(data);
+  d.panel = LoadPanel(data, seed);
+  d.series = AggregateGroups(*d.panel, *d.catalog);
+  d.label = d.panel->provenance.label.empty() ? "data: " + data.file : d.panel->provenance.label;
+  d.synthetic = d.panel->provenance.synthetic;
+  return d;
+}
+
+GroupData LoadSeriesGroups(const std::string& path, const Catalog& catalog, std::optional<YearMonth> start,
+                           const std::optional<std::vector<std::string>>& semiconductor,
+                           std::string_view semiconductor_flag) {
+  const SeriesTable table = ReadSeriesTable(path);
+  if (semiconductor)
+    for (const std::string& name : *semiconductor)
+      if (table.ColumnIndex(name) < 0)
+        ThrowUsageError(std::string(semiconductor_flag) + " \"" + name + "\" is not a column of " + path);
+  const auto is_semiconductor = [&](std::string_view name) {
+    if (semiconductor) return std::find(semiconductor->begin(), semiconductor->end(), name) != semiconductor->end();
+    for (const TechnologyGroup& g : catalog.groups())
+      if (g.name == name || g.short_name == name) return g.semiconductor;
+    return false;
+  };
+  GroupData d;
+  d.series = ToGroupSeries(table, ResolveFirstMonth(table, start), is_semiconductor);
+  d.label = "series: " + path;
+  return d;
+}
+
+}  // namespace chokepoint::pipeline

@@ -1,0 +1,141 @@
+#include "chokepoint/pipeline/run.h"
+
+#include <chrono>
+
+#include <oneapi/tbb/global_control.h>
+
+#include "chokepoint/bootstrap/bootstrap_io.h"
+#include "chokepoint/core/error.h"
+#include "chokepoint/core/h5.h"
+#include "chokepoint/robustness/models/hac.h"
+#include "chokepoint/robustness/models/ols.h"
+#include "chokepoint/robustness/models/models_io.h"
+#include "chokepoint/core/aggregate_io.h"
+#include "chokepoint/core/batches_io.h"
+
+namespace chokepoint::pipeline {
+
+ThreadLimit::ThreadLimit(int threads) {
+  if (threads > 0)
+    control_ = std::make_shared<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                     static_cast<size_t>(threads));
+}
+ThreadLimit::~ThreadLimit() = default;
+
+int ThreadLimit::InUse() {
+  return static_cast<int>(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+}
+
+EventStudyCovariance HacEventStudyCovariance() {
+  return [](const Eigen::MatrixXd& X, const Eigen::VectorXd& y, std::string* label) {
+    const OlsResult ols = FitOls(X, y);
+    const HacResult hac = ComputeHac(X, ols, HacOptions{});
+    if (label) *label = "HAC " + hac.estimator;
+    return Eigen::MatrixXd(hac.vcov);
+  };
+}
+
+namespace {
+
+class StageClock {
+ public:
+  StageClock(const RunObserver& observer, std::vector<StageTiming>* timings)
+      : observer_(observer), timings_(timings) {}
+  void Done(std::string stage) {
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - last_).count();
+    if (observer_.stage_done) observer_.stage_done(stage, seconds);
+    timings_->push_back({std::move(stage), seconds});
+    last_ = now;
+  }
+
+ private:
+  const RunObserver& observer_;
+  std::vector<StageTiming>* timings_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+void WriteRunSections(hid_t file, const RunOutcome& r) {
+  WriteRunBase(file, r.meta, r.data.series, r.analysis);
+  if (r.bootstrap) bootstrap::WriteBootstrapSection(file, *r.bootstrap);
+  if (r.models) WriteModelsSection(file, *r.models);
+  if (r.aggregates) WriteAggregateSection(file, *r.aggregates);
+  if (r.batches) WriteBatchesSection(file, *r.batches);
+}
+
+}  // namespace
+
+RunOutcome ExecuteRun(const PipelineConfig& config, const RunObserver& observer) {
+  UseDataDirectory(config.data);
+  ThreadLimit limit(config.run.threads);
+  RunOutcome r;
+  r.threads_used = ThreadLimit::InUse();
+  StageClock clock(observer, &r.timings);
+
+  r.data = LoadPanelGroups(config.data, config.run.seed);
+  const GroupSeries& series = r.data.series;
+  r.analysis = AnalyzeGroups(series, config.index, config.thresholds);
+  if (observer.info)
+    observer.info(std::to_string(series.num_groups()) + " groups, " + std::to_string(series.num_months) +
+                  " months (" + series.first_month.ToString() + ".." +
+                  series.month(series.num_months - 1).ToString() + "), " + r.data.label);
+  clock.Done("indices and classification");
+
+  if (config.run.models) {
+    r.models = RunModels(series, config.models);
+    clock.Done("models");
+  }
+  if (config.run.bootstrap) {
+    std::vector<std::vector<double>> episodes;
+    if (r.models && config.bootstrap.fitted_surges)
+      for (const GroupModels& gm : r.models->groups) episodes.push_back(gm.EpisodeLogComponent());
+    r.bootstrap = bootstrap::RunBootstrap(series, config.index, config.thresholds, config.bootstrap, episodes);
+    if (!episodes.empty())
+      for (size_t g = 0; g < r.bootstrap->groups.size() && g < r.models->groups.size(); ++g)
+        r.bootstrap->groups[g].fitted_component = r.models->groups[g].EpisodeDescription();
+    clock.Done("bootstrap, " + std::to_string(r.bootstrap->replicates) + " replicates x " +
+               std::to_string(r.bootstrap->num_groups()) + " groups" +
+               (episodes.empty() ? std::string() : std::string(", fitted episodes kept in the fitted path")));
+  }
+  if (config.run.aggregate) {
+    r.aggregates = ComputeAggregates(*r.data.panel, *r.data.catalog, config.aggregate.LoadBec(),
+                                     config.aggregate.LoadGdp(), config.aggregate);
+    clock.Done("aggregates");
+  }
+  if (config.run.batches) {
+    r.batches = ComputeBatches(*r.data.panel, *r.data.catalog, config.index, config.thresholds, config.batches,
+                               HacEventStudyCovariance());
+    clock.Done("batches");
+  }
+
+  r.meta.config_toml = TomlToString(config.ResolvedRunTable());
+  r.meta.seed = config.run.seed;
+  r.meta.synthetic = r.data.synthetic;
+  r.meta.data_label = r.data.label;
+  return r;
+}
+
+void WriteRunFile(const std::filesystem::path& path, const RunOutcome& outcome) {
+  h5::AtomicOutput output(path);
+  {
+    h5::File file = h5::File::Create(output.temp_path());
+    WriteRunSections(file.id(), outcome);
+    file.Close();
+  }
+  output.Commit();
+}
+
+RunOutcome RunToFile(const PipelineConfig& config, const RunObserver& observer) {
+  // Opened first so an unusable output path fails before minutes of work.
+  h5::AtomicOutput output(config.run.out);
+  RunOutcome r = ExecuteRun(config, observer);
+  {
+    h5::File file = h5::File::Create(output.temp_path());
+    WriteRunSections(file.id(), r);
+    file.Close();
+  }
+  output.Commit();
+  return r;
+}
+
+}  // namespace chokepoint::pipeline

@@ -1,0 +1,80 @@
+#include "chokepoint/pipeline/stages.h"
+
+#include <functional>
+
+#include "chokepoint/core/h5.h"
+#include "chokepoint/core/panel_io.h"
+#include "chokepoint/core/run_config.h"
+#include "chokepoint/pipeline/run.h"
+#include "chokepoint/version.h"
+#include "chokepoint/robustness/models/models_io.h"
+#include "chokepoint/core/aggregate_io.h"
+#include "chokepoint/core/batches_io.h"
+
+namespace chokepoint::pipeline {
+
+namespace {
+
+void WriteSectionFile(const std::filesystem::path& path, const std::string& data_label, const std::string& config_toml,
+                      const std::function<void(hid_t)>& write_section) {
+  h5::AtomicOutput output(path);
+  {
+    h5::File f = h5::File::Create(output.temp_path());
+    h5::WriteAttribute(f.id(), "tool_version", kVersionString);
+    h5::WriteAttribute(f.id(), "created_utc", UtcNowIso8601());
+    h5::WriteAttribute(f.id(), "data_label", data_label);
+    h5::WriteAttribute(f.id(), "config_toml", config_toml);
+    write_section(f.id());
+    f.Close();
+  }
+  output.Commit();
+}
+
+std::string SectionToml(const char* name, const toml::table& section) {
+  return TomlToString(toml::table{{name, section}});
+}
+
+}  // namespace
+
+AggregateOutcome ExecuteAggregate(const PipelineConfig& config) {
+  UseDataDirectory(config.data);
+  AggregateOutcome a;
+  a.data = LoadPanelGroups(config.data, config.run.seed);
+  a.result = ComputeAggregates(*a.data.panel, *a.data.catalog, config.aggregate.LoadBec(), config.aggregate.LoadGdp(),
+                               config.aggregate);
+  return a;
+}
+
+void WriteAggregateFile(const std::filesystem::path& path, const AggregateOutcome& outcome,
+                        const PipelineConfig& config) {
+  WriteSectionFile(path, outcome.data.label, SectionToml("aggregate", config.aggregate.ToToml()),
+                   [&](hid_t f) { WriteAggregateSection(f, outcome.result); });
+}
+
+BatchesOutcome ExecuteBatches(const PipelineConfig& config) {
+  UseDataDirectory(config.data);
+  BatchesOutcome b;
+  b.data = LoadPanelGroups(config.data, config.run.seed);
+  b.result = ComputeBatches(*b.data.panel, *b.data.catalog, config.index, config.thresholds, config.batches,
+                            HacEventStudyCovariance());
+  return b;
+}
+
+void WriteBatchesFile(const std::filesystem::path& path, const BatchesOutcome& outcome, const PipelineConfig& config) {
+  WriteSectionFile(path, outcome.data.label, SectionToml("batches", config.batches.ToToml()),
+                   [&](hid_t f) { WriteBatchesSection(f, outcome.result); });
+}
+
+ModelsResult ExecuteModels(const PipelineConfig& config, const GroupSeries& series) {
+  UseDataDirectory(config.data);
+  ThreadLimit limit(config.run.threads);
+  return RunModels(series, config.models);
+}
+
+void WriteModelsFile(const std::filesystem::path& path, const ModelsResult& result, const std::string& data_label,
+                     const PipelineConfig& config) {
+  WriteSectionFile(path, data_label, SectionToml("models", config.models.ToToml()),
+                   [&](hid_t f) { WriteModelsSection(f, result); });
+}
+
+}  // namespace chokepoint::pipeline

@@ -1,0 +1,64 @@
+#include "chokepoint/pipeline/sweep.h"
+
+#include "chokepoint/core/error.h"
+#include "chokepoint/core/h5.h"
+#include "chokepoint/pipeline/run.h"
+#include "chokepoint/robustness/sweep/sweep_io.h"
+
+namespace chokepoint::pipeline {
+
+namespace {
+
+void WriteSweepSections(hid_t file, const SweepOutcome& s) {
+  WriteRunBase(file, s.meta, s.data.series, s.analysis);
+  robustness::WriteSweepSection(file, s.result);
+  h5::Handle sweep(H5Gopen2(file, "/sweep", H5P_DEFAULT));
+  h5::WriteAttribute(sweep.id(), "data_label", s.data.label);
+}
+
+}  // namespace
+
+SweepOutcome ExecuteSweep(const PipelineConfig& config, const SweepInput& input,
+                          const robustness::SweepProgress& progress) {
+  UseDataDirectory(config.data);
+  ThreadLimit limit(config.sweep.threads);
+  SweepOutcome s;
+  if (!input.series_file.empty()) {
+    s.data = LoadSeriesGroups(input.series_file, LoadCatalog(config.data), input.start, input.semiconductor);
+  } else {
+    // The run's seed simulates the synthetic default, as in `run`.
+    s.data = LoadPanelGroups(config.data, config.run.seed);
+  }
+  s.result = robustness::RunSweep(s.data.series, config.sweep, progress);
+  s.analysis = AnalyzeGroups(s.data.series, config.sweep.default_index, config.sweep.default_thresholds);
+  s.meta.config_toml = TomlToString(config.ResolvedSweepTable());
+  s.meta.seed = config.sweep.seed;
+  s.meta.synthetic = s.data.synthetic;
+  s.meta.data_label = s.data.label;
+  return s;
+}
+
+void WriteSweepFile(const std::filesystem::path& path, const SweepOutcome& outcome) {
+  h5::AtomicOutput output(path);
+  {
+    h5::File file = h5::File::Create(output.temp_path());
+    WriteSweepSections(file.id(), outcome);
+    file.Close();
+  }
+  output.Commit();
+}
+
+SweepOutcome SweepToFile(const PipelineConfig& config, const SweepInput& input,
+                         const robustness::SweepProgress& progress) {
+  h5::AtomicOutput output(config.run.out);
+  SweepOutcome s = ExecuteSweep(config, input, progress);
+  {
+    h5::File file = h5::File::Create(output.temp_path());
+    WriteSweepSections(file.id(), s);
+    file.Close();
+  }
+  output.Commit();
+  return s;
+}
+
+}  // namespace chokepoint::pipeline
