@@ -233,10 +233,10 @@ void BM_CoverageScenario(benchmark::State& state) {
       if (fitted_surges) {
         // As `chokepoint run`: the models stage's episodes (surge pulses, or
         // Bai-Perron segments). Break tests are not needed for LWZ: skipped.
-        ModelsOptions mo;
+        robustness::ModelsOptions mo;
         mo.breaks.compute_tests = false;
-        const ModelsResult models = RunModels(series, mo);
-        for (const GroupModels& gm : models.groups) surges.push_back(gm.EpisodeLogComponent());
+        const robustness::ModelsResult models = robustness::RunModels(series, mo);
+        for (const robustness::GroupModels& gm : models.groups) surges.push_back(gm.EpisodeLogComponent());
       }
       const BootstrapResult r = RunBootstrap(series, spec, thresholds, o, surges);
       for (int g = 0; g < G; ++g) {

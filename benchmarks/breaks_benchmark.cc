@@ -30,10 +30,10 @@ std::vector<double> BenchmarkSeries(int T) {
 void BM_BaiPerronPartitions(benchmark::State& state) {
   const int T = static_cast<int>(state.range(0));
   const std::vector<double> y = BenchmarkSeries(T);
-  chokepoint::SegmentRssTable table;
+  chokepoint::robustness::SegmentRssTable table;
   for (auto _ : state) {
-    table.Compute(y, chokepoint::TrendRegressors::kTrend);
-    chokepoint::PartitionPath path = chokepoint::OptimalPartitions(table, static_cast<int>(0.15 * T), 5);
+    table.Compute(y, chokepoint::robustness::TrendRegressors::kTrend);
+    chokepoint::robustness::PartitionPath path = chokepoint::robustness::OptimalPartitions(table, static_cast<int>(0.15 * T), 5);
     benchmark::DoNotOptimize(path);
   }
   state.counters["series/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
@@ -45,10 +45,10 @@ BENCHMARK(BM_BaiPerronPartitions)->Arg(120)->Arg(240)->Arg(480)->Arg(960)->Unit(
 void BM_EstimateBreaksNoTests(benchmark::State& state) {
   const int T = static_cast<int>(state.range(0));
   const std::vector<double> y = BenchmarkSeries(T);
-  chokepoint::BreakOptions options;
+  chokepoint::robustness::BreakOptions options;
   options.compute_tests = false;
   for (auto _ : state) {
-    chokepoint::BreakResult r = chokepoint::EstimateBreaks(y, options);
+    chokepoint::robustness::BreakResult r = chokepoint::robustness::EstimateBreaks(y, options);
     benchmark::DoNotOptimize(r);
   }
 }
@@ -59,9 +59,9 @@ BENCHMARK(BM_EstimateBreaksNoTests)->Arg(120)->Arg(240)->Arg(480)->Arg(960)->Uni
 void BM_EstimateBreaksWithTests(benchmark::State& state) {
   const int T = static_cast<int>(state.range(0));
   const std::vector<double> y = BenchmarkSeries(T);
-  chokepoint::BreakOptions options;
+  chokepoint::robustness::BreakOptions options;
   for (auto _ : state) {
-    chokepoint::BreakResult r = chokepoint::EstimateBreaks(y, options);
+    chokepoint::robustness::BreakResult r = chokepoint::robustness::EstimateBreaks(y, options);
     benchmark::DoNotOptimize(r);
   }
 }

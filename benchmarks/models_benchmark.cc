@@ -22,7 +22,7 @@
 #include "chokepoint/robustness/models/surge.h"
 #include "chokepoint/robustness/models/surge_recovery.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 void BM_ModelsPass(benchmark::State& state) {
@@ -102,4 +102,4 @@ void BM_ScenarioRecoveryStudy(benchmark::State& state) {
 BENCHMARK(BM_ScenarioRecoveryStudy)->Arg(50)->Arg(500)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -10,6 +10,13 @@
 
 namespace chokepoint::cli {
 
+using robustness::BreakInterval;
+using robustness::BreakOptions;
+using robustness::BreakResult;
+using robustness::EstimateBreaks;
+using robustness::NullErrorsFromString;
+using robustness::TrendRegressorsFromString;
+
 namespace {
 
 struct BreaksArgs {

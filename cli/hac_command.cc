@@ -10,6 +10,20 @@
 
 namespace chokepoint::cli {
 
+using robustness::BandwidthRule;
+using robustness::BandwidthRuleFromString;
+using robustness::ComputeHac;
+using robustness::Design;
+using robustness::DesignSpec;
+using robustness::FitOls;
+using robustness::HacKernel;
+using robustness::HacKernelFromString;
+using robustness::HacOptions;
+using robustness::HacResult;
+using robustness::MakeDesign;
+using robustness::OlsResult;
+using robustness::TrendRegressorsFromString;
+
 namespace {
 
 struct HacArgs {

@@ -14,6 +14,10 @@
 
 namespace chokepoint::cli {
 
+using robustness::FormatModelsReport;
+using robustness::ModelsResult;
+using robustness::SimulateModelGroups;
+
 void RegisterModelsCommand(CLI::App& app) {
   struct Flags {
     pipeline::ConfigOverrides config;

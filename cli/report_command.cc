@@ -18,6 +18,8 @@
 
 namespace chokepoint::cli {
 
+using robustness::ReadModelsReport;
+
 void RegisterReportCommand(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("report", "Print a Markdown report of a run file (every section it holds).");

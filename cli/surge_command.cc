@@ -11,6 +11,17 @@
 
 namespace chokepoint::cli {
 
+using robustness::DefaultPolicyEventsPath;
+using robustness::FitSurgeModel;
+using robustness::OnsetMode;
+using robustness::OnsetModeFromString;
+using robustness::ReadPolicyEvents;
+using robustness::RobustLossFromString;
+using robustness::SurgeFit;
+using robustness::SurgeOptions;
+using robustness::SurgePulse;
+using robustness::SurgeResult;
+
 namespace {
 
 std::string NumberArray(const std::vector<double>& v) {

@@ -148,7 +148,7 @@ PipelineConfig ResolveConfig(const ConfigOverrides& o, ConfigPurpose purpose) {
   c.thresholds = ThresholdsFromToml(c.Section("thresholds"));
   const TomlSection boot_section = c.Section("bootstrap");
   c.bootstrap = bootstrap::BootstrapOptions::FromToml(boot_section);
-  c.models = ModelsOptions::FromToml(c.Section("models"));
+  c.models = robustness::ModelsOptions::FromToml(c.Section("models"));
   c.aggregate = AggregateOptions::FromToml(c.Section("aggregate"));
   c.batches = BatchesOptions::FromToml(c.Section("batches"));
   const TomlSection sweep_section = c.Section("sweep");

@@ -51,6 +51,10 @@ GroupData LoadSeriesGroups(const std::string& path, const Catalog& catalog, std:
   };
   GroupData d;
   d.series = ToGroupSeries(table, ResolveFirstMonth(table, start), is_semiconductor);
+  // A column named like a catalog group takes that group's category too.
+  for (TechnologyGroup& g : d.series.groups)
+    for (const TechnologyGroup& c : catalog.groups())
+      if (c.name == g.name || c.short_name == g.name) g.category = c.category;
   d.label = "series: " + path;
   return d;
 }

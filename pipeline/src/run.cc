@@ -9,6 +9,7 @@
 #include "chokepoint/core/h5.h"
 #include "chokepoint/robustness/models/hac.h"
 #include "chokepoint/robustness/models/ols.h"
+#include "output.h"
 #include "chokepoint/robustness/models/models_io.h"
 #include "chokepoint/core/aggregate_io.h"
 #include "chokepoint/core/batches_io.h"
@@ -28,8 +29,8 @@ int ThreadLimit::InUse() {
 
 EventStudyCovariance HacEventStudyCovariance() {
   return [](const Eigen::MatrixXd& X, const Eigen::VectorXd& y, std::string* label) {
-    const OlsResult ols = FitOls(X, y);
-    const HacResult hac = ComputeHac(X, ols, HacOptions{});
+    const robustness::OlsResult ols = robustness::FitOls(X, y);
+    const robustness::HacResult hac = robustness::ComputeHac(X, ols, robustness::HacOptions{});
     if (label) *label = "HAC " + hac.estimator;
     return Eigen::MatrixXd(hac.vcov);
   };
@@ -88,7 +89,7 @@ RunOutcome ExecuteRun(const PipelineConfig& config, const RunObserver& observer)
   if (config.run.bootstrap) {
     std::vector<std::vector<double>> episodes;
     if (r.models && config.bootstrap.fitted_surges)
-      for (const GroupModels& gm : r.models->groups) episodes.push_back(gm.EpisodeLogComponent());
+      for (const robustness::GroupModels& gm : r.models->groups) episodes.push_back(gm.EpisodeLogComponent());
     r.bootstrap = bootstrap::RunBootstrap(series, config.index, config.thresholds, config.bootstrap, episodes);
     if (!episodes.empty())
       for (size_t g = 0; g < r.bootstrap->groups.size() && g < r.models->groups.size(); ++g)
@@ -117,24 +118,14 @@ RunOutcome ExecuteRun(const PipelineConfig& config, const RunObserver& observer)
 
 void WriteRunFile(const std::filesystem::path& path, const RunOutcome& outcome) {
   h5::AtomicOutput output(path);
-  {
-    h5::File file = h5::File::Create(output.temp_path());
-    WriteRunSections(file.id(), outcome);
-    file.Close();
-  }
-  output.Commit();
+  WriteAndCommit(output, [&](hid_t file) { WriteRunSections(file, outcome); });
 }
 
 RunOutcome RunToFile(const PipelineConfig& config, const RunObserver& observer) {
   // Opened first so an unusable output path fails before minutes of work.
   h5::AtomicOutput output(config.run.out);
   RunOutcome r = ExecuteRun(config, observer);
-  {
-    h5::File file = h5::File::Create(output.temp_path());
-    WriteRunSections(file.id(), r);
-    file.Close();
-  }
-  output.Commit();
+  WriteAndCommit(output, [&](hid_t file) { WriteRunSections(file, r); });
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include "chokepoint/core/run_config.h"
 #include "chokepoint/pipeline/run.h"
 #include "chokepoint/version.h"
+#include "output.h"
 #include "chokepoint/robustness/models/models_io.h"
 #include "chokepoint/core/aggregate_io.h"
 #include "chokepoint/core/batches_io.h"
@@ -18,16 +19,13 @@ namespace {
 void WriteSectionFile(const std::filesystem::path& path, const std::string& data_label, const std::string& config_toml,
                       const std::function<void(hid_t)>& write_section) {
   h5::AtomicOutput output(path);
-  {
-    h5::File f = h5::File::Create(output.temp_path());
-    h5::WriteAttribute(f.id(), "tool_version", kVersionString);
-    h5::WriteAttribute(f.id(), "created_utc", UtcNowIso8601());
-    h5::WriteAttribute(f.id(), "data_label", data_label);
-    h5::WriteAttribute(f.id(), "config_toml", config_toml);
-    write_section(f.id());
-    f.Close();
-  }
-  output.Commit();
+  WriteAndCommit(output, [&](hid_t f) {
+    h5::WriteAttribute(f, "tool_version", kVersionString);
+    h5::WriteAttribute(f, "created_utc", UtcNowIso8601());
+    h5::WriteAttribute(f, "data_label", data_label);
+    h5::WriteAttribute(f, "config_toml", config_toml);
+    write_section(f);
+  });
 }
 
 std::string SectionToml(const char* name, const toml::table& section) {
@@ -65,13 +63,13 @@ void WriteBatchesFile(const std::filesystem::path& path, const BatchesOutcome& o
                    [&](hid_t f) { WriteBatchesSection(f, outcome.result); });
 }
 
-ModelsResult ExecuteModels(const PipelineConfig& config, const GroupSeries& series) {
+robustness::ModelsResult ExecuteModels(const PipelineConfig& config, const GroupSeries& series) {
   UseDataDirectory(config.data);
   ThreadLimit limit(config.run.threads);
   return RunModels(series, config.models);
 }
 
-void WriteModelsFile(const std::filesystem::path& path, const ModelsResult& result, const std::string& data_label,
+void WriteModelsFile(const std::filesystem::path& path, const robustness::ModelsResult& result, const std::string& data_label,
                      const PipelineConfig& config) {
   WriteSectionFile(path, data_label, SectionToml("models", config.models.ToToml()),
                    [&](hid_t f) { WriteModelsSection(f, result); });

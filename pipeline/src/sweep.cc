@@ -4,6 +4,7 @@
 #include "chokepoint/core/h5.h"
 #include "chokepoint/pipeline/run.h"
 #include "chokepoint/robustness/sweep/sweep_io.h"
+#include "output.h"
 
 namespace chokepoint::pipeline {
 
@@ -40,24 +41,14 @@ SweepOutcome ExecuteSweep(const PipelineConfig& config, const SweepInput& input,
 
 void WriteSweepFile(const std::filesystem::path& path, const SweepOutcome& outcome) {
   h5::AtomicOutput output(path);
-  {
-    h5::File file = h5::File::Create(output.temp_path());
-    WriteSweepSections(file.id(), outcome);
-    file.Close();
-  }
-  output.Commit();
+  WriteAndCommit(output, [&](hid_t file) { WriteSweepSections(file, outcome); });
 }
 
 SweepOutcome SweepToFile(const PipelineConfig& config, const SweepInput& input,
                          const robustness::SweepProgress& progress) {
   h5::AtomicOutput output(config.run.out);
   SweepOutcome s = ExecuteSweep(config, input, progress);
-  {
-    h5::File file = h5::File::Create(output.temp_path());
-    WriteSweepSections(file.id(), s);
-    file.Close();
-  }
-  output.Commit();
+  WriteAndCommit(output, [&](hid_t file) { WriteSweepSections(file, s); });
   return s;
 }
 

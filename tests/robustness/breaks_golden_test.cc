@@ -12,7 +12,7 @@
 #include "chokepoint/core/series_csv.h"
 #include "chokepoint/robustness/models/breaks.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 const std::string kDataDir = std::string(CHOKEPOINT_TEST_DATA_DIR) + "/models/";
@@ -98,4 +98,4 @@ TEST(BreaksGolden, MatchesStrucchange) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -10,7 +10,7 @@
 #include "chokepoint/core/random.h"
 #include "chokepoint/robustness/models/breaks.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 // Monthly log imports over 10 years: trend 1%/month, after month 60 the slope
@@ -105,4 +105,4 @@ TEST(BreaksRecovery, DISABLED_FiveHundredDraws) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

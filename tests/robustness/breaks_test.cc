@@ -12,7 +12,7 @@
 #include "chokepoint/robustness/models/hac.h"
 #include "segment_rss.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 std::vector<double> Simulated(int n, uint64_t seed, double level_shift_at, double shift, double slope = 0.2) {
@@ -205,9 +205,9 @@ TEST(ArgmaxV, IsADistributionFunction) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 TEST(ModelOptionsToml, RoundTripAndRejectUnknownKeys) {
@@ -241,14 +241,14 @@ TEST(ModelOptionsToml, RoundTripAndRejectUnknownKeys) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness
 
 #include <filesystem>
 
 #include "chokepoint/core/h5.h"
 #include "chokepoint/robustness/models/models_io.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 TEST(ModelsIo, WritesBreakAndHacSectionsReadableBack) {
@@ -289,9 +289,9 @@ TEST(ModelsIo, WritesBreakAndHacSectionsReadableBack) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 TEST(BreaksTests, SimulatedCriticalValuesNearBaiPerronTable) {
@@ -309,4 +309,4 @@ TEST(BreaksTests, SimulatedCriticalValuesNearBaiPerronTable) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -18,7 +18,7 @@
 #include "chokepoint/core/simulate.h"
 #include "chokepoint/robustness/models/models.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 TEST(EpisodeCoverage, EveryScenarioGroupNearNominal) {
@@ -66,4 +66,4 @@ TEST(EpisodeCoverage, EveryScenarioGroupNearNominal) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

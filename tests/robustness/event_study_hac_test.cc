@@ -12,7 +12,7 @@
 #include "chokepoint/robustness/models/hac.h"
 #include "chokepoint/robustness/models/ols.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 namespace fs = std::filesystem;
@@ -60,4 +60,4 @@ TEST(EventStudyHac, MatchesSandwichNeweyWest) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

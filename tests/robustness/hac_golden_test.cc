@@ -12,7 +12,7 @@
 #include "chokepoint/core/series_csv.h"
 #include "chokepoint/robustness/models/hac.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 const std::string kDataDir = std::string(CHOKEPOINT_TEST_DATA_DIR) + "/models/";
@@ -154,4 +154,4 @@ TEST(Hac, LagZeroWithoutPrewhiteIsWhite) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -12,7 +12,7 @@
 #include "chokepoint/core/random.h"
 #include "chokepoint/robustness/models/models_io.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 TEST(Models, OptionsTomlRoundTripAndValidation) {
@@ -83,11 +83,11 @@ TEST(Models, SimulatedGroupsEndToEnd) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness
 
 #include <tbb/global_control.h>
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 TEST(Models, EpisodeComponentIsSurgePulsesOrBaiPerronSegments) {
@@ -160,4 +160,4 @@ TEST(Models, SameResultOnOneAndTwoThreads) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -5,7 +5,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/robustness/models/ols.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 TEST(Ols, SimpleRegressionClosedForm) {
@@ -57,4 +57,4 @@ TEST(Ols, RegressorsEnumRoundTrip) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

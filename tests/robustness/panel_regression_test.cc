@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
@@ -78,4 +78,4 @@ TEST(PanelRegression, IsValidNamesField) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

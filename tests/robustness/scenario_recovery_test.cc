@@ -6,7 +6,7 @@
 #include "chokepoint/robustness/models/models.h"
 #include "chokepoint/robustness/models/scenario_recovery.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 TEST(ScenarioRecovery, PlantedEventsAreRecoveredOnTheShippedScenarios) {
@@ -46,4 +46,4 @@ TEST(ScenarioRecovery, SameCountsOnOneAndTwoThreads) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

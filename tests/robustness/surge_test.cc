@@ -9,7 +9,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/robustness/models/surge_recovery.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 TEST(SurgeEnums, RoundTrip) {
@@ -168,9 +168,9 @@ TEST(SurgeRecovery, SmallStudyMeetsTargets) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 namespace {
 
 std::vector<double> PlantedSurge(int onset, uint32_t draw) {
@@ -230,4 +230,4 @@ TEST(SurgeModel, StandardErrorsShrinkWithLessNoise) {
 }
 
 }  // namespace
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

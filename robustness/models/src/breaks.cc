@@ -17,7 +17,7 @@
 #include "chokepoint/core/random.h"
 #include "segment_rss.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 namespace {
 
@@ -849,4 +849,4 @@ std::string BreakResult::FullReport() const {
   return out.str();
 }
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -8,7 +8,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/version.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 std::string_view ToString(HacKernel k) {
   switch (k) {
@@ -403,4 +403,4 @@ std::string HacResult::FullReport() const {
   return out.str();
 }
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -17,7 +17,7 @@
 #include "chokepoint/robustness/models/policy_events.h"
 #include "chokepoint/robustness/models/surge_recovery.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 BreakOptions DefaultModelBreakOptions() {
   BreakOptions b;
@@ -567,4 +567,4 @@ std::string ReadModelsReport(hid_t file) {
   return h5::ReadStringAttribute(models.id(), "report_markdown");
 }
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

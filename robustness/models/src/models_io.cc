@@ -8,7 +8,7 @@
 #include "chokepoint/robustness/models/hac.h"
 #include "chokepoint/robustness/models/models_io.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 namespace {
 
@@ -151,4 +151,4 @@ std::string FormatBreaksMarkdown(const BreakResult& r, std::string_view title) {
   return out.str();
 }
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -8,7 +8,7 @@
 
 #include "chokepoint/core/error.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 std::string_view ToString(TrendRegressors r) {
   switch (r) {
@@ -123,4 +123,4 @@ std::string OlsResult::FullReport() const {
   return out.str();
 }
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

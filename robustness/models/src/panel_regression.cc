@@ -10,7 +10,7 @@
 
 #include "chokepoint/core/error.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 bool PanelOptions::IsValid(std::string* error) const {
   auto fail = [&](const std::string& m) {
@@ -230,4 +230,4 @@ std::string PanelResult::FullReport() const {
   return os.str();
 }
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

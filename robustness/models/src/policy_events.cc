@@ -4,7 +4,7 @@
 #include "chokepoint/core/data_dir.h"
 #include "chokepoint/core/error.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 std::vector<PolicyEvent> ReadPolicyEvents(const std::filesystem::path& path) {
   const CsvTable table = CsvTable::ReadFile(path);
@@ -27,4 +27,4 @@ std::vector<PolicyEvent> ReadPolicyEvents(const std::filesystem::path& path) {
 
 std::filesystem::path DefaultPolicyEventsPath() { return DataDirectory() / "events" / "policy_events.csv"; }
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

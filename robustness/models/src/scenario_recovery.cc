@@ -14,7 +14,7 @@
 #include "chokepoint/core/scenario.h"
 #include "chokepoint/core/simulate.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 namespace {
 
@@ -140,4 +140,4 @@ std::string ScenarioRecoveryResult::FullReport() const {
   return os.str();
 }
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -7,7 +7,7 @@
 
 #include "chokepoint/robustness/models/breaks.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 // Segment residual sums of squares RSS(i, j), 1 <= i <= j <= n, for y on
 // intercept (q = 1) or intercept + trend (q = 2); RSS is 0 for segments of
@@ -37,4 +37,4 @@ struct PartitionPath {
 };
 PartitionPath OptimalPartitions(const SegmentRssTable& table, int h, int max_breaks);
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -18,7 +18,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/robustness/models/policy_events.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 // ---------------------------------------------------------------- enums ----
 std::string_view ToString(RobustLoss l) {
@@ -786,4 +786,4 @@ std::string SurgeResult::FullReport() const {
   return os.str();
 }
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -8,7 +8,7 @@
 
 #include <tbb/parallel_for.h>
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 std::string_view ToString(RecoveryScenario s) {
   switch (s) {
@@ -132,4 +132,4 @@ std::string RecoveryStudyResult::FullReport() const {
   return os.str();
 }
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -104,7 +104,7 @@ struct PipelineConfig {
   IndexSpec index;
   Thresholds thresholds;
   bootstrap::BootstrapOptions bootstrap;
-  ModelsOptions models;
+  robustness::ModelsOptions models;
   AggregateOptions aggregate;
   BatchesOptions batches;
   robustness::SweepOptions sweep;

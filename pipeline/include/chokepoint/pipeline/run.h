@@ -62,7 +62,7 @@ struct StageTiming {
 struct RunOutcome {
   GroupData data;
   BaseAnalysis analysis;
-  std::optional<ModelsResult> models;
+  std::optional<robustness::ModelsResult> models;
   std::optional<bootstrap::BootstrapResult> bootstrap;
   std::optional<AggregateResult> aggregates;
   std::optional<BatchesResult> batches;

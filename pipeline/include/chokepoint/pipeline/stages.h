@@ -35,8 +35,8 @@ void WriteBatchesFile(const std::filesystem::path& path, const BatchesOutcome& o
 
 // The models stage on group series (a wide CSV through LoadSeriesGroups, or
 // the [data] panel through LoadPanelGroups).
-ModelsResult ExecuteModels(const PipelineConfig& config, const GroupSeries& series);
-void WriteModelsFile(const std::filesystem::path& path, const ModelsResult& result, const std::string& data_label,
+robustness::ModelsResult ExecuteModels(const PipelineConfig& config, const GroupSeries& series);
+void WriteModelsFile(const std::filesystem::path& path, const robustness::ModelsResult& result, const std::string& data_label,
                      const PipelineConfig& config);
 
 }  // namespace chokepoint::pipeline

@@ -50,7 +50,7 @@
 #include "chokepoint/core/toml_section.h"
 #include "chokepoint/robustness/models/ols.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 // Error process under which the Monte Carlo nulls of the tests are drawn.
 enum class NullErrors {
@@ -171,4 +171,4 @@ std::vector<BreakInterval> BreakConfidenceIntervals(const Eigen::Ref<const Eigen
 // P(argmax V <= x) of Bai (1997), strucchange::pargmaxV.
 double ArgmaxVCdf(double x, double xi, double phi1, double phi2);
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

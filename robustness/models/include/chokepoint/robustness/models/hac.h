@@ -30,7 +30,7 @@
 #include "chokepoint/core/toml_section.h"
 #include "chokepoint/robustness/models/ols.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 enum class HacKernel {
   kBartlett,            // "bartlett"
@@ -117,4 +117,4 @@ double BandwidthAndrews1991(const Eigen::Ref<const Eigen::MatrixXd>& estfun, Hac
 // Kernel weight k(x) as sandwich::kweights (QS: exp(c x^2) for |x| < 1e-3).
 double KernelWeight(HacKernel kernel, double x);
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -23,7 +23,7 @@
 #include "chokepoint/robustness/models/surge.h"
 #include "chokepoint/robustness/models/policy_events.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 // Break options of the models pass: trend breaks with month effects held
 // fixed (a seasonal pattern is not a regime change), and 199 Monte Carlo
@@ -109,4 +109,4 @@ GroupSeries SimulateModelGroups(uint64_t seed, int num_months = 120);
 // Fits every group in parallel (TBB; results do not depend on thread count).
 ModelsResult RunModels(const GroupSeries& series, const ModelsOptions& options);
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -10,7 +10,7 @@
 #include "chokepoint/robustness/models/hac.h"
 #include "chokepoint/robustness/models/models.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 // /models/surge/<gNN>, /models/hac/<gNN>, /models/breaks/<gNN>, /models/adjusted,
 // /models/panel, /models/agreement.
@@ -39,4 +39,4 @@ void WriteBreakResult(hid_t group, const BreakResult& result);
 // coefficients, standard_errors, t, p, vcov (k x k).
 void WriteHacResult(hid_t group, const HacResult& result);
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -16,7 +16,7 @@
 
 #include "chokepoint/core/period.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 // Deterministic regressors of a single-series model.
 enum class TrendRegressors {
@@ -74,4 +74,4 @@ OlsResult FitOls(const Eigen::Ref<const Eigen::MatrixXd>& X, const Eigen::Ref<co
 // Student t), as R's coeftest: 2 * pt(-|t|, df).
 double StudentTwoSidedP(double t, double df);
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

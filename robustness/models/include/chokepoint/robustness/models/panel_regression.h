@@ -29,7 +29,7 @@
 #include "chokepoint/core/period.h"
 #include "chokepoint/core/toml_section.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 struct PanelOptions {
   // Start of the post period: the talk's 2020- phase of "security and
@@ -85,4 +85,4 @@ struct PanelResult {
 // Throws chokepoint::Error (input) without both kinds of group.
 PanelResult FitPanelRegression(const GroupSeries& series, const PanelOptions& options);
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

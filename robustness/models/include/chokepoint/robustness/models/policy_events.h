@@ -8,7 +8,7 @@
 
 #include "chokepoint/core/period.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 // A dated policy event (data/events/policy_events.csv: month,label,source).
 struct PolicyEvent {
@@ -22,4 +22,4 @@ std::vector<PolicyEvent> ReadPolicyEvents(const std::filesystem::path& path);
 // DataDirectory() / "events/policy_events.csv".
 std::filesystem::path DefaultPolicyEventsPath();
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

@@ -11,7 +11,7 @@
 #include "chokepoint/robustness/models/breaks.h"
 #include "chokepoint/robustness/models/surge.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 struct ScenarioRecoveryOptions {
   int draws = 500;
@@ -47,4 +47,4 @@ struct ScenarioRecoveryResult {
 ScenarioRecoveryResult RunScenarioRecovery(const ScenarioRecoveryOptions& study, const SurgeOptions& surge,
                                            const BreakOptions& breaks);
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

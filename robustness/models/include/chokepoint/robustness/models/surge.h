@@ -48,7 +48,7 @@
 #include "chokepoint/core/random.h"
 #include "chokepoint/core/toml_section.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 enum class RobustLoss { kNone, kHuber, kCauchy };
 std::string_view ToString(RobustLoss l);  // "none", "huber", "cauchy"
@@ -179,4 +179,4 @@ struct SurgeResult {
 SurgeResult FitSurgeModel(std::span<const double> x, YearMonth first_month,
                           const SurgeOptions& options);
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness

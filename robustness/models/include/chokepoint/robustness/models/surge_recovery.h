@@ -11,7 +11,7 @@
 #include "chokepoint/core/random.h"
 #include "chokepoint/robustness/models/surge.h"
 
-namespace chokepoint {
+namespace chokepoint::robustness {
 
 struct SurgeDgp {
   int num_months = 120;
@@ -67,4 +67,4 @@ struct RecoveryStudyResult {
 // Runs draws x 3 scenarios in parallel (TBB); identical for any thread count.
 RecoveryStudyResult RunRecoveryStudy(const RecoveryStudyOptions& study, const SurgeOptions& options);
 
-}  // namespace chokepoint
+}  // namespace chokepoint::robustness
