@@ -172,6 +172,16 @@ void AddBootstrapFlags(CLI::App* cmd, ConfigOverrides* o) {
       "--block-length", [o](const std::string& v) { o->block_length = ParseBlockLength(v); },
       "auto (Politis-White with the Patton-Politis-White correction) or a mean length in months (default auto)");
   g->add_option("--level", o->level, "Confidence level of the intervals (default 0.9)");
+  g->add_option_function<std::string>(
+      "--estimand",
+      [o](const std::string& v) {
+        o->estimand = ParseChoice<bootstrap::Estimand>("--estimand", v, bootstrap::EstimandFromString,
+                                                       "observed, signal");
+      },
+      "Estimand the report shows first: observed (the paper's statistic, default) or signal (the fitted "
+      "noise-free path); both are computed");
+  g->add_flag_function("--calibrate", [o](int64_t) { o->calibrate = true; },
+                       "Calibrate the intervals' nominal level by a double bootstrap (slower)");
 }
 
 void AddStageFlags(CLI::App* cmd, ConfigOverrides* o) {

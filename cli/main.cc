@@ -6,14 +6,14 @@
 #include <CLI/CLI.hpp>
 
 #include "chokepoint/core/error.h"
-#include "chokepoint/version.h"
+#include "chokepoint/core/version.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"chokepoint: measures technology import substitution (Naughton and Fang) and how robust "
                "that measurement is.",
                "chokepoint"};
-  app.set_version_flag("--version", std::string(chokepoint::kVersionString));
+  app.set_version_flag("--version", std::string(chokepoint::ToolVersion()));
   app.require_subcommand(1);
   app.fallthrough(false);
 

@@ -21,7 +21,7 @@
 
 #include "block_indices.h"
 #include "chokepoint/core/error.h"
-#include "chokepoint/version.h"
+#include "chokepoint/core/version.h"
 
 namespace chokepoint::bootstrap {
 
@@ -35,12 +35,26 @@ bool BootstrapOptions::IsValid(std::string* error) const {
   if (replicates < 2) return fail("bootstrap.replicates must be >= 2, got " + std::to_string(replicates));
   if (!(level > 0.0 && level < 1.0)) return fail("bootstrap.level must be in (0, 1), got " + std::to_string(level));
   if (threads < 0) return fail("bootstrap.threads must be >= 0 (0 = all cores), got " + std::to_string(threads));
+  if (scheme_diagnostics && diagnostic_replicates < 20)
+    return fail("bootstrap.diagnostic_replicates must be >= 20, got " + std::to_string(diagnostic_replicates));
+  if (!(scheme_disagreement_threshold > 0.0 && scheme_disagreement_threshold < 1.0))
+    return fail("bootstrap.scheme_disagreement_threshold must be in (0, 1), got " +
+                std::to_string(scheme_disagreement_threshold));
+  if (calibrate && (calibration_outer < 20 || calibration_outer > replicates))
+    return fail("bootstrap.calibration_outer must be in 20..replicates (" + std::to_string(replicates) + "), got " +
+                std::to_string(calibration_outer));
+  if (calibrate && calibration_inner < 20)
+    return fail("bootstrap.calibration_inner must be >= 20, got " + std::to_string(calibration_inner));
+  if (calibrate && static_cast<int64_t>(calibration_outer) * calibration_inner > (int64_t{1} << 31))
+    return fail("bootstrap.calibration_outer x calibration_inner must stay below 2^31");
   return resampler.IsValid(error);
 }
 
 BootstrapOptions BootstrapOptions::FromToml(const TomlSection& s) {
   s.RejectUnknownKeys({"replicates", "level", "seed", "threads", "keep_replicates", "scheme", "blocks",
-                       "block_length", "report_interval", "progress", "trend_growth", "fitted_surges"});
+                       "block_length", "report_interval", "progress", "trend_growth", "fitted_surges", "estimand",
+                       "scheme_diagnostics", "diagnostic_replicates", "scheme_disagreement_threshold",
+                       "base_sensitivity", "calibrate", "calibration_outer", "calibration_inner"});
   BootstrapOptions o;
   if (auto v = s.GetInt("replicates")) {
     if (*v < 2 || *v > std::numeric_limits<int>::max()) s.Fail("replicates", "must be an integer >= 2");
@@ -59,6 +73,24 @@ BootstrapOptions BootstrapOptions::FromToml(const TomlSection& s) {
   if (auto v = s.GetBool("progress")) o.progress = *v;
   if (auto v = s.GetBool("trend_growth")) o.trend_growth = *v;
   if (auto v = s.GetBool("fitted_surges")) o.fitted_surges = *v;
+  if (auto v = s.GetString("estimand")) {
+    auto e = EstimandFromString(*v);
+    if (!e) s.Fail("estimand", "must be one of observed, signal; got \"" + *v + "\"");
+    o.estimand = *e;
+  }
+  if (auto v = s.GetBool("scheme_diagnostics")) o.scheme_diagnostics = *v;
+  const auto small_int = [&](std::string_view key, int* out) {
+    if (auto v = s.GetInt(key)) {
+      if (*v < 0 || *v > 100000000) s.Fail(key, "must be an integer in 0..100000000");
+      *out = static_cast<int>(*v);
+    }
+  };
+  small_int("diagnostic_replicates", &o.diagnostic_replicates);
+  if (auto v = s.GetDouble("scheme_disagreement_threshold")) o.scheme_disagreement_threshold = *v;
+  if (auto v = s.GetBool("base_sensitivity")) o.base_sensitivity = *v;
+  if (auto v = s.GetBool("calibrate")) o.calibrate = *v;
+  small_int("calibration_outer", &o.calibration_outer);
+  small_int("calibration_inner", &o.calibration_inner);
   if (auto v = s.GetString("scheme")) {
     auto e = SchemeFromString(*v);
     if (!e) s.Fail("scheme", "must be one of residual, growth, sieve, levels; got \"" + *v + "\"");
@@ -114,7 +146,19 @@ toml::table BootstrapOptions::ToToml() const {
   t.insert("progress", progress);
   t.insert("trend_growth", trend_growth);
   t.insert("fitted_surges", fitted_surges);
+  t.insert("estimand", std::string(ToString(estimand)));
+  t.insert("scheme_diagnostics", scheme_diagnostics);
+  t.insert("diagnostic_replicates", static_cast<int64_t>(diagnostic_replicates));
+  t.insert("scheme_disagreement_threshold", scheme_disagreement_threshold);
+  t.insert("base_sensitivity", base_sensitivity);
+  t.insert("calibrate", calibrate);
+  t.insert("calibration_outer", static_cast<int64_t>(calibration_outer));
+  t.insert("calibration_inner", static_cast<int64_t>(calibration_inner));
   return t;
+}
+
+EstimandMethod DefaultEstimandMethod(const BootstrapOptions& options) {
+  return options.calibrate ? EstimandMethod::kLogCentredCalibrated : EstimandMethod::kLogCentred;
 }
 
 // ---- Engine ----------------------------------------------------------------
@@ -133,18 +177,50 @@ struct GroupPlan {
   std::vector<double> weights;
   int base_periods = 1;
   bool trend = false;  // G_trend computed
-  // V and G of the fitted mean path (residual / sieve): the bootstrap world's parameters.
+  // V and G of the fitted mean path (residual / sieve): the bootstrap world's
+  // parameters, and the signal estimand's point estimates.
   double v_world = kNaN, g_world = kNaN;
+  // The signal estimand's replicates (refitted path) are computed.
+  bool signal = false;
+  // Base sensitivity: periods of the other base rule, and G of the observed
+  // series and of the fitted path under it.
+  int base_periods_alt = 0;
+  double g_alt = kNaN, g_world_alt = kNaN;
+  // The log component kept in the fitted path (views the caller's data).
+  std::span<const double> component;
 };
 
 struct ThreadScratch {
   explicit ThreadScratch(int n)
-      : ws(n), series(static_cast<size_t>(n)), periods(static_cast<size_t>(n)), fitted(static_cast<size_t>(n)) {}
+      : ws(n),
+        series(static_cast<size_t>(n)),
+        periods(static_cast<size_t>(n)),
+        fitted(static_cast<size_t>(n)),
+        noise(static_cast<size_t>(n)),
+        signal_periods(static_cast<size_t>(n)) {}
   Workspace ws;
   std::vector<double> series;
   std::vector<double> periods;
   std::vector<double> fitted;
+  std::vector<double> noise;           // log noise of the replicate (signal estimand)
+  std::vector<double> signal_periods;  // the refitted path, aggregated to periods
 };
+
+// The other growth base: first <-> first12.
+IndexSpec OtherBase(const IndexSpec& spec) {
+  IndexSpec alt = spec;
+  alt.base = spec.base == BaseRule::kFirstPeriod ? BaseRule::kFirstYearMean : BaseRule::kFirstPeriod;
+  return alt;
+}
+
+// Seed of the double bootstrap's inner streams, derived from the run's seed
+// (SplitMix64 finaliser), so they never coincide with the outer streams.
+uint64_t CalibrationSeed(uint64_t seed) {
+  uint64_t z = seed ^ 0x63616c6962726174ull;  // "calibrat"
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
 
 // Progress bar on stderr (replicates done, rate, time left), only for a terminal.
 class Progress {
@@ -276,6 +352,7 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
                                                                           plan.window.num_months);
       }
       plan.resampler.emplace(row, plan.window.start, options.resampler, component);
+      plan.component = component;
     } catch (const Error& e) {
       out.note = e.what();
       return;
@@ -304,6 +381,12 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
       if (world.ok() && (scheme == Scheme::kResidual || scheme == Scheme::kSieve)) {
         plan.v_world = world.V;
         plan.g_world = world.G;
+        plan.signal = true;
+        if (options.base_sensitivity) {
+          const IndexValues alt =
+              ComputeIndices(periods, plan.weights, BasePeriods(OtherBase(spec)));
+          if (alt.ok()) plan.g_world_alt = alt.G;
+        }
       }
       if (options.trend_growth) {
         out.G_trend.emplace();
@@ -311,7 +394,14 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
         plan.trend = true;
       }
     }
-    if (!plan.trend && BlockIndexKernel::Supports(*plan.resampler, spec))
+    if (options.base_sensitivity) {
+      plan.base_periods_alt = BasePeriods(OtherBase(spec));
+      AggregateToPeriods(row, plan.window, periods);
+      const IndexValues alt = ComputeIndices(periods, plan.weights, plan.base_periods_alt);
+      if (alt.ok()) plan.g_alt = alt.G;
+    }
+    // The block-sum kernel gives V and G under the run's base only.
+    if (!plan.trend && !options.base_sensitivity && BlockIndexKernel::Supports(*plan.resampler, spec))
       plan.block_kernel.emplace(*plan.resampler, plan.weights, plan.base_periods);
     out.block_length_used = plan.resampler->block_length_used();
     out.automatic = plan.resampler->automatic();
@@ -328,6 +418,14 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
   std::vector<double> G(static_cast<size_t>(num_groups) * B, kNaN);
   std::vector<double> GT;
   if (options.trend_growth) GT.assign(static_cast<size_t>(num_groups) * B, kNaN);
+  // Signal estimand (refitted path) and the other base's G, per replicate.
+  const size_t cells = static_cast<size_t>(num_groups) * B;
+  std::vector<double> VS(cells, kNaN), GS(cells, kNaN);
+  std::vector<double> GA, GSA;
+  if (options.base_sensitivity) {
+    GA.assign(cells, kNaN);
+    GSA.assign(cells, kNaN);
+  }
 
   tbb::enumerable_thread_specific<ThreadScratch> scratch([&] { return ThreadScratch(max_months); });
   const int64_t total = static_cast<int64_t>(num_groups) * B;
@@ -351,7 +449,8 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
         }
         const int n = plan.window.num_months;
         std::span<double> x(s.series.data(), static_cast<size_t>(n));
-        plan.resampler->Generate(options.seed, static_cast<uint32_t>(g), static_cast<uint32_t>(r), x, s.ws);
+        std::span<double> noise(s.noise.data(), plan.signal ? static_cast<size_t>(n) : 0);
+        plan.resampler->Generate(options.seed, static_cast<uint32_t>(g), static_cast<uint32_t>(r), x, s.ws, noise);
         std::span<const double> periods = x;
         if (plan.window.months_per_period > 1) {
           std::span<double> p(s.periods.data(), static_cast<size_t>(plan.window.num_periods));
@@ -362,6 +461,32 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
         if (iv.ok()) {
           V[idx] = iv.V;
           G[idx] = iv.G;
+        }
+        if (plan.base_periods_alt > 0) {
+          const IndexValues alt = ComputeIndices(periods, plan.weights, plan.base_periods_alt);
+          if (alt.ok()) GA[idx] = alt.G;
+        }
+        if (plan.signal) {
+          // The path refitted on this replicate: the signal estimand's replicate.
+          std::span<double> f(s.fitted.data(), static_cast<size_t>(n));
+          plan.resampler->SignalPath(noise, f);
+          std::span<const double> sp = f;
+          if (plan.window.months_per_period > 1) {
+            std::span<double> p(s.signal_periods.data(), static_cast<size_t>(plan.window.num_periods));
+            AggregateToPeriods(f, plan.window, p);
+            sp = p;
+          }
+          const IndexValues sv = ComputeIndices(sp, plan.weights, plan.base_periods);
+          if (sv.ok()) {
+            VS[idx] = sv.V;
+            GS[idx] = sv.G;
+            if (plan.trend) GT[idx] = sv.G;
+          }
+          if (plan.base_periods_alt > 0) {
+            const IndexValues alt = ComputeIndices(sp, plan.weights, plan.base_periods_alt);
+            if (alt.ok()) GSA[idx] = alt.G;
+          }
+          continue;
         }
         if (plan.trend) {
           std::span<double> f(s.fitted.data(), static_cast<size_t>(n));
@@ -376,8 +501,188 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
   });
   progress.Stop();
 
+  // Double-bootstrap calibration (options.calibrate; docs/method.md §5.13):
+  // for outer replicate b of group g, an inner resampler is fitted to the
+  // replicate series (block length fixed at the outer one) and its inner
+  // replicates give u_b, the position of the outer world's estimand in the
+  // inner distribution. Tasks (g, b) write only their own slots.
+  // calibrated[g][estimand][index] = the nominal level to use (NaN = none).
+  std::vector<std::array<std::array<double, 2>, kNumEstimands>> calibrated(
+      static_cast<size_t>(num_groups), {{{kNaN, kNaN}, {kNaN, kNaN}}});
+  if (options.calibrate) {
+    const auto t_cal = std::chrono::steady_clock::now();
+    const int C = options.calibration_outer, D = options.calibration_inner;
+    const uint64_t inner_seed = CalibrationSeed(options.seed);
+    // positions[(g * C + b) * 4 + estimand * 2 + index]
+    std::vector<double> positions(static_cast<size_t>(num_groups) * C * 4, kNaN);
+    // The outer world's estimands on the log scale: observed = median of the
+    // outer replicates; signal = the fitted path's statistic.
+    std::vector<std::array<double, 4>> truth(static_cast<size_t>(num_groups), {kNaN, kNaN, kNaN, kNaN});
+    for (int g = 0; g < num_groups; ++g) {
+      if (!plans[g].ok) continue;
+      for (int index = 0; index < 2; ++index) {
+        const std::vector<double>& a = index == 0 ? V : G;
+        const IndexScale scale = index == 0 ? IndexScale::kLog : IndexScale::kLogOnePlus;
+        std::vector<double> h;
+        for (int r = 0; r < B; ++r) {
+          const double v = ToScale(scale, a[static_cast<size_t>(g) * B + r]);
+          if (std::isfinite(v)) h.push_back(v);
+        }
+        std::sort(h.begin(), h.end());
+        if (h.size() >= 2) truth[g][index] = SortedQuantile(h, 0.5);
+        if (plans[g].signal)
+          truth[g][2 + index] = ToScale(scale, index == 0 ? plans[g].v_world : plans[g].g_world);
+      }
+    }
+    auto calibrate_task = [&](int64_t task) {
+      const int g = static_cast<int>(task / C), b = static_cast<int>(task % C);
+      const GroupPlan& plan = plans[g];
+      if (!plan.ok) return;
+      const int n = plan.window.num_months;
+      Workspace ws(n);
+      std::vector<double> x(static_cast<size_t>(n)), noise(static_cast<size_t>(n)), x2(static_cast<size_t>(n)),
+          noise2(static_cast<size_t>(n)), path(static_cast<size_t>(n)), periods(static_cast<size_t>(n));
+      std::span<double> outer_noise(noise.data(), plan.signal ? static_cast<size_t>(n) : 0);
+      plan.resampler->Generate(options.seed, static_cast<uint32_t>(g), static_cast<uint32_t>(b), x, ws, outer_noise);
+      const size_t outer = static_cast<size_t>(g) * B + b;
+      const double outer_point[4] = {ToScale(IndexScale::kLog, V[outer]), ToScale(IndexScale::kLogOnePlus, G[outer]),
+                                     ToScale(IndexScale::kLog, VS[outer]),
+                                     ToScale(IndexScale::kLogOnePlus, GS[outer])};
+      ResamplerOptions inner_options = options.resampler;
+      inner_options.block_length = plan.resampler->block_length_used();
+      std::optional<SeriesResampler> inner;
+      try {
+        inner.emplace(x, plan.window.start, inner_options, plan.component);
+      } catch (const Error&) {
+        return;  // this outer replicate cannot be resampled: no position
+      }
+      const bool signal = plan.signal && inner->has_trend_fit();
+      std::array<std::vector<double>, 4> inner_values;
+      for (auto& v : inner_values) v.reserve(static_cast<size_t>(D));
+      std::span<double> inner_noise(noise2.data(), signal ? static_cast<size_t>(n) : 0);
+      std::span<double> p(periods.data(), static_cast<size_t>(plan.window.num_periods));
+      for (int r = 0; r < D; ++r) {
+        const uint32_t stream = static_cast<uint32_t>(static_cast<int64_t>(b) * D + r);
+        inner->Generate(inner_seed, static_cast<uint32_t>(g), stream, x2, ws, inner_noise);
+        AggregateToPeriods(x2, plan.window, p);
+        const IndexValues iv = ComputeIndices(p, plan.weights, plan.base_periods);
+        if (iv.ok()) {
+          inner_values[0].push_back(ToScale(IndexScale::kLog, iv.V));
+          inner_values[1].push_back(ToScale(IndexScale::kLogOnePlus, iv.G));
+        }
+        if (signal) {
+          inner->SignalPath(inner_noise, path);
+          AggregateToPeriods(path, plan.window, p);
+          const IndexValues sv = ComputeIndices(p, plan.weights, plan.base_periods);
+          if (sv.ok()) {
+            inner_values[2].push_back(ToScale(IndexScale::kLog, sv.V));
+            inner_values[3].push_back(ToScale(IndexScale::kLogOnePlus, sv.G));
+          }
+        }
+      }
+      for (int k = 0; k < 4; ++k) {
+        std::vector<double>& v = inner_values[k];
+        v.erase(std::remove_if(v.begin(), v.end(), [](double z) { return !std::isfinite(z); }), v.end());
+        if (v.size() < 2 || !std::isfinite(outer_point[k]) || !std::isfinite(truth[g][k])) continue;
+        std::sort(v.begin(), v.end());
+        // The inner interval around the outer point pivots on the inner
+        // median: it covers the truth T when T's image d = point - T + median
+        // lies between the inner quantiles, i.e. u = F_inner(d).
+        const double d = outer_point[k] - truth[g][k] + SortedQuantile(v, 0.5);
+        const auto lo = std::lower_bound(v.begin(), v.end(), d), hi = std::upper_bound(v.begin(), v.end(), d);
+        const double u = (static_cast<double>(lo - v.begin()) + 0.5 * static_cast<double>(hi - lo)) /
+                         static_cast<double>(v.size());
+        positions[(static_cast<size_t>(g) * C + b) * 4 + k] = u;
+      }
+    };
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<int64_t>(0, static_cast<int64_t>(num_groups) * C),
+                        [&](const tbb::blocked_range<int64_t>& range) {
+                          for (int64_t t = range.begin(); t < range.end(); ++t) calibrate_task(t);
+                        });
+    });
+    for (int g = 0; g < num_groups; ++g)
+      for (int k = 0; k < 4; ++k) {
+        std::vector<double> u(static_cast<size_t>(C));
+        for (int b = 0; b < C; ++b) u[b] = positions[(static_cast<size_t>(g) * C + b) * 4 + k];
+        if (auto l = CalibratedLevel(u, options.level)) calibrated[g][k / 2][k % 2] = *l;
+      }
+    result.calibration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_cal).count();
+  }
+
   // Summaries: one task per group, each reading only its own row and writing
   // only its own GroupBootstrap, so the outcome does not depend on threads.
+  auto row = [&](const std::vector<double>& a, int g) {
+    return a.empty() ? std::span<const double>() : std::span<const double>(a).subspan(static_cast<size_t>(g) * B, B);
+  };
+  // Regime probabilities of (V*, G*) pairs, finite pairs only.
+  auto regime_probability = [&](std::span<const double> v, std::span<const double> gg, bool semiconductor,
+                                const Thresholds& t, int limit) {
+    std::array<int64_t, kNumRegimes> counts{};
+    int64_t total = 0;
+    for (int r = 0; r < limit && r < static_cast<int>(v.size()); ++r) {
+      if (!(std::isfinite(v[r]) && std::isfinite(gg[r]))) continue;
+      ++counts[static_cast<int>(Classify(v[r], gg[r], semiconductor, t).regime)];
+      ++total;
+    }
+    std::array<double, kNumRegimes> p{};
+    for (int k = 0; k < kNumRegimes; ++k) p[k] = total > 0 ? static_cast<double>(counts[k]) / total : kNaN;
+    return p;
+  };
+  // The named estimands and the base variants of one group (docs/method.md
+  // §5.13, §5.15), from the replicate rows filled above.
+  auto SummariseEstimands = [&](int g, const GroupPlan& plan, GroupBootstrap& out) {
+    const double level = options.level;
+    auto& obs = out.estimands[static_cast<int>(Estimand::kObserved)];
+    obs.V = SummariseEstimand(row(V, g), out.V.point, level, IndexScale::kLog, calibrated[g][0][0]);
+    obs.G = SummariseEstimand(row(G, g), out.G.point, level, IndexScale::kLogOnePlus, calibrated[g][0][1]);
+    obs.ok = obs.V.ok && obs.G.ok;
+    if (!obs.ok) obs.note = !obs.V.ok ? "V: " + obs.V.note : "G: " + obs.G.note;
+    obs.point_regime = out.point_regime;
+    obs.regime_probability = out.regime_probability;
+    auto& sig = out.estimands[static_cast<int>(Estimand::kSignal)];
+    if (plan.signal) {
+      sig.V = SummariseEstimand(row(VS, g), plan.v_world, level, IndexScale::kLog, calibrated[g][1][0]);
+      sig.G = SummariseEstimand(row(GS, g), plan.g_world, level, IndexScale::kLogOnePlus, calibrated[g][1][1]);
+      sig.ok = sig.V.ok && sig.G.ok;
+      if (!sig.ok) sig.note = !sig.V.ok ? "V: " + sig.V.note : "G: " + sig.G.note;
+      sig.point_regime = Classify(plan.v_world, plan.g_world, out.semiconductor, thresholds).regime;
+      sig.regime_probability = regime_probability(row(VS, g), row(GS, g), out.semiconductor, thresholds, B);
+    } else {
+      sig.note = "the " + std::string(ToString(options.resampler.scheme)) +
+                 " scheme has no fitted noise-free path (use residual or sieve)";
+    }
+    if (!options.base_sensitivity) return;
+    const Estimand e = options.estimand;
+    const bool use_signal = e == Estimand::kSignal;
+    const auto& chosen = out.estimands[static_cast<int>(e)];
+    const IndexSpec other = OtherBase(spec);
+    const int here = spec.base == BaseRule::kFirstPeriod ? 0 : 1;
+    GroupBootstrap::BaseVariant& current = out.base_variants[here];
+    GroupBootstrap::BaseVariant& alternative = out.base_variants[1 - here];
+    current.base = spec.base;
+    alternative.base = other.base;
+    if (!chosen.ok) {
+      current.note = alternative.note = chosen.note.empty() ? "estimand not available" : chosen.note;
+      return;
+    }
+    current.ok = true;
+    current.G = chosen.G;
+    current.point_regime = chosen.point_regime;
+    current.regime_probability = chosen.regime_probability;
+    const double v_point = use_signal ? plan.v_world : out.V.point;
+    const double g_alt_point = use_signal ? plan.g_world_alt : plan.g_alt;
+    alternative.G = SummariseEstimand(row(use_signal ? GSA : GA, g), g_alt_point, level, IndexScale::kLogOnePlus);
+    alternative.ok = alternative.G.ok && std::isfinite(g_alt_point);
+    if (!alternative.ok) {
+      alternative.note = std::isfinite(g_alt_point) ? alternative.G.note : "G undefined under this base";
+      return;
+    }
+    alternative.point_regime = Classify(v_point, g_alt_point, out.semiconductor, thresholds).regime;
+    alternative.regime_probability = regime_probability(row(use_signal ? VS : V, g), row(use_signal ? GSA : GA, g),
+                                                        out.semiconductor, thresholds, B);
+    out.base_changes_regime = alternative.point_regime != current.point_regime;
+  };
   auto summarise_group = [&](int g) {
     std::vector<double> jv, jg, v_sorted, g_sorted, buffer, periods, weights;
     GroupBootstrap& out = result.groups[g];
@@ -448,12 +753,78 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
       *out.G_trend = Summarise(t_sorted, out.G_trend->point, options.level, {});
       out.G_trend->intervals.by_method[3].note = "no jackknife for G_trend";
     }
+    SummariseEstimands(g, plan, out);
     out.ok = true;
   };
   arena.execute([&] {
     tbb::parallel_for(0, num_groups, [&](int g) { summarise_group(g); });
   });
+  // Scheme diagnostics (docs/method.md §5.14): the observed estimand's regime
+  // probabilities under every scheme from the same seed at a modest count.
+  // The run's own scheme reuses its first replicates (the same streams).
+  if (options.scheme_diagnostics) {
+    const auto t_diag = std::chrono::steady_clock::now();
+    const int R = std::min(options.diagnostic_replicates, B);
+    for (int k = 0; k < kNumSchemes; ++k) {
+      const Scheme scheme = static_cast<Scheme>(k);
+      if (scheme == options.resampler.scheme) {
+        for (int g = 0; g < num_groups; ++g) {
+          GroupBootstrap::SchemeDiagnostic& d = result.groups[g].scheme_diagnostics[k];
+          if (!plans[g].ok) {
+            d.note = result.groups[g].note;
+            continue;
+          }
+          d.regime_probability = regime_probability(row(V, g), row(G, g), result.groups[g].semiconductor, thresholds, R);
+          d.replicates = R;
+          d.ok = std::isfinite(d.regime_probability[0]);
+          if (!d.ok) d.note = "no valid replicate";
+        }
+        continue;
+      }
+      BootstrapOptions o = options;
+      o.resampler.scheme = scheme;
+      o.replicates = options.diagnostic_replicates;
+      o.scheme_diagnostics = false;
+      o.base_sensitivity = false;
+      o.calibrate = false;
+      o.trend_growth = false;
+      o.keep_replicates = false;
+      o.progress = false;
+      BootstrapResult other;
+      try {
+        other = RunBootstrap(series, spec, thresholds, o, log_components);
+      } catch (const Error& e) {
+        for (int g = 0; g < num_groups; ++g) result.groups[g].scheme_diagnostics[k].note = e.what();
+        continue;
+      }
+      for (int g = 0; g < num_groups; ++g) {
+        GroupBootstrap::SchemeDiagnostic& d = result.groups[g].scheme_diagnostics[k];
+        const GroupBootstrap& og = other.groups[g];
+        d.ok = og.ok;
+        d.note = og.note;
+        d.replicates = og.valid_replicates;
+        if (og.ok) d.regime_probability = og.regime_probability;
+      }
+    }
+    for (GroupBootstrap& gb : result.groups) {
+      double spread = kNaN;
+      for (int regime = 0; regime < kNumRegimes; ++regime) {
+        double lo = 2.0, hi = -1.0;
+        for (const auto& d : gb.scheme_diagnostics)
+          if (d.ok) {
+            lo = std::min(lo, d.regime_probability[regime]);
+            hi = std::max(hi, d.regime_probability[regime]);
+          }
+        if (hi >= lo) spread = std::isfinite(spread) ? std::max(spread, hi - lo) : hi - lo;
+      }
+      gb.scheme_spread = spread;
+      gb.scheme_disagreement = std::isfinite(spread) && spread > options.scheme_disagreement_threshold;
+    }
+    result.diagnostics_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_diag).count();
+  }
   if (options.keep_replicates) {
+    result.V_signal_replicates = VS;
+    result.G_signal_replicates = GS;
     result.replicates_kept = true;
     result.V_replicates = std::move(V);
     result.G_replicates = std::move(G);
@@ -481,7 +852,7 @@ BootstrapResult RunSeriesBootstrap(std::span<const double> monthly, YearMonth fi
 std::string BootstrapResult::FullReport() const {
   std::ostringstream out;
   out.precision(6);
-  out << "chokepoint " << kVersionString << " bootstrap\n";
+  out << "chokepoint " << ToolVersion() << " bootstrap\n";
   out << "  scheme: " << ToString(options.resampler.scheme)
       << (options.resampler.scheme == Scheme::kLevels ? " (naive levels: unsuitable for trending series)" : "")
       << "\n  blocks: " << ToString(options.resampler.blocks) << "\n  block length given: "
@@ -497,7 +868,20 @@ std::string BootstrapResult::FullReport() const {
       << thresholds.volatility_high << (thresholds.semiconductor_override ? ", semiconductor override" : "") << "\n"
       << "  intervals: percentile/basic (type-6 quantiles), normal (bias-corrected), BCa (acceleration from a "
          "delete-a-block jackknife on the resampled object, centred at the jackknife mean)\n"
-      << "  replicates kept: " << (replicates_kept ? "yes" : "no") << "  time: " << seconds << " s";
+      << "  estimands: observed (the statistic of the series), signal (of the fitted noise-free path); report "
+         "shows "
+      << ToString(options.estimand) << "; default interval " << ToString(EstimandMethod::kLogCentred) << ": "
+      << Describe(EstimandMethod::kLogCentred) << "\n"
+      << "  calibration: "
+      << (options.calibrate ? "double bootstrap, " + std::to_string(options.calibration_outer) + " outer x " +
+                                  std::to_string(options.calibration_inner) + " inner replicates per group (" +
+                                  std::to_string(calibration_seconds) + " s)"
+                            : std::string("off"))
+      << "\n  scheme diagnostics: "
+      << (options.scheme_diagnostics ? std::to_string(options.diagnostic_replicates) + " replicates per scheme (" +
+                                           std::to_string(diagnostics_seconds) + " s)"
+                                     : std::string("off"))
+      << "\n  replicates kept: " << (replicates_kept ? "yes" : "no") << "  time: " << seconds << " s";
   if (seconds > 0) out << " (" << (static_cast<double>(replicates) * num_groups() / seconds) << " replicates/s)";
   out << "\n";
   for (const GroupBootstrap& g : groups) {
@@ -521,6 +905,36 @@ std::string BootstrapResult::FullReport() const {
         else out << " failed (" << iv.note << ")";
       }
       out << "\n";
+    }
+    for (int e = 0; e < kNumEstimands; ++e) {
+      const GroupBootstrap::EstimandResult& er = g.estimands[e];
+      out << "    estimand " << ToString(static_cast<Estimand>(e)) << ":";
+      if (!er.ok) {
+        out << " not available (" << er.note << ")\n";
+        continue;
+      }
+      for (const auto& [label, es] : {std::pair<const char*, const EstimandSummary*>{"V", &er.V}, {"G", &er.G}}) {
+        out << " " << label << " " << es->point;
+        for (int m = 0; m < 3; ++m) {
+          const Interval& iv = es->by_method[m];
+          if (!iv.ok) continue;
+          out << " " << ToString(static_cast<EstimandMethod>(m)) << " [" << iv.lower << ", " << iv.upper << "]";
+        }
+        if (std::isfinite(es->calibrated_level)) out << " (calibrated level " << es->calibrated_level << ")";
+        out << ";";
+      }
+      out << " P(regimes) = " << er.regime_probability[0] << ", " << er.regime_probability[1] << ", "
+          << er.regime_probability[2] << "\n";
+    }
+    if (std::isfinite(g.scheme_spread)) {
+      out << "    schemes:";
+      for (int k = 0; k < kNumSchemes; ++k) {
+        const auto& d = g.scheme_diagnostics[k];
+        out << " " << ToString(static_cast<Scheme>(k));
+        if (d.ok) out << " P(stockpiling) " << d.regime_probability[0];
+        else out << " (" << d.note << ")";
+      }
+      out << "; largest difference " << g.scheme_spread << (g.scheme_disagreement ? " DISAGREE" : "") << "\n";
     }
     out << "    point regime " << ToString(g.point_regime) << " (stability " << g.regime_stability
         << "), P(stockpiling, no_effect, substitution) = " << g.regime_probability[0] << ", "

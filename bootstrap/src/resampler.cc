@@ -57,10 +57,15 @@ bool ResamplerOptions::IsValid(std::string* error) const {
   return true;
 }
 
+// The sieve's AR path needs n + burn-in + p values, p up to the AIC search's
+// maximum order floor(10 log10 n) (FitArByAic).
+static size_t ScratchLength(int series_length) {
+  const int max_order = series_length > 1 ? static_cast<int>(std::floor(10.0 * std::log10(series_length))) : 0;
+  return static_cast<size_t>(series_length) + kSieveBurnIn + static_cast<size_t>(max_order) + 16;
+}
+
 Workspace::Workspace(int series_length)
-    : capacity_(series_length),
-      a_(static_cast<size_t>(series_length) + kSieveBurnIn + 16),
-      b_(static_cast<size_t>(series_length) + kSieveBurnIn + 16) {}
+    : capacity_(series_length), a_(ScratchLength(series_length)), b_(ScratchLength(series_length)) {}
 
 namespace {
 
@@ -174,6 +179,26 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
         for (int t = 0; t < n_; ++t) y[t] -= log_component_[t];
       }
       base_ = FitTrendSeason(y, first_month, month_effects_, &projection_, &month_column_);
+      {
+        // b = P y and (X'X)^-1 = P P' (P = (X'X)^-1 X'), for SignalPath.
+        const int k = month_effects_ ? 13 : 2;
+        beta_.assign(static_cast<size_t>(k), 0.0);
+        xtx_inverse_.assign(static_cast<size_t>(k) * k, 0.0);
+        for (int r = 0; r < k; ++r) {
+          const double* pr = projection_.data() + static_cast<size_t>(r) * n_;
+          for (int t = 0; t < n_; ++t) beta_[r] += pr[t] * y[t];
+          for (int c = 0; c < k; ++c) {
+            const double* pc = projection_.data() + static_cast<size_t>(c) * n_;
+            double v = 0.0;
+            for (int t = 0; t < n_; ++t) v += pr[t] * pc[t];
+            xtx_inverse_[static_cast<size_t>(r) * k + c] = v;
+          }
+        }
+        if (!log_component_.empty()) {
+          component_exp_.resize(static_cast<size_t>(n_));
+          for (int t = 0; t < n_; ++t) component_exp_[t] = std::exp(log_component_[t]);
+        }
+      }
       if (!log_component_.empty())
         for (int t = 0; t < n_; ++t) {
           base_[t] += log_component_[t];
@@ -393,6 +418,83 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
       for (int t = 0; t < n; ++t) out[t] = std::exp(base_[t] + tail[t]);
       return;
     }
+  }
+}
+
+void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate, std::span<double> out, Workspace& ws,
+                               std::span<double> log_noise) const {
+  if (log_noise.empty() || (options_.scheme != Scheme::kResidual && options_.scheme != Scheme::kSieve)) {
+    Generate(seed, group, replicate, out, ws);
+    return;
+  }
+  if (static_cast<int>(out.size()) < n_ || static_cast<int>(log_noise.size()) < n_ || ws.capacity() < n_)
+    ThrowInternalError("SeriesResampler::Generate: output, noise or workspace shorter than the series");
+  const int n = n_;
+  if (options_.scheme == Scheme::kSieve) {
+    // x* = exp(base + e*): the noise is the AR path itself.
+    Generate(seed, group, replicate, out, ws);
+    const int p = static_cast<int>(ar_.size());
+    const int total = n + kSieveBurnIn;
+    std::span<double> e = ws.a().first(total + p);
+    // Generate left the AR path in ws.a(): read it back.
+    const double* tail = e.data() + p + kSieveBurnIn;
+    for (int t = 0; t < n; ++t) log_noise[t] = tail[t];
+    return;
+  }
+  // Residual: the same blocks from the same stream, copied from the
+  // residuals and from their exponentials.
+  RandomStream rs(seed, group, replicate);
+  const uint32_t m = static_cast<uint32_t>(object_.size());
+  const double* res = object_.data();
+  const double* res_exp = object_exp_.data();
+  double* noise = log_noise.data();
+  double* x = out.data();
+  ForEachBlock(rs, m, [&](uint32_t i, uint32_t pos, uint32_t len) {
+    const uint32_t first = std::min(len, m - pos);
+    for (uint32_t k = 0; k < first; ++k) {
+      noise[i + k] = res[pos + k];
+      x[i + k] = res_exp[pos + k];
+    }
+    for (uint32_t k = first; k < len; ++k) {
+      noise[i + k] = res[k - first];
+      x[i + k] = res_exp[k - first];
+    }
+  });
+  const double* f = base_exp_.data();
+  for (int t = 0; t < n; ++t) x[t] *= f[t];
+}
+
+void SeriesResampler::SignalPath(std::span<const double> e, std::span<double> out) const {
+  const int n = n_;
+  if (projection_.empty() || static_cast<int>(e.size()) < n || static_cast<int>(out.size()) < n)
+    ThrowInternalError("SeriesResampler::SignalPath: no trend fit, or spans shorter than the series");
+  const int k = design_columns_;
+  // X'e: intercept, trend, and one sum per month dummy column.
+  double xe[13] = {0};
+  for (int t = 0; t < n; ++t) {
+    xe[0] += e[t];
+    xe[1] += (t + 1.0) * e[t];
+    xe[month_column_[t]] += (month_column_[t] > 0 ? e[t] : 0.0);
+  }
+  double beta[13];
+  for (int r = 0; r < k; ++r) {
+    double v = beta_[r];
+    const double* row = xtx_inverse_.data() + static_cast<size_t>(r) * k;
+    for (int c = 0; c < k; ++c) v += row[c] * xe[c];
+    beta[r] = v;
+  }
+  // exp(b0 + b1 (t + 1) + b_c(t)) = A r^(t+1) M_c(t): 14 exponentials.
+  double month_factor[13];
+  month_factor[0] = 1.0;
+  for (int c = 2; c < k; ++c) month_factor[c] = std::exp(beta[c]);
+  const double a = std::exp(beta[0]), rate = std::exp(beta[1]);
+  double level = a;
+  for (int t = 0; t < n; ++t) {
+    level *= rate;
+    const int c = month_column_[t];
+    double v = level * (c > 0 ? month_factor[c] : 1.0);
+    if (!component_exp_.empty()) v *= component_exp_[t];
+    out[t] = v;
   }
 }
 

@@ -4,7 +4,7 @@
 #include <mutex>
 #include <system_error>
 
-#include "chokepoint/version.h"
+#include "chokepoint/core/version.h"
 
 namespace chokepoint {
 
@@ -39,7 +39,7 @@ std::filesystem::path DataDirectory() {
   if (const char* env = std::getenv("CHOKEPOINT_DATA_DIR"); env && *env) return env;
   static const std::filesystem::path beside = BesideExecutable();
   if (!beside.empty()) return beside;
-  return kInstalledDataDir;
+  return InstalledDataDirectory();
 }
 
 void SetDataDirectory(std::filesystem::path dir) {

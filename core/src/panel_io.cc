@@ -9,7 +9,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/ingest.h"
-#include "chokepoint/version.h"
+#include "chokepoint/core/version.h"
 
 namespace chokepoint {
 
@@ -110,7 +110,7 @@ void WritePanelH5(const Panel& panel, const std::filesystem::path& path,
     WritePanelGroup(f.id(), panel);
     if (extra) extra(f.id());
     h5::WriteAttribute(f.id(), "schema", "chokepoint-panel/1");
-    h5::WriteAttribute(f.id(), "tool_version", kVersionString);
+    h5::WriteAttribute(f.id(), "tool_version", ToolVersion());
     h5::WriteAttribute(f.id(), "created_utc", UtcNowIso8601());
     h5::WriteAttribute(f.id(), "data_label", panel.provenance.label);
     f.Close();

@@ -8,7 +8,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/panel_io.h"
-#include "chokepoint/version.h"
+#include "chokepoint/core/version.h"
 
 namespace chokepoint {
 
@@ -29,7 +29,7 @@ BaseAnalysis AnalyzeGroups(const GroupSeries& series, const IndexSpec& spec, con
 
 void WriteRunBase(hid_t file, const RunMetadata& meta, const GroupSeries& series, const BaseAnalysis& analysis) {
   h5::WriteAttribute(file, "schema", kRunSchema);
-  h5::WriteAttribute(file, "tool_version", kVersionString);
+  h5::WriteAttribute(file, "tool_version", ToolVersion());
   h5::WriteAttribute(file, "created_utc", UtcNowIso8601());
   h5::WriteAttribute(file, "config_toml", meta.config_toml);
   h5::WriteAttribute(file, "seed", static_cast<int64_t>(meta.seed));

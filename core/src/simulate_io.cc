@@ -3,7 +3,7 @@
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/panel_io.h"
 #include "chokepoint/core/simulate.h"
-#include "chokepoint/version.h"
+#include "chokepoint/core/version.h"
 
 namespace chokepoint {
 
@@ -37,7 +37,7 @@ void WriteSimulationH5(const SimulationResult& r, const std::filesystem::path& p
     WritePanelGroup(f.id(), r.panel);
     WriteSimulationGroup(f.id(), r);
     h5::WriteAttribute(f.id(), "schema", "chokepoint-panel/1");
-    h5::WriteAttribute(f.id(), "tool_version", kVersionString);
+    h5::WriteAttribute(f.id(), "tool_version", ToolVersion());
     h5::WriteAttribute(f.id(), "created_utc", UtcNowIso8601());
     h5::WriteAttribute(f.id(), "data_label", r.panel.provenance.label);
     f.Close();

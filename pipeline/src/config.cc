@@ -199,6 +199,8 @@ PipelineConfig ResolveConfig(const ConfigOverrides& o, ConfigPurpose purpose) {
   Apply(o.level, &c.bootstrap.level, &origins, "bootstrap.level", "--level");
   Apply(o.report_interval, &c.bootstrap.report_interval, &origins, "bootstrap.report_interval", "--interval");
   Apply(o.trend_growth, &c.bootstrap.trend_growth, &origins, "bootstrap.trend_growth", "--trend-growth");
+  Apply(o.estimand, &c.bootstrap.estimand, &origins, "bootstrap.estimand", "--estimand");
+  Apply(o.calibrate, &c.bootstrap.calibrate, &origins, "bootstrap.calibrate", "--calibrate");
   if (o.quiet) c.bootstrap.progress = false;
 
   // The models' regimes use the run's index specification and thresholds.

@@ -6,7 +6,7 @@
 #include "chokepoint/core/panel_io.h"
 #include "chokepoint/core/run_config.h"
 #include "chokepoint/pipeline/run.h"
-#include "chokepoint/version.h"
+#include "chokepoint/core/version.h"
 #include "output.h"
 #include "chokepoint/robustness/models/models_io.h"
 #include "chokepoint/core/aggregate_io.h"
@@ -20,7 +20,7 @@ void WriteSectionFile(const std::filesystem::path& path, const std::string& data
                       const std::function<void(hid_t)>& write_section) {
   h5::AtomicOutput output(path);
   WriteAndCommit(output, [&](hid_t f) {
-    h5::WriteAttribute(f, "tool_version", kVersionString);
+    h5::WriteAttribute(f, "tool_version", ToolVersion());
     h5::WriteAttribute(f, "created_utc", UtcNowIso8601());
     h5::WriteAttribute(f, "data_label", data_label);
     h5::WriteAttribute(f, "config_toml", config_toml);

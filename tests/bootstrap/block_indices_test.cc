@@ -117,8 +117,18 @@ TEST(BlockIndexKernel, EngineUsesItAndQuarterlyFallsBackToTheSeries) {
   o.progress = false;
   o.resampler.scheme = Scheme::kLevels;
   o.resampler.block_length = 6.0;
+  o.base_sensitivity = false;  // the block-sum kernel gives G under the run's base only
   const BootstrapResult monthly = RunBootstrap(gs, IndexSpec{}, Thresholds{}, o);
   EXPECT_NE(monthly.groups[0].resampler.find("evaluation=block_sums"), std::string::npos);
+  // With base sensitivity the series are built instead: the same replicates.
+  BootstrapOptions with_base = o;
+  with_base.base_sensitivity = true;
+  const BootstrapResult built = RunBootstrap(gs, IndexSpec{}, Thresholds{}, with_base);
+  EXPECT_EQ(built.groups[0].resampler.find("evaluation=block_sums"), std::string::npos);
+  for (int r = 0; r < o.replicates; ++r) {
+    EXPECT_NEAR(built.V_replicates[r], monthly.V_replicates[r], 1e-12 * std::abs(monthly.V_replicates[r])) << r;
+    EXPECT_NEAR(built.G_replicates[r], monthly.G_replicates[r], 1e-12 * (1 + std::abs(monthly.G_replicates[r]))) << r;
+  }
   // Replicate r of the engine is replicate r of the resampler.
   const SeriesResampler r(gs.row(0), gs.first_month, o.resampler);
   Workspace ws(120);

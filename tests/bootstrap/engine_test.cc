@@ -226,10 +226,30 @@ TEST(EngineTest, Hdf5SectionRoundTripAndReport) {
   EXPECT_FALSE(back.groups[3].ok);
   EXPECT_EQ(FormatBootstrapReport(back), FormatBootstrapReport(r));
   const std::string md = FormatBootstrapReport(r);
-  EXPECT_NE(md.find("| group | V [90% basic] | G [90% basic] | P(stockpiling) | P(no_effect) | P(substitution) |"),
-            std::string::npos);
+  // Every interval names its estimand and type.
+  EXPECT_NE(md.find("| group | V (observed) [90%] | G (observed) [90%] | P(stockpiling) | P(no_effect) | "
+                    "P(substitution) |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| group | V (signal) [90%] | G (signal) [90%] |"), std::string::npos);
+  EXPECT_NE(md.find("90% log_centred"), std::string::npos);
   EXPECT_NE(md.find("| group1 | "), std::string::npos);
-  EXPECT_NE(md.find("not bootstrapped"), std::string::npos);
+  EXPECT_NE(md.find("not available"), std::string::npos);
+  // The estimands, scheme diagnostics and base variants survive the file.
+  for (int g = 0; g < 3; ++g) {
+    for (int e = 0; e < kNumEstimands; ++e) {
+      const auto& a = back.groups[g].estimands[e];
+      const auto& b = r.groups[g].estimands[e];
+      EXPECT_EQ(a.ok, b.ok);
+      EXPECT_EQ(a.V.point, b.V.point);
+      EXPECT_EQ(a.G[EstimandMethod::kLogCentred].lower, b.G[EstimandMethod::kLogCentred].lower);
+      EXPECT_EQ(a.V[EstimandMethod::kLogCentred].upper, b.V[EstimandMethod::kLogCentred].upper);
+      EXPECT_EQ(a.regime_probability, b.regime_probability);
+    }
+    EXPECT_EQ(back.groups[g].scheme_spread, r.groups[g].scheme_spread);
+    EXPECT_EQ(back.groups[g].base_changes_regime, r.groups[g].base_changes_regime);
+    EXPECT_EQ(back.groups[g].base_variants[1].G.point, r.groups[g].base_variants[1].G.point);
+  }
 }
 
 TEST(EngineTest, SeriesJsonHasTheDocumentedKeys) {

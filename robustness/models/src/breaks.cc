@@ -13,7 +13,7 @@
 #include <tbb/parallel_for.h>
 
 #include "chokepoint/core/error.h"
-#include "chokepoint/version.h"
+#include "chokepoint/core/version.h"
 #include "chokepoint/core/random.h"
 #include "segment_rss.h"
 
@@ -808,7 +808,7 @@ std::string BreakResult::BriefReport() const {
 std::string BreakResult::FullReport() const {
   std::ostringstream out;
   char line[256];
-  out << kVersionString << "\nStructural breaks: " << options.Describe() << "\n";
+  out << ToolVersion() << "\nStructural breaks: " << options.Describe() << "\n";
   out << "  n = " << n << ", breaking regressors q = " << q << ", fixed regressors p = " << p
       << ", minimum segment h = floor(" << options.trim << " * " << n << ") = " << trim_obs
       << ", max breaks given " << options.max_breaks << ", used " << max_breaks << "\n";

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "chokepoint/core/error.h"
-#include "chokepoint/version.h"
+#include "chokepoint/core/version.h"
 
 namespace chokepoint::robustness {
 
@@ -387,7 +387,7 @@ HacResult ComputeHac(const Eigen::Ref<const Eigen::MatrixXd>& X, const OlsResult
 
 std::string HacResult::FullReport() const {
   std::ostringstream out;
-  out << kVersionString << "\nHAC covariance: " << estimator << "\n";
+  out << ToolVersion() << "\nHAC covariance: " << estimator << "\n";
   out << "  n = " << n << ", k = " << k << ", bandwidth rule value = " << bandwidth_automatic;
   if (pilot_lag >= 0) out << " (Newey-West pilot lag m = " << pilot_lag << ")";
   out << ", kernel weights used = " << weights_used << "\n";

@@ -15,7 +15,7 @@
 #include <tbb/task_arena.h>
 
 #include "chokepoint/core/error.h"
-#include "chokepoint/version.h"
+#include "chokepoint/core/version.h"
 #include "chokepoint/robustness/sweep/sweep_units.h"
 
 namespace chokepoint::robustness {

@@ -10,7 +10,7 @@
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/robustness/sweep/sweep.h"
-#include "chokepoint/version.h"
+#include "chokepoint/core/version.h"
 #include "chokepoint/robustness/sweep/sweep_io.h"
 
 namespace chokepoint::robustness {
@@ -116,7 +116,7 @@ void WriteSweepSection(hid_t file, const SweepResult& r) {
   h5::Handle root = h5::EnsureGroup(file, "/sweep");
   const hid_t sw = root.id();
   h5::WriteAttribute(sw, "format", "chokepoint.sweep/1");
-  h5::WriteAttribute(sw, "version", kVersionString);
+  h5::WriteAttribute(sw, "version", ToolVersion());
   h5::WriteAttribute(sw, "replicates", static_cast<int64_t>(r.replicates));
   h5::WriteAttribute(sw, "seed", static_cast<int64_t>(r.options.seed));
   h5::WriteAttribute(sw, "scheme", bootstrap::ToString(r.options.resampler.scheme));
@@ -430,7 +430,7 @@ SweepResult ReadSweepSection(hid_t file) {
 
 std::string SweepResult::FullReport() const {
   std::ostringstream o;
-  o << kVersionString << ": robustness sweep\n";
+  o << ToolVersion() << ": robustness sweep\n";
   o << "  groups                      " << num_groups() << " (" << series_months << " months from "
     << series_first.ToString() << ")\n";
   o << "  threshold axes              g* " << grid.growth.size() << ", v_hi " << grid.volatility_high.size()

@@ -15,6 +15,7 @@
 
 #include <toml++/toml.h>
 
+#include "chokepoint/bootstrap/estimands.h"
 #include "chokepoint/bootstrap/intervals.h"
 #include "chokepoint/bootstrap/resampler.h"
 #include "chokepoint/core/classify.h"
@@ -59,6 +60,26 @@ struct BootstrapOptions {
   // breaks (GroupModels::EpisodeLogComponent). Without it an episode sits in
   // the residuals and is scattered over the series.
   bool fitted_surges = true;
+  // The estimand the report shows first and whose regime probabilities it
+  // quotes (docs/method.md §5.13): observed, the paper's statistic, which is
+  // what its thresholds were set against. Both estimands are always computed
+  // when the scheme has a fitted path.
+  Estimand estimand = Estimand::kObserved;
+  // Regime probabilities under every scheme (levels, residual, growth,
+  // sieve) from the same seed at `diagnostic_replicates` each, and a flag
+  // where two schemes' probabilities of a regime differ by more than
+  // `scheme_disagreement_threshold` (docs/method.md §5.14).
+  bool scheme_diagnostics = true;
+  int diagnostic_replicates = 199;
+  double scheme_disagreement_threshold = 0.25;
+  // G and the regime under both bases (first, first12) from the same
+  // replicates, and whether the base changes the regime (docs/method.md §5.15).
+  bool base_sensitivity = true;
+  // Double-bootstrap calibration of the log-centred interval's nominal level
+  // (calibration_outer outer x calibration_inner inner replicates per group).
+  bool calibrate = false;
+  int calibration_outer = 200;
+  int calibration_inner = 200;
 
   // Names the field ("bootstrap.replicates") on failure.
   bool IsValid(std::string* error) const;
@@ -67,6 +88,10 @@ struct BootstrapOptions {
   static BootstrapOptions FromToml(const TomlSection& section);
   toml::table ToToml() const;
 };
+
+// The interval shown for an estimand: log_centred, or its calibrated form
+// when options.calibrate.
+EstimandMethod DefaultEstimandMethod(const BootstrapOptions& options);
 
 struct StatisticSummary {
   double point = 0.0;  // on the observed series
@@ -103,6 +128,41 @@ struct GroupBootstrap {
   int ar_order = 0;
   int jackknife_block = 0;  // months deleted per jackknife value
   std::string resampler;    // SeriesResampler::Describe()
+  // The named estimands (docs/method.md §5.13), indexed by Estimand: point,
+  // intervals and the regime probabilities of each. The legacy V, G summaries
+  // above are the observed statistic's, with the interval types of intervals.h.
+  struct EstimandResult {
+    bool ok = false;
+    std::string note;  // why not ok (e.g. no fitted path under this scheme)
+    EstimandSummary V, G;
+    Regime point_regime = Regime::kNoEffect;
+    std::array<double, kNumRegimes> regime_probability{};
+  };
+  std::array<EstimandResult, kNumEstimands> estimands;
+  // Regime probabilities of the observed estimand under every scheme,
+  // indexed by Scheme (options.scheme_diagnostics); `spread` is the largest
+  // difference between two schemes' probabilities of one regime.
+  struct SchemeDiagnostic {
+    bool ok = false;
+    std::string note;
+    int replicates = 0;
+    std::array<double, kNumRegimes> regime_probability{};
+  };
+  std::array<SchemeDiagnostic, kNumSchemes> scheme_diagnostics;
+  bool scheme_disagreement = false;
+  double scheme_spread = std::numeric_limits<double>::quiet_NaN();
+  // G of the report's estimand under each base (first, first12) and the
+  // regime it gives (options.base_sensitivity).
+  struct BaseVariant {
+    BaseRule base = BaseRule::kFirstPeriod;
+    bool ok = false;
+    std::string note;
+    EstimandSummary G;
+    Regime point_regime = Regime::kNoEffect;
+    std::array<double, kNumRegimes> regime_probability{};
+  };
+  std::array<BaseVariant, 2> base_variants;
+  bool base_changes_regime = false;
   // What the fitted path keeps besides trend + month effects, as the caller
   // who passed the log component names it (`chokepoint run`: the models'
   // episode, e.g. "surge pulses (2)"); empty = nothing was passed.
@@ -121,6 +181,10 @@ struct BootstrapResult {
   std::vector<double> V_replicates;  // groups x B, row-major (NaN where not computed)
   std::vector<double> G_replicates;
   std::vector<double> G_trend_replicates;  // when options.trend_growth and kept
+  std::vector<double> V_signal_replicates;  // groups x B, the signal estimand's (when kept)
+  std::vector<double> G_signal_replicates;
+  double calibration_seconds = 0.0;
+  double diagnostics_seconds = 0.0;
 
   int num_groups() const { return static_cast<int>(groups.size()); }
   // Options given vs used (threads, block length per group), timing, notes.

@@ -28,6 +28,7 @@ enum class Scheme {
               // (destroys the trend G measures); kept to compare with R's boot::tsboot
 };
 std::string_view ToString(Scheme s);  // "residual", "growth", "sieve", "levels"
+inline constexpr int kNumSchemes = 4;
 std::optional<Scheme> SchemeFromString(std::string_view s);
 
 enum class BlockMethod {
@@ -112,6 +113,17 @@ class SeriesResampler {
   // replicate series into out (size length()). Uses RandomStream(seed, group,
   // replicate); no heap allocation.
   void Generate(uint64_t seed, uint32_t group, uint32_t replicate, std::span<double> out, Workspace& ws) const;
+  // Same replicate, and (residual and sieve schemes) its log noise around
+  // the fitted path, e*_t = log x*_t - fit_t, into log_noise (size
+  // length()): what SignalPath needs, without a log per month.
+  void Generate(uint64_t seed, uint32_t group, uint32_t replicate, std::span<double> out, Workspace& ws,
+                std::span<double> log_noise) const;
+  // Residual and sieve schemes: the fitted path refitted on a replicate whose
+  // log noise is e* (from Generate): exp(X (b + P e*) + component), the same
+  // as FittedPath of the replicate series, computed from 2 + 12 sums of e*
+  // and 14 exponentials. An all-zero e* gives the fitted path of the
+  // observed series. Writes length() values; no allocation.
+  void SignalPath(std::span<const double> log_noise, std::span<double> out) const;
 
   // Delete-a-block jackknife series (D5): the observed series rebuilt with
   // months [start, start + len) deleted from the resampled object. For the
@@ -156,6 +168,9 @@ class SeriesResampler {
   std::vector<double> object_exp_, base_exp_;
   std::vector<double> ar_;       // sieve coefficients phi_1..phi_p
   std::vector<double> projection_;  // residual/sieve: (X'X)^-1 X', k x n row-major
+  std::vector<double> xtx_inverse_;  // residual/sieve: (X'X)^-1 = P P', k x k
+  std::vector<double> beta_;         // residual/sieve: the fitted coefficients b
+  std::vector<double> component_exp_;  // exp(log_component_), or empty
   std::vector<int> month_column_;   // design column of month t's dummy (0 = none)
   int design_columns_ = 0;
   bool month_effects_ = false;

@@ -79,6 +79,8 @@ struct ConfigOverrides {
   std::optional<double> level;                        // --level
   std::optional<bootstrap::IntervalMethod> report_interval;  // --interval
   std::optional<bool> trend_growth;                   // --trend-growth
+  std::optional<bootstrap::Estimand> estimand;        // --estimand
+  std::optional<bool> calibrate;                      // --calibrate
   bool quiet = false;                                 // --quiet: no progress bars
 
   // [sweep] axes and outputs

@@ -1,0 +1,146 @@
+#include "chokepoint/bootstrap/estimands.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace chokepoint::bootstrap {
+
+std::string_view ToString(Estimand e) {
+  switch (e) {
+    case Estimand::kObserved: return "observed";
+    case Estimand::kSignal: return "signal";
+  }
+  return "?";
+}
+
+std::optional<Estimand> EstimandFromString(std::string_view s) {
+  if (s == "observed") return Estimand::kObserved;
+  if (s == "signal") return Estimand::kSignal;
+  return std::nullopt;
+}
+
+std::string_view ToString(EstimandMethod m) {
+  switch (m) {
+    case EstimandMethod::kLogCentred: return "log_centred";
+    case EstimandMethod::kLogCentredCalibrated: return "log_centred_calibrated";
+    case EstimandMethod::kPercentile: return "percentile";
+  }
+  return "?";
+}
+
+std::optional<EstimandMethod> EstimandMethodFromString(std::string_view s) {
+  if (s == "log_centred") return EstimandMethod::kLogCentred;
+  if (s == "log_centred_calibrated") return EstimandMethod::kLogCentredCalibrated;
+  if (s == "percentile") return EstimandMethod::kPercentile;
+  return std::nullopt;
+}
+
+std::string_view Describe(EstimandMethod m) {
+  switch (m) {
+    case EstimandMethod::kLogCentred:
+      return "basic interval on the log scale (log V, log(1 + G)) pivoting on the bootstrap median";
+    case EstimandMethod::kLogCentredCalibrated:
+      return "the same, at the nominal level a double bootstrap calibrates to the target coverage";
+    case EstimandMethod::kPercentile:
+      return "quantiles of the replicates";
+  }
+  return "?";
+}
+
+double ToScale(IndexScale scale, double value) {
+  const double arg = scale == IndexScale::kLog ? value : 1.0 + value;
+  return arg > 0.0 && std::isfinite(arg) ? std::log(arg) : std::numeric_limits<double>::quiet_NaN();
+}
+
+double FromScale(IndexScale scale, double scaled) {
+  // expm1 keeps G's digits near 0; a G within 1e-16 of -1 (log(1 + G) < -36)
+  // is the double -1 itself.
+  return scale == IndexScale::kLog ? std::exp(scaled) : std::expm1(scaled);
+}
+
+Interval LogCentredInterval(std::span<const double> sorted, double point_scaled, double level, IndexScale scale) {
+  Interval out;
+  if (sorted.size() < 2) {
+    out.note = "fewer than 2 finite replicates";
+    return out;
+  }
+  if (!std::isfinite(point_scaled)) {
+    out.note = "the point estimate has no value on the log scale";
+    return out;
+  }
+  const double alpha = (1.0 - level) / 2.0;
+  const double lo = SortedQuantile(sorted, alpha), hi = SortedQuantile(sorted, 1.0 - alpha);
+  const double median = SortedQuantile(sorted, 0.5);
+  out.lower = FromScale(scale, point_scaled - (hi - median));
+  out.upper = FromScale(scale, point_scaled - (lo - median));
+  out.ok = std::isfinite(out.lower) && std::isfinite(out.upper);
+  if (!out.ok) out.note = "interval overflows";
+  return out;
+}
+
+std::optional<double> CalibratedLevel(std::span<const double> inner_position, double level, double min_level,
+                                      double max_level) {
+  std::vector<double> needed;
+  needed.reserve(inner_position.size());
+  for (double u : inner_position)
+    if (std::isfinite(u)) needed.push_back(std::abs(2.0 * u - 1.0));
+  if (needed.size() < 20) return std::nullopt;
+  std::sort(needed.begin(), needed.end());
+  // The smallest nominal level that covers a share `level` of the outer
+  // replicates' estimands: the `level` quantile of the levels they need.
+  const double l = SortedQuantile(needed, level);
+  return std::clamp(l, min_level, max_level);
+}
+
+EstimandSummary SummariseEstimand(std::span<const double> replicates, double point, double level, IndexScale scale,
+                                  double calibrated_level) {
+  EstimandSummary s;
+  s.point = point;
+  s.level = level;
+  s.calibrated_level = calibrated_level;
+  for (Interval& i : s.by_method) i.note = "not computed";
+  std::vector<double> natural, scaled;
+  natural.reserve(replicates.size());
+  scaled.reserve(replicates.size());
+  for (double v : replicates) {
+    const double h = ToScale(scale, v);
+    if (!std::isfinite(h)) continue;
+    natural.push_back(v);
+    scaled.push_back(h);
+  }
+  s.replicates = static_cast<int>(scaled.size());
+  if (!std::isfinite(point)) {
+    s.note = "no point estimate";
+    return s;
+  }
+  if (s.replicates < 2) {
+    s.note = "fewer than 2 finite replicates";
+    return s;
+  }
+  std::sort(natural.begin(), natural.end());
+  std::sort(scaled.begin(), scaled.end());
+  s.median = SortedQuantile(natural, 0.5);
+  double mean = 0.0;
+  for (double v : natural) mean += v;
+  mean /= static_cast<double>(natural.size());
+  double ss = 0.0;
+  for (double v : natural) ss += (v - mean) * (v - mean);
+  s.sd = std::sqrt(ss / static_cast<double>(natural.size() - 1));
+  const double point_scaled = ToScale(scale, point);
+  s.by_method[static_cast<int>(EstimandMethod::kLogCentred)] = LogCentredInterval(scaled, point_scaled, level, scale);
+  if (std::isfinite(calibrated_level)) {
+    s.by_method[static_cast<int>(EstimandMethod::kLogCentredCalibrated)] =
+        LogCentredInterval(scaled, point_scaled, calibrated_level, scale);
+  } else {
+    s.by_method[static_cast<int>(EstimandMethod::kLogCentredCalibrated)].note = "calibration not requested";
+  }
+  const double alpha = (1.0 - level) / 2.0;
+  s.by_method[static_cast<int>(EstimandMethod::kPercentile)] = {SortedQuantile(natural, alpha),
+                                                                 SortedQuantile(natural, 1.0 - alpha), true, ""};
+  s.ok = s[EstimandMethod::kLogCentred].ok;
+  if (!s.ok) s.note = s[EstimandMethod::kLogCentred].note;
+  return s;
+}
+
+}  // namespace chokepoint::bootstrap
