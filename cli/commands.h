@@ -20,5 +20,6 @@ void RegisterHacCommand(CLI::App& app);
 void RegisterSurgeCommand(CLI::App& app);
 void RegisterModelsCommand(CLI::App& app);
 void RegisterSweepCommand(CLI::App& app);
+void RegisterCoverageCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli

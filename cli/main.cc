@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   chokepoint::cli::RegisterSurgeCommand(app);
   chokepoint::cli::RegisterModelsCommand(app);
   chokepoint::cli::RegisterSweepCommand(app);
+  chokepoint::cli::RegisterCoverageCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -95,13 +95,14 @@ void WriteEstimands(hid_t b, const BootstrapResult& r) {
     WriteColumns(s, "regime_probability", "stockpiling,no_effect,substitution");
     for (int index = 0; index < 2; ++index) {
       const std::string stat = index == 0 ? "V" : "G";
-      std::vector<double> point, median, sd, calibrated;
+      std::vector<double> point, estimator, median, sd, calibrated;
       std::vector<std::vector<double>> intervals(kNumEstimandMethods);
       for (const GroupBootstrap& x : r.groups) {
         const auto& er = x.estimands[e];
         const EstimandSummary& es = index == 0 ? er.V : er.G;
         const bool good = x.ok && er.ok;
         point.push_back(good ? es.point : kNaN);
+        estimator.push_back(good ? es.estimator : kNaN);
         median.push_back(good ? es.median : kNaN);
         sd.push_back(good ? es.sd : kNaN);
         calibrated.push_back(good ? es.calibrated_level : kNaN);
@@ -112,6 +113,7 @@ void WriteEstimands(hid_t b, const BootstrapResult& r) {
         }
       }
       h5::WriteDoubles(s, stat + "_point", point);
+      h5::WriteDoubles(s, stat + "_estimator", estimator);
       h5::WriteDoubles(s, stat + "_median", median);
       h5::WriteDoubles(s, stat + "_sd", sd);
       h5::WriteDoubles(s, stat + "_calibrated_level", calibrated);
@@ -211,15 +213,18 @@ void ReadEstimands(hid_t b, BootstrapResult& r) {
       }
       for (int index = 0; index < 2; ++index) {
         const std::string stat = base + (index == 0 ? "V" : "G");
-        const auto point = h5::ReadDoubles(b, stat + "_point"), median = h5::ReadDoubles(b, stat + "_median"),
+        const auto point = h5::ReadDoubles(b, stat + "_point"), estimator = h5::ReadDoubles(b, stat + "_estimator"),
+                   median = h5::ReadDoubles(b, stat + "_median"),
                    sd = h5::ReadDoubles(b, stat + "_sd"), cal = h5::ReadDoubles(b, stat + "_calibrated_level");
         check(point, 1, "estimand point");
+        check(estimator, 1, "estimand estimator");
         check(median, 1, "estimand median");
         check(sd, 1, "estimand sd");
         check(cal, 1, "estimand calibrated level");
         for (size_t g = 0; g < n; ++g) {
           EstimandSummary& es = index == 0 ? r.groups[g].estimands[e].V : r.groups[g].estimands[e].G;
           es.point = point[g];
+          es.estimator = estimator[g];
           es.median = median[g];
           es.sd = sd[g];
           es.calibrated_level = cal[g];
@@ -660,6 +665,7 @@ std::string FormatSeriesJson(const BootstrapResult& r, int group) {
       const double used = method == EstimandMethod::kLogCentredCalibrated ? es.calibrated_level : r.options.level;
       if (e) t << ", ";
       t << '"' << ToString(static_cast<Estimand>(e)) << "\": {\"point\": " << (good ? Num(es.point) : "null")
+        << ", \"estimator\": " << (good ? Num(es.estimator) : "null")
         << ", \"interval\": " << (good ? interval_json(es[method]) : "null") << ", \"method\": \"" << ToString(method)
         << "\", \"level\": " << Num(r.options.level) << ", \"level_used\": " << (good ? Num(used) : "null")
         << ", \"ok\": " << (good ? "true" : "false");

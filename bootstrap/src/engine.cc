@@ -585,10 +585,12 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
         v.erase(std::remove_if(v.begin(), v.end(), [](double z) { return !std::isfinite(z); }), v.end());
         if (v.size() < 2 || !std::isfinite(outer_point[k]) || !std::isfinite(truth[g][k])) continue;
         std::sort(v.begin(), v.end());
-        // The inner interval around the outer point pivots on the inner
-        // median: it covers the truth T when T's image d = point - T + median
-        // lies between the inner quantiles, i.e. u = F_inner(d).
-        const double d = outer_point[k] - truth[g][k] + SortedQuantile(v, 0.5);
+        // The inner interval around the outer estimate e pivots on the inner
+        // world's estimand w (the inner median for observed; e itself for
+        // signal): it covers the truth T when d = e - T + w lies between the
+        // inner quantiles, i.e. u = F_inner(d).
+        const double w = k < 2 ? SortedQuantile(v, 0.5) : outer_point[k];
+        const double d = outer_point[k] - truth[g][k] + w;
         const auto lo = std::lower_bound(v.begin(), v.end(), d), hi = std::upper_bound(v.begin(), v.end(), d);
         const double u = (static_cast<double>(lo - v.begin()) + 0.5 * static_cast<double>(hi - lo)) /
                          static_cast<double>(v.size());
@@ -642,8 +644,11 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     obs.regime_probability = out.regime_probability;
     auto& sig = out.estimands[static_cast<int>(Estimand::kSignal)];
     if (plan.signal) {
-      sig.V = SummariseEstimand(row(VS, g), plan.v_world, level, IndexScale::kLog, calibrated[g][1][0]);
-      sig.G = SummariseEstimand(row(GS, g), plan.g_world, level, IndexScale::kLogOnePlus, calibrated[g][1][1]);
+      // The bootstrap world's signal is the fitted path's statistic: the
+      // pivot, which corrects the refit's bias (estimands.h).
+      sig.V = SummariseEstimand(row(VS, g), plan.v_world, level, IndexScale::kLog, calibrated[g][1][0], plan.v_world);
+      sig.G = SummariseEstimand(row(GS, g), plan.g_world, level, IndexScale::kLogOnePlus, calibrated[g][1][1],
+                                plan.g_world);
       sig.ok = sig.V.ok && sig.G.ok;
       if (!sig.ok) sig.note = !sig.V.ok ? "V: " + sig.V.note : "G: " + sig.G.note;
       sig.point_regime = Classify(plan.v_world, plan.g_world, out.semiconductor, thresholds).regime;
@@ -672,7 +677,9 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     current.regime_probability = chosen.regime_probability;
     const double v_point = use_signal ? plan.v_world : out.V.point;
     const double g_alt_point = use_signal ? plan.g_world_alt : plan.g_alt;
-    alternative.G = SummariseEstimand(row(use_signal ? GSA : GA, g), g_alt_point, level, IndexScale::kLogOnePlus);
+    alternative.G = SummariseEstimand(row(use_signal ? GSA : GA, g), g_alt_point, level, IndexScale::kLogOnePlus,
+                                      std::numeric_limits<double>::quiet_NaN(),
+                                      use_signal ? g_alt_point : std::numeric_limits<double>::quiet_NaN());
     alternative.ok = alternative.G.ok && std::isfinite(g_alt_point);
     if (!alternative.ok) {
       alternative.note = std::isfinite(g_alt_point) ? alternative.G.note : "G undefined under this base";

@@ -59,21 +59,22 @@ double FromScale(IndexScale scale, double scaled) {
   return scale == IndexScale::kLog ? std::exp(scaled) : std::expm1(scaled);
 }
 
-Interval LogCentredInterval(std::span<const double> sorted, double point_scaled, double level, IndexScale scale) {
+Interval LogCentredInterval(std::span<const double> sorted, double estimator_scaled, double level, IndexScale scale,
+                            double pivot_scaled) {
   Interval out;
   if (sorted.size() < 2) {
     out.note = "fewer than 2 finite replicates";
     return out;
   }
-  if (!std::isfinite(point_scaled)) {
-    out.note = "the point estimate has no value on the log scale";
+  if (!std::isfinite(estimator_scaled)) {
+    out.note = "the estimate has no value on the log scale";
     return out;
   }
   const double alpha = (1.0 - level) / 2.0;
   const double lo = SortedQuantile(sorted, alpha), hi = SortedQuantile(sorted, 1.0 - alpha);
-  const double median = SortedQuantile(sorted, 0.5);
-  out.lower = FromScale(scale, point_scaled - (hi - median));
-  out.upper = FromScale(scale, point_scaled - (lo - median));
+  const double pivot = std::isfinite(pivot_scaled) ? pivot_scaled : SortedQuantile(sorted, 0.5);
+  out.lower = FromScale(scale, estimator_scaled - (hi - pivot));
+  out.upper = FromScale(scale, estimator_scaled - (lo - pivot));
   out.ok = std::isfinite(out.lower) && std::isfinite(out.upper);
   if (!out.ok) out.note = "interval overflows";
   return out;
@@ -93,10 +94,10 @@ std::optional<double> CalibratedLevel(std::span<const double> inner_position, do
   return std::clamp(l, min_level, max_level);
 }
 
-EstimandSummary SummariseEstimand(std::span<const double> replicates, double point, double level, IndexScale scale,
-                                  double calibrated_level) {
+EstimandSummary SummariseEstimand(std::span<const double> replicates, double estimator, double level,
+                                  IndexScale scale, double calibrated_level, double pivot) {
   EstimandSummary s;
-  s.point = point;
+  s.estimator = estimator;
   s.level = level;
   s.calibrated_level = calibrated_level;
   for (Interval& i : s.by_method) i.note = "not computed";
@@ -110,8 +111,9 @@ EstimandSummary SummariseEstimand(std::span<const double> replicates, double poi
     scaled.push_back(h);
   }
   s.replicates = static_cast<int>(scaled.size());
-  if (!std::isfinite(point)) {
-    s.note = "no point estimate";
+  const double estimator_scaled = ToScale(scale, estimator);
+  if (!std::isfinite(estimator_scaled)) {
+    s.note = "no estimate";
     return s;
   }
   if (s.replicates < 2) {
@@ -127,19 +129,23 @@ EstimandSummary SummariseEstimand(std::span<const double> replicates, double poi
   double ss = 0.0;
   for (double v : natural) ss += (v - mean) * (v - mean);
   s.sd = std::sqrt(ss / static_cast<double>(natural.size() - 1));
-  const double point_scaled = ToScale(scale, point);
-  s.by_method[static_cast<int>(EstimandMethod::kLogCentred)] = LogCentredInterval(scaled, point_scaled, level, scale);
+  // The pivot on the scale: the estimand's value in the bootstrap world.
+  const double pivot_scaled = std::isfinite(pivot) ? ToScale(scale, pivot) : SortedQuantile(scaled, 0.5);
+  s.bias = SortedQuantile(scaled, 0.5) - pivot_scaled;
+  s.point = FromScale(scale, estimator_scaled - s.bias);
+  s.by_method[static_cast<int>(EstimandMethod::kLogCentred)] =
+      LogCentredInterval(scaled, estimator_scaled, level, scale, pivot_scaled);
   if (std::isfinite(calibrated_level)) {
     s.by_method[static_cast<int>(EstimandMethod::kLogCentredCalibrated)] =
-        LogCentredInterval(scaled, point_scaled, calibrated_level, scale);
+        LogCentredInterval(scaled, estimator_scaled, calibrated_level, scale, pivot_scaled);
   } else {
     s.by_method[static_cast<int>(EstimandMethod::kLogCentredCalibrated)].note = "calibration not requested";
   }
   const double alpha = (1.0 - level) / 2.0;
   s.by_method[static_cast<int>(EstimandMethod::kPercentile)] = {SortedQuantile(natural, alpha),
                                                                  SortedQuantile(natural, 1.0 - alpha), true, ""};
-  s.ok = s[EstimandMethod::kLogCentred].ok;
-  if (!s.ok) s.note = s[EstimandMethod::kLogCentred].note;
+  s.ok = s[EstimandMethod::kLogCentred].ok && std::isfinite(s.point);
+  if (!s.ok) s.note = s[EstimandMethod::kLogCentred].ok ? "point overflows" : s[EstimandMethod::kLogCentred].note;
   return s;
 }
 

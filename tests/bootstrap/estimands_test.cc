@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,28 @@ TEST(Estimands, LogCentredIntervalByHand) {
   EXPECT_LT(2 * point - 20.0, -1.0);  // what a natural-scale basic interval would give
 }
 
+TEST(Estimands, SignalPivotsOnTheBootstrapWorldsValueAndCorrectsTheBias) {
+  // Refitted-path replicates of log V = 1..9 (x 0.1), median 0.5, around a
+  // fitted path whose log V is 0.3: the refit is biased up by 0.2. The
+  // interval pivots on 0.3 (the bootstrap world's signal): at level 0.8,
+  // [0.3 - (0.9 - 0.3), 0.3 - (0.1 - 0.3)] = [-0.3, 0.5]; the point is the
+  // bias-corrected 0.3 - 0.2 = 0.1.
+  std::vector<double> v;
+  for (int i = 1; i <= 9; ++i) v.push_back(std::exp(0.1 * i));
+  const EstimandSummary s = SummariseEstimand(v, std::exp(0.3), 0.8, IndexScale::kLog,
+                                              std::numeric_limits<double>::quiet_NaN(), std::exp(0.3));
+  ASSERT_TRUE(s.ok);
+  EXPECT_NEAR(s[EstimandMethod::kLogCentred].lower, std::exp(-0.3), 1e-12);
+  EXPECT_NEAR(s[EstimandMethod::kLogCentred].upper, std::exp(0.5), 1e-12);
+  EXPECT_NEAR(s.point, std::exp(0.1), 1e-12);
+  EXPECT_NEAR(s.estimator, std::exp(0.3), 1e-15);
+  EXPECT_NEAR(s.bias, 0.2, 1e-12);
+  // Without a pivot (observed) the point is the estimator itself.
+  const EstimandSummary o = SummariseEstimand(v, std::exp(0.3), 0.8, IndexScale::kLog);
+  EXPECT_EQ(o.point, std::exp(0.3));
+  EXPECT_EQ(o.bias, 0.0);
+}
+
 TEST(Estimands, PointInsideAndNoImpossibleValueOnAnyCloud) {
   // Property check on 2,000 random clouds of every shape (heavy tails,
   // clouds far from the point, tiny clouds).
@@ -67,11 +90,13 @@ TEST(Estimands, PointInsideAndNoImpossibleValueOnAnyCloud) {
     const double level = 0.5 + 0.49 * rs.NextUniform();
     for (const auto& [cloud, point, scale] :
          {std::tuple{v, vp, IndexScale::kLog}, std::tuple{g, gp, IndexScale::kLogOnePlus}}) {
-      const EstimandSummary s = SummariseEstimand(cloud, point, level, scale);
+      for (const bool signal : {false, true}) {
+      const EstimandSummary s = SummariseEstimand(cloud, point, level, scale, std::numeric_limits<double>::quiet_NaN(),
+                                                  signal ? point : std::numeric_limits<double>::quiet_NaN());
       if (!s.ok) continue;  // overflow of exp on absurd clouds
       const Interval& iv = s[EstimandMethod::kLogCentred];
-      EXPECT_LE(iv.lower, point * (1 + 1e-12) + 1e-12) << trial;
-      EXPECT_GE(iv.upper, point * (1 - 1e-12) - 1e-12) << trial;
+      EXPECT_LE(iv.lower, s.point + 1e-12 * std::abs(s.point) + 1e-12) << trial;
+      EXPECT_GE(iv.upper, s.point - 1e-12 * std::abs(s.point) - 1e-12) << trial;
       if (scale == IndexScale::kLog) {
         EXPECT_GT(iv.lower, 0.0) << trial;
       } else {
@@ -84,8 +109,10 @@ TEST(Estimands, PointInsideAndNoImpossibleValueOnAnyCloud) {
             if (std::isfinite(ToScale(scale, x))) h.push_back(ToScale(scale, x));
           std::sort(h.begin(), h.end());
           const double alpha = (1 - level) / 2;
-          EXPECT_LT(ToScale(scale, point) - (SortedQuantile(h, 1 - alpha) - SortedQuantile(h, 0.5)), -36.0) << trial;
+          const double pivot = signal ? ToScale(scale, point) : SortedQuantile(h, 0.5);
+          EXPECT_LT(ToScale(scale, point) - (SortedQuantile(h, 1 - alpha) - pivot), -36.0) << trial;
         }
+      }
       }
     }
   }
@@ -299,7 +326,9 @@ TEST(Estimands, CalibratedIntervalIsTheLogCentredOneAtTheCalibratedLevel) {
       for (double v : rep)
         if (std::isfinite(ToScale(scale, v))) h.push_back(ToScale(scale, v));
       std::sort(h.begin(), h.end());
-      const Interval expect = LogCentredInterval(h, ToScale(scale, s.point), s.calibrated_level, scale);
+      // Observed pivots on the replicates' median, signal on its estimator.
+      const double pivot = e == 0 ? std::numeric_limits<double>::quiet_NaN() : ToScale(scale, s.estimator);
+      const Interval expect = LogCentredInterval(h, ToScale(scale, s.estimator), s.calibrated_level, scale, pivot);
       EXPECT_DOUBLE_EQ(s[EstimandMethod::kLogCentredCalibrated].lower, expect.lower);
       EXPECT_DOUBLE_EQ(s[EstimandMethod::kLogCentredCalibrated].upper, expect.upper);
     }
@@ -329,7 +358,7 @@ TEST(Estimands, JsonContract) {
   BootstrapOptions levels = Options(1);
   levels.resampler.scheme = Scheme::kLevels;
   const std::string jl = FormatSeriesJson(RunSeriesBootstrap(x, YearMonth{2019, 1}, IndexSpec{}, Thresholds{}, levels));
-  EXPECT_NE(jl.find("\"signal\": {\"point\": null, \"interval\": null"), std::string::npos) << jl;
+  EXPECT_NE(jl.find("\"signal\": {\"point\": null, \"estimator\": null, \"interval\": null"), std::string::npos) << jl;
   EXPECT_NE(jl.find("has no fitted noise-free path"), std::string::npos);
 }
 

@@ -19,17 +19,23 @@
 // built on the scale where the index is nearly pivotal and every value maps
 // back to a possible one, h(V) = log V and h(G) = log(1 + G) (1 + G is a ratio
 // of a weighted mean to the base, > 0 for positive imports), pivoting on the
-// median of the replicates (basic limits on a transformed scale: Davison and
-// Hinkley 1997, §5.2):
+// estimand's value in the bootstrap world, w (basic limits on a transformed
+// scale: Davison and Hinkley 1997, §5.2):
 //
-//   [ h^-1(h(t) - (q_{1-a/2} - m)),  h^-1(h(t) - (q_{a/2} - m)) ]
+//   [ h^-1(h(e) - (q_{1-a/2} - w)),  h^-1(h(e) - (q_{a/2} - w)) ]
 //
-// with t the point estimate and q, m the quantiles and median of h(t*). Since
-// q_{a/2} <= m <= q_{1-a/2}, the interval always contains t; since h^-1 maps
-// every real into (0, inf) or (-1, inf), it never contains an impossible
-// value. The calibrated variant ("log_centred_calibrated") replaces the
-// nominal level by the one a double bootstrap says reaches the target
-// coverage (Hall 1986; Beran 1987; Davison and Hinkley 1997, §5.6).
+// with e the estimator and q the quantiles of its replicates h(e*). For the
+// observed estimand the bootstrap world's value is the median of the
+// replicates (w = m); for the signal estimand it is the fitted path's
+// statistic, the estimator itself (w = h(e)), which corrects the refit's bias.
+// The point estimate is the estimator corrected by the same bootstrap bias,
+// h^-1(h(e) - (m - w)): the statistic itself for observed, the bias-corrected
+// fitted path's statistic for signal. Since q_{a/2} <= m <= q_{1-a/2}, the
+// interval always contains the point; since h^-1 maps every real into
+// (0, inf) or (-1, inf), it never contains an impossible value. The
+// calibrated variant ("log_centred_calibrated") replaces the nominal level by
+// the one a double bootstrap says reaches the target coverage (Hall 1986;
+// Beran 1987; Davison and Hinkley 1997, §5.6).
 #pragma once
 
 #include <array>
@@ -68,9 +74,11 @@ std::optional<EstimandMethod> EstimandMethodFromString(std::string_view s);
 std::string_view Describe(EstimandMethod m);
 
 // The log-centred interval at `level` from replicates already on the scale
-// and sorted (non-finite values removed), and the point on the scale.
-Interval LogCentredInterval(std::span<const double> sorted_scaled, double point_scaled, double level,
-                            IndexScale scale);
+// and sorted (non-finite values removed), the estimator on the scale and the
+// pivot w on the scale (NaN: the replicates' median).
+Interval LogCentredInterval(std::span<const double> sorted_scaled, double estimator_scaled, double level,
+                            IndexScale scale,
+                            double pivot_scaled = std::numeric_limits<double>::quiet_NaN());
 
 // Double-bootstrap calibration. For outer replicate b, `inner_position[b]` is
 // u_b, the share of its inner replicates (on the scale, centred as the
@@ -85,7 +93,11 @@ std::optional<double> CalibratedLevel(std::span<const double> inner_position, do
 struct EstimandSummary {
   bool ok = false;
   std::string note;  // why not ok
+  // The point estimate: the estimator corrected by its bootstrap median bias
+  // (equal to the estimator for the observed estimand).
   double point = std::numeric_limits<double>::quiet_NaN();
+  double estimator = std::numeric_limits<double>::quiet_NaN();  // before the correction
+  double bias = std::numeric_limits<double>::quiet_NaN();        // on the scale: m - w
   double median = std::numeric_limits<double>::quiet_NaN();  // of the replicates (natural scale)
   double sd = std::numeric_limits<double>::quiet_NaN();
   int replicates = 0;  // finite replicates on the scale
@@ -96,10 +108,14 @@ struct EstimandSummary {
   const Interval& operator[](EstimandMethod m) const { return by_method[static_cast<int>(m)]; }
 };
 
-// Summarises replicates of an estimand (natural scale; non-finite ignored)
-// around `point`. `calibrated_level` (NaN = none) gives the calibrated
-// interval's nominal level.
-EstimandSummary SummariseEstimand(std::span<const double> replicates, double point, double level, IndexScale scale,
-                                  double calibrated_level = std::numeric_limits<double>::quiet_NaN());
+// Summarises replicates of an estimand's estimator (natural scale;
+// non-finite ignored). `pivot` is the estimand's value in the bootstrap world
+// (natural scale; NaN = the replicates' median, as for the observed
+// estimand). `calibrated_level` (NaN = none) gives the calibrated interval's
+// nominal level.
+EstimandSummary SummariseEstimand(std::span<const double> replicates, double estimator, double level,
+                                  IndexScale scale,
+                                  double calibrated_level = std::numeric_limits<double>::quiet_NaN(),
+                                  double pivot = std::numeric_limits<double>::quiet_NaN());
 
 }  // namespace chokepoint::bootstrap
