@@ -52,7 +52,7 @@ bool BootstrapOptions::IsValid(std::string* error) const {
 
 BootstrapOptions BootstrapOptions::FromToml(const TomlSection& s) {
   s.RejectUnknownKeys({"replicates", "level", "seed", "threads", "keep_replicates", "scheme", "blocks",
-                       "block_length", "report_interval", "progress", "trend_growth", "fitted_surges", "estimand",
+                       "block_length", "report_interval", "progress", "trend_growth", "fitted_surges", "estimand", "signal",
                        "scheme_diagnostics", "diagnostic_replicates", "scheme_disagreement_threshold",
                        "base_sensitivity", "calibrate", "calibration_outer", "calibration_inner"});
   BootstrapOptions o;
@@ -79,6 +79,7 @@ BootstrapOptions BootstrapOptions::FromToml(const TomlSection& s) {
     o.estimand = *e;
   }
   if (auto v = s.GetBool("scheme_diagnostics")) o.scheme_diagnostics = *v;
+  if (auto v = s.GetBool("signal")) o.signal = *v;
   const auto small_int = [&](std::string_view key, int* out) {
     if (auto v = s.GetInt(key)) {
       if (*v < 0 || *v > 100000000) s.Fail(key, "must be an integer in 0..100000000");
@@ -147,6 +148,7 @@ toml::table BootstrapOptions::ToToml() const {
   t.insert("trend_growth", trend_growth);
   t.insert("fitted_surges", fitted_surges);
   t.insert("estimand", std::string(ToString(estimand)));
+  t.insert("signal", signal);
   t.insert("scheme_diagnostics", scheme_diagnostics);
   t.insert("diagnostic_replicates", static_cast<int64_t>(diagnostic_replicates));
   t.insert("scheme_disagreement_threshold", scheme_disagreement_threshold);
@@ -205,6 +207,21 @@ struct ThreadScratch {
   std::vector<double> noise;           // log noise of the replicate (signal estimand)
   std::vector<double> signal_periods;  // the refitted path, aggregated to periods
 };
+
+// G under the other base from G under the run's: the weighted mean is the
+// same, only the base differs, so 1 + G scales by base / other base (O(12)
+// instead of another pass over the series). NaN when the other base is not
+// positive.
+double OtherBaseGrowth(std::span<const double> periods, double g, const GroupPlan& plan) {
+  const int b = plan.base_periods, a = plan.base_periods_alt;
+  if (static_cast<int>(periods.size()) < std::max(a, b)) return kNaN;
+  double base = 0.0, other = 0.0;
+  for (int k = 0; k < b; ++k) base += periods[k];
+  for (int k = 0; k < a; ++k) other += periods[k];
+  base /= b;
+  other /= a;
+  return other > 0.0 ? (g + 1.0) * (base / other) - 1.0 : kNaN;
+}
 
 // The other growth base: first <-> first12.
 IndexSpec OtherBase(const IndexSpec& spec) {
@@ -381,12 +398,12 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
       if (world.ok() && (scheme == Scheme::kResidual || scheme == Scheme::kSieve)) {
         plan.v_world = world.V;
         plan.g_world = world.G;
-        plan.signal = true;
         if (options.base_sensitivity) {
           const IndexValues alt =
               ComputeIndices(periods, plan.weights, BasePeriods(OtherBase(spec)));
           if (alt.ok()) plan.g_world_alt = alt.G;
         }
+        plan.signal = options.signal;
       }
       if (options.trend_growth) {
         out.G_trend.emplace();
@@ -462,10 +479,7 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
           V[idx] = iv.V;
           G[idx] = iv.G;
         }
-        if (plan.base_periods_alt > 0) {
-          const IndexValues alt = ComputeIndices(periods, plan.weights, plan.base_periods_alt);
-          if (alt.ok()) GA[idx] = alt.G;
-        }
+        if (plan.base_periods_alt > 0 && iv.ok()) GA[idx] = OtherBaseGrowth(periods, iv.G, plan);
         if (plan.signal) {
           // The path refitted on this replicate: the signal estimand's replicate.
           std::span<double> f(s.fitted.data(), static_cast<size_t>(n));
@@ -482,10 +496,7 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
             GS[idx] = sv.G;
             if (plan.trend) GT[idx] = sv.G;
           }
-          if (plan.base_periods_alt > 0) {
-            const IndexValues alt = ComputeIndices(sp, plan.weights, plan.base_periods_alt);
-            if (alt.ok()) GSA[idx] = alt.G;
-          }
+          if (plan.base_periods_alt > 0 && sv.ok()) GSA[idx] = OtherBaseGrowth(sp, sv.G, plan);
           continue;
         }
         if (plan.trend) {
@@ -654,8 +665,9 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
       sig.point_regime = Classify(plan.v_world, plan.g_world, out.semiconductor, thresholds).regime;
       sig.regime_probability = regime_probability(row(VS, g), row(GS, g), out.semiconductor, thresholds, B);
     } else {
-      sig.note = "the " + std::string(ToString(options.resampler.scheme)) +
-                 " scheme has no fitted noise-free path (use residual or sieve)";
+      sig.note = !options.signal ? std::string("not computed ([bootstrap] signal = false)")
+                                 : "the " + std::string(ToString(options.resampler.scheme)) +
+                                       " scheme has no fitted noise-free path (use residual or sieve)";
     }
     if (!options.base_sensitivity) return;
     const Estimand e = options.estimand;
@@ -797,6 +809,7 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
       o.trend_growth = false;
       o.keep_replicates = false;
       o.progress = false;
+      o.signal = false;  // the diagnostics classify the observed statistic only
       BootstrapResult other;
       try {
         other = RunBootstrap(series, spec, thresholds, o, log_components);

@@ -91,10 +91,17 @@ std::vector<double> FitTrendSeason(std::span<const double> y, YearMonth first, b
     }
     Y(t) = y[t];
   }
-  const auto qr = X.colPivHouseholderQr();
-  const Eigen::VectorXd beta = qr.solve(Y);
+  // P = (X'X)^-1 X' (k x n) from the k x k normal equations, with the trend
+  // column scaled to unit size for the factorisation (its scale is put back
+  // into P's row): O(n k^2) time and O(n k) memory, never an n x n matrix.
+  const double trend_scale = 1.0 / n;
+  Eigen::MatrixXd Xs = X;
+  Xs.col(1) *= trend_scale;
+  const Eigen::MatrixXd XtX = Xs.transpose() * Xs;
+  Eigen::MatrixXd P = XtX.ldlt().solve(Xs.transpose());
+  P.row(1) *= trend_scale;
+  const Eigen::VectorXd beta = P * Y;
   const Eigen::VectorXd fit = X * beta;
-  const Eigen::MatrixXd P = qr.solve(Eigen::MatrixXd::Identity(n, n));  // k x n
   projection->resize(static_cast<size_t>(k) * n);
   month_column->assign(static_cast<size_t>(n), 0);
   for (int r = 0; r < k; ++r)
@@ -441,27 +448,14 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
     for (int t = 0; t < n; ++t) log_noise[t] = tail[t];
     return;
   }
-  // Residual: the same blocks from the same stream, copied from the
-  // residuals and from their exponentials.
+  // Residual: the replicate as Generate builds it, then the same blocks
+  // (the same stream drawn again) copied from the log residuals.
+  Generate(seed, group, replicate, out, ws);
   RandomStream rs(seed, group, replicate);
   const uint32_t m = static_cast<uint32_t>(object_.size());
   const double* res = object_.data();
-  const double* res_exp = object_exp_.data();
   double* noise = log_noise.data();
-  double* x = out.data();
-  ForEachBlock(rs, m, [&](uint32_t i, uint32_t pos, uint32_t len) {
-    const uint32_t first = std::min(len, m - pos);
-    for (uint32_t k = 0; k < first; ++k) {
-      noise[i + k] = res[pos + k];
-      x[i + k] = res_exp[pos + k];
-    }
-    for (uint32_t k = first; k < len; ++k) {
-      noise[i + k] = res[k - first];
-      x[i + k] = res_exp[k - first];
-    }
-  });
-  const double* f = base_exp_.data();
-  for (int t = 0; t < n; ++t) x[t] *= f[t];
+  ForEachBlock(rs, m, [&](uint32_t i, uint32_t pos, uint32_t len) { CopyWrapped(res, m, pos, len, noise + i); });
 }
 
 void SeriesResampler::SignalPath(std::span<const double> e, std::span<double> out) const {
@@ -471,10 +465,21 @@ void SeriesResampler::SignalPath(std::span<const double> e, std::span<double> ou
   const int k = design_columns_;
   // X'e: intercept, trend, and one sum per month dummy column.
   double xe[13] = {0};
+  double s0 = 0.0, s1 = 0.0;
   for (int t = 0; t < n; ++t) {
-    xe[0] += e[t];
-    xe[1] += (t + 1.0) * e[t];
-    xe[month_column_[t]] += (month_column_[t] > 0 ? e[t] : 0.0);
+    s0 += e[t];
+    s1 += (t + 1.0) * e[t];
+  }
+  xe[0] = s0;
+  xe[1] = s1;
+  // Month dummies: months t0, t0 + 12, ... share a column (strided sums,
+  // no scattered updates).
+  for (int t0 = 0; t0 < 12 && t0 < n; ++t0) {
+    const int c = month_column_[t0];
+    if (c == 0) continue;
+    double v = 0.0;
+    for (int t = t0; t < n; t += 12) v += e[t];
+    xe[c] = v;
   }
   double beta[13];
   for (int r = 0; r < k; ++r) {
@@ -483,19 +488,25 @@ void SeriesResampler::SignalPath(std::span<const double> e, std::span<double> ou
     for (int c = 0; c < k; ++c) v += row[c] * xe[c];
     beta[r] = v;
   }
-  // exp(b0 + b1 (t + 1) + b_c(t)) = A r^(t+1) M_c(t): 14 exponentials.
-  double month_factor[13];
-  month_factor[0] = 1.0;
-  for (int c = 2; c < k; ++c) month_factor[c] = std::exp(beta[c]);
+  // exp(b0 + b1 (t + 1) + b_c(t)) = A r^(t+1) M_c(t): 14 exponentials, then
+  // for each month of the year a geometric run with ratio r^12 (12
+  // independent chains instead of one serial product).
   const double a = std::exp(beta[0]), rate = std::exp(beta[1]);
-  double level = a;
-  for (int t = 0; t < n; ++t) {
-    level *= rate;
-    const int c = month_column_[t];
-    double v = level * (c > 0 ? month_factor[c] : 1.0);
-    if (!component_exp_.empty()) v *= component_exp_[t];
-    out[t] = v;
+  double rate12 = rate * rate;  // r^2
+  rate12 *= rate12;             // r^4
+  rate12 = rate12 * rate12 * rate12;  // r^12
+  double first = a;  // A r^(t0 + 1) for t0 = 0..11
+  for (int t0 = 0; t0 < 12 && t0 < n; ++t0) {
+    first *= rate;
+    const int c = month_column_[t0];
+    double v = c > 0 ? first * std::exp(beta[c]) : first;
+    for (int t = t0; t < n; t += 12) {
+      out[t] = v;
+      v *= rate12;
+    }
   }
+  if (!component_exp_.empty())
+    for (int t = 0; t < n; ++t) out[t] *= component_exp_[t];
 }
 
 void SeriesResampler::FittedPath(std::span<const double> series, std::span<double> out, Workspace& ws) const {

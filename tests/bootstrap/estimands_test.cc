@@ -264,10 +264,10 @@ TEST(Estimands, SchemeDiagnosticsFlagWhatTheSchemesDisagreeOn) {
   EXPECT_TRUE(t.groups[0].scheme_disagreement);
   // The run's own scheme reuses its first replicates: the same numbers.
   std::array<int, 3> counts{};
-  for (int r = 0; r < 199; ++r)
+  for (int r = 0; r < 99; ++r)
     ++counts[static_cast<int>(Classify(t.V_replicates[r], t.G_replicates[r], false, Thresholds{}).regime)];
   for (int k = 0; k < 3; ++k)
-    EXPECT_DOUBLE_EQ(d[static_cast<int>(Scheme::kResidual)].regime_probability[k], counts[k] / 199.0);
+    EXPECT_DOUBLE_EQ(d[static_cast<int>(Scheme::kResidual)].regime_probability[k], counts[k] / 99.0);
   // A flat, calm series: every scheme says substitution, nothing is flagged.
   const auto flat = testing::SimulateSeries(rs, 120, 18.0, 0.0, 0.2, 0.03);
   const BootstrapResult f = RunSeriesBootstrap(flat, YearMonth{2015, 1}, IndexSpec{}, Thresholds{}, Options(0));

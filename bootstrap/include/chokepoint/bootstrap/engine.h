@@ -65,12 +65,16 @@ struct BootstrapOptions {
   // what its thresholds were set against. Both estimands are always computed
   // when the scheme has a fitted path.
   Estimand estimand = Estimand::kObserved;
+  // Compute the signal estimand (residual and sieve schemes): the path
+  // refitted on every replicate. Off, only the observed estimand is given.
+  bool signal = true;
   // Regime probabilities under every scheme (levels, residual, growth,
-  // sieve) from the same seed at `diagnostic_replicates` each, and a flag
+  // sieve) from the same seed at `diagnostic_replicates` each (99: a probability
+  // to about +-0.05, ample against the 0.25 flag), and a flag
   // where two schemes' probabilities of a regime differ by more than
   // `scheme_disagreement_threshold` (docs/method.md §5.14).
   bool scheme_diagnostics = true;
-  int diagnostic_replicates = 199;
+  int diagnostic_replicates = 99;
   double scheme_disagreement_threshold = 0.25;
   // G and the regime under both bases (first, first12) from the same
   // replicates, and whether the base changes the regime (docs/method.md §5.15).
