@@ -39,7 +39,8 @@ std::optional<EstimandMethod> EstimandMethodFromString(std::string_view s) {
 std::string_view Describe(EstimandMethod m) {
   switch (m) {
     case EstimandMethod::kLogCentred:
-      return "basic interval on the log scale (log V, log(1 + G)) pivoting on the bootstrap median";
+      return "basic interval on the log scale (log V, log(1 + G)) pivoting on the estimand's value in the bootstrap "
+             "world (the replicates' median for observed, the fitted path's statistic for signal)";
     case EstimandMethod::kLogCentredCalibrated:
       return "the same, at the nominal level a double bootstrap calibrates to the target coverage";
     case EstimandMethod::kPercentile:
