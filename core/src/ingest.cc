@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <regex>
+#include <span>
 #include <sstream>
 #include <unordered_map>
 
@@ -180,11 +181,14 @@ std::optional<Role> CustomsRole(const std::string& normalized) {
   return std::nullopt;
 }
 
-int FindColumn(const std::vector<std::string>& normalized, std::initializer_list<std::string_view> names) {
+int FindColumn(const std::vector<std::string>& normalized, std::span<const std::string_view> names) {
   for (std::string_view n : names)
     for (size_t i = 0; i < normalized.size(); ++i)
       if (normalized[i] == n) return static_cast<int>(i);
   return -1;
+}
+int FindColumn(const std::vector<std::string>& normalized, std::initializer_list<std::string_view> names) {
+  return FindColumn(normalized, std::span<const std::string_view>(names.begin(), names.size()));
 }
 
 bool LooksComtrade(const std::vector<std::string>& n) {
@@ -292,7 +296,11 @@ Layout DetectLayout(const std::vector<Field>& header, IngestFormat requested, co
       L.flow_col = FindColumn(n, {"flowcode", "tradeflowcode", "tradeflow", "flowdesc"});
       L.freq_col = FindColumn(n, {"freqcode"});
       L.reporter_col = FindColumn(n, {"reportercode"});
-      const std::pair<std::initializer_list<std::string_view>, std::vector<std::string>> breakdowns[] = {
+      // Vectors, not initializer_lists: an initializer_list's array lives only
+      // until the end of the full-expression that builds this table, and the
+      // loop below would read it afterwards (AddressSanitizer:
+      // stack-use-after-scope).
+      const std::pair<std::vector<std::string_view>, std::vector<std::string>> breakdowns[] = {
           {{"partnercode"}, {"0"}},
           {{"partner2code", "2ndpartnercode"}, {"0"}},
           {{"customscode", "customsproccode"}, {"C00"}},
@@ -300,7 +308,7 @@ Layout DetectLayout(const std::vector<Field>& header, IngestFormat requested, co
           {{"moscode"}, {"0"}},
       };
       for (const auto& [names, totals] : breakdowns) {
-        const int c = FindColumn(n, names);
+        const int c = FindColumn(n, std::span<const std::string_view>(names));
         if (c >= 0) {
           L.dim_cols.push_back(c);
           L.total_cols.emplace_back(c, totals);

@@ -139,5 +139,24 @@ TEST(FlagVocabulary, SweepGivenARunsConfigurationAnalysesTheSamePanel) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(DegenerateSeries, HacOnAllZeroOrHugeValuesIsAnInputErrorNotACrash) {
+  const auto dir = TempDir("degenerate_hac");
+  {
+    std::ofstream zeros(dir / "zeros.csv"), huge(dir / "huge.csv");
+    zeros << "value\n";
+    huge << "value\n";
+    for (int t = 1; t <= 60; ++t) {
+      zeros << "0\n";
+      huge << (t == 60 ? std::string("1e308") : std::to_string(t)) << "\n";
+    }
+  }
+  for (const char* name : {"zeros.csv", "huge.csv"}) {
+    const CommandResult r = RunChokepoint("hac --input " + (dir / name).string());
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;  // was a segmentation fault (139)
+    EXPECT_NE(r.err.find("HAC covariance"), std::string::npos) << r.err;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace chokepoint::testing

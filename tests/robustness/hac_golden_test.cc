@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "chokepoint/core/error.h"
 #include "chokepoint/core/series_csv.h"
 #include "chokepoint/robustness/models/hac.h"
 
@@ -151,6 +152,35 @@ TEST(Hac, LagZeroWithoutPrewhiteIsWhite) {
   EXPECT_NE(hac.estimator.find("Bartlett"), std::string::npos);
   EXPECT_NE(hac.estimator.find("no prewhitening"), std::string::npos);
   EXPECT_NE(hac.FullReport().find("lag L = 0"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace chokepoint::robustness
+
+namespace chokepoint::robustness {
+namespace {
+
+// Degenerate series get a clear input error instead of a crash (an all-zero
+// series has no residual variance; 1e308 overflows the squares).
+TEST(HacDegenerate, AllZeroAndHugeValuesAreInputErrors) {
+  for (const bool huge : {false, true}) {
+    Eigen::VectorXd y = Eigen::VectorXd::Zero(60);
+    if (huge) {
+      for (int t = 0; t < 60; ++t) y(t) = t + 1.0;
+      y(59) = 1e308;
+    }
+    DesignSpec spec;
+    spec.regressors = TrendRegressors::kTrend;
+    const Design d = MakeDesign(60, spec);
+    const OlsResult ols = FitOls(d.X, y);
+    try {
+      ComputeHac(d.X, ols, HacOptions{});
+      ADD_FAILURE() << "expected an input error (huge = " << huge << ")";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInput);
+      EXPECT_NE(std::string(e.what()).find(huge ? "non-finite" : "residuals are zero"), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace

@@ -308,6 +308,16 @@ HacResult ComputeHac(const Eigen::Ref<const Eigen::MatrixXd>& X, const OlsResult
   const int n_orig = ols.n;
   const int k = ols.k;
   if (n_orig < k + 3) throw Error(ErrorKind::kInput, "HAC covariance needs at least k + 3 observations");
+  // Degenerate inputs have no bandwidth (it is a ratio of residual
+  // autocovariances): say so instead of computing with NaN.
+  if (!ols.residuals.allFinite() || !ols.coefficients.allFinite() || !X.allFinite() || !std::isfinite(ols.rss))
+    throw Error(ErrorKind::kInput,
+                "HAC covariance: the regression has non-finite values (a value too large for double arithmetic, "
+                "e.g. 1e308, overflows its squares)");
+  if (!(ols.rss > 0.0))
+    throw Error(ErrorKind::kInput,
+                "HAC covariance: the regressors fit the series exactly (all residuals are zero, e.g. a constant or "
+                "all-zero series), so there is no error variance to estimate");
 
   // Estimating functions x_t u_t (sandwich::estfun.lm).
   const Eigen::MatrixXd estfun = X.array().colwise() * ols.residuals.array();
