@@ -1,6 +1,8 @@
 #include "flags.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 #include <sstream>
 
 #include "chokepoint/core/error.h"
@@ -57,6 +59,15 @@ YearMonth ParseMonthFlag(std::string_view flag, const std::string& value) {
   auto m = YearMonth::Parse(value);
   if (!m) ThrowUsageError(std::string(flag) + " must be a month YYYY-MM, got \"" + value + "\"");
   return *m;
+}
+
+void RefuseOutputOverInput(const std::string& out, const std::string& input, std::string_view input_flag) {
+  if (out.empty() || input.empty()) return;
+  std::error_code ec;
+  if (std::filesystem::exists(out, ec) && std::filesystem::exists(input, ec) &&
+      std::filesystem::equivalent(out, input, ec))
+    ThrowUsageError("the output " + out + " is the input given by " + std::string(input_flag) +
+                    ": writing it would destroy the data; choose another output");
 }
 
 CLI::Option* AddHiddenAlias(CLI::App* cmd, const std::string& old_name,

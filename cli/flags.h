@@ -69,6 +69,10 @@ void AddGroupSeriesInputFlags(CLI::App* cmd, GroupSeriesInputFlags* f);
 CLI::Option* AddHiddenAlias(CLI::App* cmd, const std::string& old_name,
                             std::function<void(const std::string&)> store);
 
+// Refuses an output that is the same file as an input (by device and inode):
+// writing it would destroy the data being read.
+void RefuseOutputOverInput(const std::string& out, const std::string& input, std::string_view input_flag);
+
 // Parses "YYYY-MM" for `flag`, or throws a usage error naming it.
 YearMonth ParseMonthFlag(std::string_view flag, const std::string& value);
 

@@ -1,6 +1,7 @@
 #include "chokepoint/core/run_config.h"
 
 #include <filesystem>
+#include <limits>
 #include <system_error>
 
 #include "chokepoint/core/data_dir.h"
@@ -16,6 +17,13 @@ bool RunOptions::IsValid(std::string* error) const {
   }
   if (out.empty()) {
     if (error) *error = "run.out must name an output file";
+    return false;
+  }
+  // Run files store the seed as a signed 64-bit integer (HDF5 and TOML): a
+  // larger seed would be recorded as a negative number and the run could not
+  // be replayed from its own file.
+  if (seed > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    if (error) *error = "run.seed must be at most 9223372036854775807 (2^63 - 1), got " + std::to_string(seed);
     return false;
   }
   return true;

@@ -122,6 +122,7 @@ void WriteRunFile(const std::filesystem::path& path, const RunOutcome& outcome) 
 }
 
 RunOutcome RunToFile(const PipelineConfig& config, const RunObserver& observer) {
+  RefuseOutputOverInput(config.run.out, config.data.file, "--data ([data] file)");
   // Opened first so an unusable output path fails before minutes of work.
   h5::AtomicOutput output(config.run.out);
   RunOutcome r = ExecuteRun(config, observer);

@@ -45,6 +45,7 @@ AggregateOutcome ExecuteAggregate(const PipelineConfig& config) {
 
 void WriteAggregateFile(const std::filesystem::path& path, const AggregateOutcome& outcome,
                         const PipelineConfig& config) {
+  RefuseOutputOverInput(path, config.data.file, "--data ([data] file)");
   WriteSectionFile(path, outcome.data.label, SectionToml("aggregate", config.aggregate.ToToml()),
                    [&](hid_t f) { WriteAggregateSection(f, outcome.result); });
 }
@@ -59,6 +60,7 @@ BatchesOutcome ExecuteBatches(const PipelineConfig& config) {
 }
 
 void WriteBatchesFile(const std::filesystem::path& path, const BatchesOutcome& outcome, const PipelineConfig& config) {
+  RefuseOutputOverInput(path, config.data.file, "--data ([data] file)");
   WriteSectionFile(path, outcome.data.label, SectionToml("batches", config.batches.ToToml()),
                    [&](hid_t f) { WriteBatchesSection(f, outcome.result); });
 }

@@ -46,6 +46,8 @@ void WriteSweepFile(const std::filesystem::path& path, const SweepOutcome& outco
 
 SweepOutcome SweepToFile(const PipelineConfig& config, const SweepInput& input,
                          const robustness::SweepProgress& progress) {
+  RefuseOutputOverInput(config.run.out, config.data.file, "--data ([data] file)");
+  RefuseOutputOverInput(config.run.out, input.series_file, "--input");
   h5::AtomicOutput output(config.run.out);
   SweepOutcome s = ExecuteSweep(config, input, progress);
   WriteAndCommit(output, [&](hid_t file) { WriteSweepSections(file, s); });

@@ -139,6 +139,34 @@ TEST(FlagVocabulary, SweepGivenARunsConfigurationAnalysesTheSamePanel) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(OutputOverInput, IsRefusedAndTheInputKept) {
+  const auto dir = TempDir("output_over_input");
+  const std::string panel = (dir / "panel.h5").string();
+  ASSERT_EQ(RunChokepoint("simulate --seed 2 --quiet --out " + panel).exit_code, 0);
+  const auto size = std::filesystem::file_size(panel);
+  // The same file by another name: a hard link.
+  std::filesystem::create_hard_link(panel, dir / "alias.h5");
+  for (const std::string& out : {panel, (dir / "alias.h5").string()}) {
+    for (const std::string command : {"run --quiet --no-bootstrap --no-models", "aggregate"}) {
+      const CommandResult r = RunChokepoint(command + " --data " + panel + " --out " + out);
+      EXPECT_EQ(r.exit_code, 2) << command << " " << out << ": " << r.err;
+      EXPECT_NE(r.err.find("is the input given by --data"), std::string::npos) << r.err;
+    }
+  }
+  EXPECT_EQ(std::filesystem::file_size(panel), size);
+  const std::string csv = (dir / "s.csv").string();
+  std::filesystem::copy_file(std::string(CHOKEPOINT_TEST_DATA_DIR) + "/surge/surge_series.csv", csv);
+  const auto csv_size = std::filesystem::file_size(csv);
+  const CommandResult b = RunChokepoint("bootstrap --replicates 20 --input " + csv + " --out " + csv);
+  EXPECT_EQ(b.exit_code, 2) << b.err;
+  EXPECT_EQ(std::filesystem::file_size(csv), csv_size);
+  // Seeds beyond 2^63 - 1 cannot be recorded in a run file: refused.
+  const CommandResult s = RunChokepoint("config --seed 9223372036854775808");
+  EXPECT_EQ(s.exit_code, 2);
+  EXPECT_NE(s.err.find("--seed (run.seed): must be at most 9223372036854775807"), std::string::npos) << s.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(DegenerateSeries, HacOnAllZeroOrHugeValuesIsAnInputErrorNotACrash) {
   const auto dir = TempDir("degenerate_hac");
   {
