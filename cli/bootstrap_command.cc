@@ -36,7 +36,7 @@ struct BootstrapFlags {
 
 void RunBootstrapCommand(BootstrapFlags& f) {
   if (f.series.json || f.series.quiet) f.config.quiet = true;
-  RefuseOutputOverInput(f.out, f.series.input, "--input");
+  pipeline::RefuseOutputOverInput(f.out, f.series.input, "--input");
   const pipeline::PipelineConfig config = pipeline::ResolveConfig(f.config, pipeline::ConfigPurpose::kBootstrap);
   pipeline::UseDataDirectory(config.data);
   const LoadedSeries series = LoadSeries(f.series);

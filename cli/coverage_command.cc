@@ -57,15 +57,7 @@ void RegisterCoverageCommand(CLI::App& app) {
     const bootstrap::CoverageResult r = bootstrap::RunCoverageStudy(designs, o);
     const std::string table = r.FormatTable();
     std::cout << table;
-    if (!f->out.empty()) {
-      const std::string temp = f->out + ".tmp-" + std::to_string(getpid());
-      {
-        std::ofstream out(temp);
-        out << table;
-        if (!out) ThrowUsageError("cannot write " + f->out);
-      }
-      std::filesystem::rename(temp, f->out);
-    }
+    if (!f->out.empty()) WriteTextAtomically(f->out, table);
   });
 }
 

@@ -2,7 +2,8 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <system_error>
+#include <fstream>
+#include <unistd.h>
 #include <sstream>
 
 #include "chokepoint/core/error.h"
@@ -61,13 +62,18 @@ YearMonth ParseMonthFlag(std::string_view flag, const std::string& value) {
   return *m;
 }
 
-void RefuseOutputOverInput(const std::string& out, const std::string& input, std::string_view input_flag) {
-  if (out.empty() || input.empty()) return;
-  std::error_code ec;
-  if (std::filesystem::exists(out, ec) && std::filesystem::exists(input, ec) &&
-      std::filesystem::equivalent(out, input, ec))
-    ThrowUsageError("the output " + out + " is the input given by " + std::string(input_flag) +
-                    ": writing it would destroy the data; choose another output");
+void WriteTextAtomically(const std::string& path, const std::string& text) {
+  const std::string temp = path + ".tmp-" + std::to_string(getpid());
+  {
+    std::ofstream out(temp);
+    out << text;
+    out.close();
+    if (!out) {
+      std::filesystem::remove(temp);
+      ThrowUsageError("cannot write " + path);
+    }
+  }
+  std::filesystem::rename(temp, path);
 }
 
 CLI::Option* AddHiddenAlias(CLI::App* cmd, const std::string& old_name,

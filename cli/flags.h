@@ -69,9 +69,9 @@ void AddGroupSeriesInputFlags(CLI::App* cmd, GroupSeriesInputFlags* f);
 CLI::Option* AddHiddenAlias(CLI::App* cmd, const std::string& old_name,
                             std::function<void(const std::string&)> store);
 
-// Refuses an output that is the same file as an input (by device and inode):
-// writing it would destroy the data being read.
-void RefuseOutputOverInput(const std::string& out, const std::string& input, std::string_view input_flag);
+// Writes a text output (a Markdown report or table) through a temporary in
+// the same directory, renamed when complete.
+void WriteTextAtomically(const std::string& path, const std::string& text);
 
 // Parses "YYYY-MM" for `flag`, or throws a usage error naming it.
 YearMonth ParseMonthFlag(std::string_view flag, const std::string& value);

@@ -38,7 +38,7 @@ void RegisterModelsCommand(CLI::App& app) {
   sub->callback([f] {
     if (!f->series.input.empty() && f->simulate_seed) ThrowUsageError("give --input or --simulate, not both");
     if (!f->series.input.empty() && f->config.data_file) ThrowUsageError("give --input or --data, not both");
-    if (f->config.out) RefuseOutputOverInput(*f->config.out, f->series.input, "--input");
+    if (f->config.out) pipeline::RefuseOutputOverInput(*f->config.out, f->series.input, "--input");
     const pipeline::PipelineConfig config = pipeline::ResolveConfig(f->config, pipeline::ConfigPurpose::kModels);
     pipeline::UseDataDirectory(config.data);
     pipeline::GroupData data;

@@ -52,22 +52,6 @@ class ProgressBar {
   std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
 };
 
-// Writes text to `path` through a temporary in the same directory.
-void WriteTextAtomically(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream out(temp);
-    if (!out) ThrowUsageError("cannot write the report to " + path);
-    out << text;
-    out.close();
-    if (!out) {
-      std::filesystem::remove(temp);
-      ThrowUsageError("cannot write the report to " + path);
-    }
-  }
-  std::filesystem::rename(temp, path);
-}
-
 void ExecuteSweepCommand(SweepFlags& f) {
   if (!f.series.input.empty() && f.config.data_file) ThrowUsageError("give --input or --data, not both");
   const pipeline::PipelineConfig config = pipeline::ResolveConfig(f.config, pipeline::ConfigPurpose::kSweep);

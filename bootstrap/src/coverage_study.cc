@@ -28,10 +28,7 @@ constexpr YearMonth kFirstMonth{2015, 1};
 constexpr std::array<double, 12> kSeason = {0.5, -2.5, 1.0, 0.2, 0.0, 0.3, -0.2, 0.1, 0.3, -0.1, 0.2, 0.6};
 
 uint64_t MixSeed(uint64_t seed, uint64_t a, uint64_t b) {
-  uint64_t z = seed ^ (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
+  return MixKey(seed ^ (a * 0x9e3779b97f4a7c15ull) ^ (b * 0xc2b2ae3d27d4eb4full));
 }
 
 IndexSpec SpecOf(const CoverageDesign& d) {

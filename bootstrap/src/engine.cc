@@ -232,12 +232,7 @@ IndexSpec OtherBase(const IndexSpec& spec) {
 
 // Seed of the double bootstrap's inner streams, derived from the run's seed
 // (SplitMix64 finaliser), so they never coincide with the outer streams.
-uint64_t CalibrationSeed(uint64_t seed) {
-  uint64_t z = seed ^ 0x63616c6962726174ull;  // "calibrat"
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
+uint64_t CalibrationSeed(uint64_t seed) { return MixKey(seed ^ 0x63616c6962726174ull); }  // "calibrat"
 
 // Progress bar on stderr (replicates done, rate, time left), only for a terminal.
 class Progress {
@@ -468,35 +463,29 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
         std::span<double> x(s.series.data(), static_cast<size_t>(n));
         std::span<double> noise(s.noise.data(), plan.signal ? static_cast<size_t>(n) : 0);
         plan.resampler->Generate(options.seed, static_cast<uint32_t>(g), static_cast<uint32_t>(r), x, s.ws, noise);
-        std::span<const double> periods = x;
-        if (plan.window.months_per_period > 1) {
-          std::span<double> p(s.periods.data(), static_cast<size_t>(plan.window.num_periods));
-          AggregateToPeriods(x, plan.window, p);
-          periods = p;
-        }
-        const IndexValues iv = ComputeIndices(periods, plan.weights, plan.base_periods);
-        if (iv.ok()) {
-          V[idx] = iv.V;
-          G[idx] = iv.G;
-        }
-        if (plan.base_periods_alt > 0 && iv.ok()) GA[idx] = OtherBaseGrowth(periods, iv.G, plan);
+        // V, G (and G under the other base) of a monthly path into the
+        // replicate's slots of the given arrays.
+        auto evaluate = [&](std::span<const double> monthly, std::vector<double>& scratch, std::vector<double>& v,
+                            std::vector<double>& gg, std::vector<double>& other_base) {
+          std::span<const double> periods = monthly;
+          if (plan.window.months_per_period > 1) {
+            std::span<double> p(scratch.data(), static_cast<size_t>(plan.window.num_periods));
+            AggregateToPeriods(monthly, plan.window, p);
+            periods = p;
+          }
+          const IndexValues iv = ComputeIndices(periods, plan.weights, plan.base_periods);
+          if (!iv.ok()) return;
+          v[idx] = iv.V;
+          gg[idx] = iv.G;
+          if (plan.base_periods_alt > 0) other_base[idx] = OtherBaseGrowth(periods, iv.G, plan);
+        };
+        evaluate(x, s.periods, V, G, GA);
         if (plan.signal) {
           // The path refitted on this replicate: the signal estimand's replicate.
           std::span<double> f(s.fitted.data(), static_cast<size_t>(n));
           plan.resampler->SignalPath(noise, f);
-          std::span<const double> sp = f;
-          if (plan.window.months_per_period > 1) {
-            std::span<double> p(s.signal_periods.data(), static_cast<size_t>(plan.window.num_periods));
-            AggregateToPeriods(f, plan.window, p);
-            sp = p;
-          }
-          const IndexValues sv = ComputeIndices(sp, plan.weights, plan.base_periods);
-          if (sv.ok()) {
-            VS[idx] = sv.V;
-            GS[idx] = sv.G;
-            if (plan.trend) GT[idx] = sv.G;
-          }
-          if (plan.base_periods_alt > 0 && sv.ok()) GSA[idx] = OtherBaseGrowth(sp, sv.G, plan);
+          evaluate(f, s.signal_periods, VS, GS, GSA);
+          if (plan.trend) GT[idx] = GS[idx];
           continue;
         }
         if (plan.trend) {

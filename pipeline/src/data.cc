@@ -1,6 +1,7 @@
 #include "chokepoint/pipeline/data.h"
 
 #include <algorithm>
+#include <system_error>
 
 #include "chokepoint/core/data_dir.h"
 #include "chokepoint/core/error.h"
@@ -10,6 +11,16 @@
 #include "chokepoint/core/simulate.h"
 
 namespace chokepoint::pipeline {
+
+void RefuseOutputOverInput(const std::filesystem::path& out, const std::filesystem::path& input,
+                           std::string_view input_flag) {
+  if (out.empty() || input.empty()) return;
+  std::error_code ec;
+  if (std::filesystem::exists(out, ec) && std::filesystem::exists(input, ec) &&
+      std::filesystem::equivalent(out, input, ec))
+    ThrowUsageError("the output " + out.string() + " is the input given by " + std::string(input_flag) +
+                    ": writing it would destroy the data; choose another output");
+}
 
 void UseDataDirectory(const DataOptions& data) {
   if (!data.dir.empty()) SetDataDirectory(data.dir);

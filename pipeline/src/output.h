@@ -8,26 +8,9 @@
 #include <hdf5.h>
 
 #include "chokepoint/core/h5.h"
-
-#include <filesystem>
-#include <string>
-#include <system_error>
-
-#include "chokepoint/core/error.h"
+#include "chokepoint/pipeline/data.h"
 
 namespace chokepoint::pipeline {
-
-// Refuses an output that is the same file as an input (by device and inode,
-// not by name): writing it would destroy the data the run reads.
-inline void RefuseOutputOverInput(const std::filesystem::path& out, const std::filesystem::path& input,
-                                  const std::string& input_flag) {
-  if (out.empty() || input.empty()) return;
-  std::error_code ec;
-  if (std::filesystem::exists(out, ec) && std::filesystem::exists(input, ec) &&
-      std::filesystem::equivalent(out, input, ec))
-    ThrowUsageError("the output " + out.string() + " is the input given by " + input_flag +
-                    ": writing it would destroy the data; choose another output");
-}
 
 inline void WriteAndCommit(h5::AtomicOutput& output, const std::function<void(hid_t file)>& write) {
   {

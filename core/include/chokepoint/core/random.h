@@ -28,6 +28,15 @@ inline uint32_t LemireBelow(uint32_t n, Next32&& next32) {
   return static_cast<uint32_t>(m >> 32);
 }
 
+// SplitMix64's finaliser: a well-mixed 64-bit key derived from another, for
+// stream families that must never coincide with the run's own (calibration,
+// simulation draws).
+inline uint64_t MixKey(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
 class RandomStream {
  public:
   using Philox = r123::Philox4x32;

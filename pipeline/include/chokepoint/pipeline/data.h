@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,12 @@
 #include "chokepoint/core/run_config.h"
 
 namespace chokepoint::pipeline {
+
+// Refuses an output that is the same file as an input (by device and inode,
+// not by name): writing it would destroy the data being read. `input_flag`
+// names the input in the message.
+void RefuseOutputOverInput(const std::filesystem::path& out, const std::filesystem::path& input,
+                           std::string_view input_flag);
 
 // Makes `[data] dir` the data directory of this process (when set).
 void UseDataDirectory(const DataOptions& data);
