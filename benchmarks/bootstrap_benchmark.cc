@@ -157,10 +157,16 @@ void BM_DefaultRunBootstrapStage(benchmark::State& state) {
   o.scheme_diagnostics = variant == 1 || variant == 2;
   o.base_sensitivity = variant == 1 || variant == 2;
   o.calibrate = variant == 2;
+  double diagnostics = 0.0, calibration = 0.0;
   for (auto _ : state) {
     const BootstrapResult r = RunBootstrap(panel, IndexSpec{}, Thresholds{}, o);
     benchmark::DoNotOptimize(r.groups[0].G.mean);
+    diagnostics += r.diagnostics_seconds;
+    calibration += r.calibration_seconds;
   }
+  // Mean seconds per run spent in the scheme diagnostics and the calibration.
+  state.counters["diagnostics_ms"] = 1e3 * diagnostics / static_cast<double>(state.iterations());
+  state.counters["calibration_ms"] = 1e3 * calibration / static_cast<double>(state.iterations());
   static const char* kLabels[] = {"estimands", "default", "default+calibrated", "before the estimands"};
   state.SetLabel(kLabels[variant]);
 }
@@ -303,6 +309,27 @@ BENCHMARK(BM_CoverageScenario)
     ->Iterations(1)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();
+
+// One scheme-diagnostic run on its own: 99 replicates (or 2: the fixed cost)
+// of the default run's 17 groups under each scheme (Scheme's order).
+void BM_SchemeDiagnosticRun(benchmark::State& state) {
+  static const GroupSeries panel =
+      AggregateGroups(Simulate(Scenario::Load("paper2025"), 1).panel, Catalog::LoadDefault());
+  BootstrapOptions o;
+  o.replicates = static_cast<int>(state.range(1));
+  o.progress = false;
+  o.seed = 1;
+  o.signal = false;
+  o.scheme_diagnostics = false;
+  o.base_sensitivity = false;
+  o.resampler.scheme = static_cast<Scheme>(state.range(0));
+  for (auto _ : state) {
+    const BootstrapResult r = RunBootstrap(panel, IndexSpec{}, Thresholds{}, o);
+    benchmark::DoNotOptimize(r.groups[0].G.mean);
+  }
+  state.SetLabel(std::string(ToString(o.resampler.scheme)));
+}
+BENCHMARK(BM_SchemeDiagnosticRun)->ArgsProduct({{0, 1, 2, 3}, {2, 99}})->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace chokepoint::bootstrap

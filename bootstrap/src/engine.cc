@@ -303,10 +303,27 @@ StatisticSummary Summarise(std::vector<double>& finite_sorted, double point, dou
   return s;
 }
 
+// What the engine computes: everything, or (scheme diagnostics) only each
+// group's regime probabilities of the observed statistic, without the
+// jackknife, the intervals and the estimand summaries.
+enum class EngineMode { kFull, kRegimesOnly };
+
+BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, const Thresholds& thresholds,
+                          const BootstrapOptions& options, std::span<const std::vector<double>> log_components,
+                          EngineMode mode, tbb::task_arena* caller_arena = nullptr);
+
 }  // namespace
 
 BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, const Thresholds& thresholds,
                              const BootstrapOptions& options, std::span<const std::vector<double>> log_components) {
+  return RunEngine(series, spec, thresholds, options, log_components, EngineMode::kFull);
+}
+
+namespace {
+
+BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, const Thresholds& thresholds,
+                          const BootstrapOptions& options, std::span<const std::vector<double>> log_components,
+                          EngineMode mode, tbb::task_arena* caller_arena) {
   std::string error;
   if (!options.IsValid(&error)) ThrowUsageError(error);
   if (!spec.IsValid(&error)) ThrowUsageError(error);
@@ -324,7 +341,11 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
 
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   result.threads_used = threads;
-  tbb::task_arena arena(threads);
+  // A nested run (the scheme diagnostics) works in its caller's arena: the
+  // workers are awake there, a new arena would wake them again per phase.
+  std::optional<tbb::task_arena> own_arena;
+  if (!caller_arena) own_arena.emplace(threads);
+  tbb::task_arena& arena = caller_arena ? *caller_arena : *own_arena;
 
   // Prepare each group once: window, resampler fitted on the window, weights.
   // Groups are independent (each writes only its own plan and result row),
@@ -443,7 +464,10 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
   const int64_t total = static_cast<int64_t>(num_groups) * B;
   Progress progress(options.progress, total);
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<int64_t>(0, total, 256), [&](const tbb::blocked_range<int64_t>& range) {
+    // Chunks of up to 256 replicates, smaller for small runs (the scheme
+    // diagnostics' 99 per group) so both ends of a run keep every thread busy.
+    const int64_t grain = std::clamp<int64_t>(total / (16 * static_cast<int64_t>(threads)), 16, 256);
+    tbb::parallel_for(tbb::blocked_range<int64_t>(0, total, grain), [&](const tbb::blocked_range<int64_t>& range) {
       ThreadScratch& s = scratch.local();
       for (int64_t idx = range.begin(); idx < range.end(); ++idx) {
         const int g = static_cast<int>(idx / B);
@@ -481,10 +505,21 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
         };
         evaluate(x, s.periods, V, G, GA);
         if (plan.signal) {
-          // The path refitted on this replicate: the signal estimand's replicate.
-          std::span<double> f(s.fitted.data(), static_cast<size_t>(n));
-          plan.resampler->SignalPath(noise, f);
-          evaluate(f, s.signal_periods, VS, GS, GSA);
+          // The path refitted on this replicate: the signal estimand's
+          // replicate (monthly: its indices in one pass, never written).
+          if (plan.window.months_per_period == 1) {
+            const SignalStatistics st =
+                plan.resampler->SignalIndices(noise, plan.weights, plan.base_periods, plan.base_periods_alt);
+            if (st.values.ok()) {
+              VS[idx] = st.values.V;
+              GS[idx] = st.values.G;
+              if (plan.base_periods_alt > 0) GSA[idx] = st.other_base_growth;
+            }
+          } else {
+            std::span<double> f(s.fitted.data(), static_cast<size_t>(n));
+            plan.resampler->SignalPath(noise, f);
+            evaluate(f, s.signal_periods, VS, GS, GSA);
+          }
           if (plan.trend) GT[idx] = GS[idx];
           continue;
         }
@@ -571,9 +606,14 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
           inner_values[1].push_back(ToScale(IndexScale::kLogOnePlus, iv.G));
         }
         if (signal) {
-          inner->SignalPath(inner_noise, path);
-          AggregateToPeriods(path, plan.window, p);
-          const IndexValues sv = ComputeIndices(p, plan.weights, plan.base_periods);
+          IndexValues sv;
+          if (plan.window.months_per_period == 1) {
+            sv = inner->SignalIndices(inner_noise, plan.weights, plan.base_periods, 0).values;
+          } else {
+            inner->SignalPath(inner_noise, path);
+            AggregateToPeriods(path, plan.window, p);
+            sv = ComputeIndices(p, plan.weights, plan.base_periods);
+          }
           if (sv.ok()) {
             inner_values[2].push_back(ToScale(IndexScale::kLog, sv.V));
             inner_values[3].push_back(ToScale(IndexScale::kLogOnePlus, sv.G));
@@ -707,7 +747,7 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     jv.clear();
     jg.clear();
     buffer.assign(static_cast<size_t>(n), 0.0);
-    for (int start = 0; start < n && L < n; start += L) {
+    for (int start = 0; mode == EngineMode::kFull && start < n && L < n; start += L) {
       const int len = std::min(L, n - start);
       const int kept = rs.JackknifeSeries(start, len, buffer);
       ResolvedWindow w;
@@ -750,6 +790,10 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
     for (int k = 0; k < kNumRegimes; ++k) out.regime_probability[k] = regimes[k] / b;
     for (int k = 0; k < kNumCells; ++k) out.cell_probability[k] = cells[k] / b;
     out.regime_stability = out.regime_probability[static_cast<int>(point.regime)];
+    if (mode == EngineMode::kRegimesOnly) {
+      out.ok = true;
+      return;
+    }
     out.V = Summarise(v_sorted, out.V.point, options.level, jv, plan.v_world);
     out.G = Summarise(g_sorted, out.G.point, options.level, jg, plan.g_world);
     if (plan.trend) {
@@ -773,6 +817,30 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
   if (options.scheme_diagnostics) {
     const auto t_diag = std::chrono::steady_clock::now();
     const int R = std::min(options.diagnostic_replicates, B);
+    // The other schemes' runs are independent: run concurrently (each is
+    // deterministic, so the outcome does not depend on the scheduling).
+    std::array<BootstrapResult, kNumSchemes> others;
+    std::array<std::string, kNumSchemes> failures;
+    arena.execute([&] {
+      tbb::parallel_for(0, kNumSchemes, [&](int k) {
+        if (static_cast<Scheme>(k) == options.resampler.scheme) return;
+        BootstrapOptions o = options;
+        o.resampler.scheme = static_cast<Scheme>(k);
+        o.replicates = options.diagnostic_replicates;
+        o.scheme_diagnostics = false;
+        o.base_sensitivity = false;
+        o.calibrate = false;
+        o.trend_growth = false;
+        o.keep_replicates = false;
+        o.progress = false;
+        o.signal = false;  // the diagnostics classify the observed statistic only
+        try {
+          others[k] = RunEngine(series, spec, thresholds, o, log_components, EngineMode::kRegimesOnly, &arena);
+        } catch (const Error& e) {
+          failures[k] = e.what();
+        }
+      });
+    });
     for (int k = 0; k < kNumSchemes; ++k) {
       const Scheme scheme = static_cast<Scheme>(k);
       if (scheme == options.resampler.scheme) {
@@ -789,26 +857,13 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
         }
         continue;
       }
-      BootstrapOptions o = options;
-      o.resampler.scheme = scheme;
-      o.replicates = options.diagnostic_replicates;
-      o.scheme_diagnostics = false;
-      o.base_sensitivity = false;
-      o.calibrate = false;
-      o.trend_growth = false;
-      o.keep_replicates = false;
-      o.progress = false;
-      o.signal = false;  // the diagnostics classify the observed statistic only
-      BootstrapResult other;
-      try {
-        other = RunBootstrap(series, spec, thresholds, o, log_components);
-      } catch (const Error& e) {
-        for (int g = 0; g < num_groups; ++g) result.groups[g].scheme_diagnostics[k].note = e.what();
+      if (!failures[k].empty()) {
+        for (int g = 0; g < num_groups; ++g) result.groups[g].scheme_diagnostics[k].note = failures[k];
         continue;
       }
       for (int g = 0; g < num_groups; ++g) {
         GroupBootstrap::SchemeDiagnostic& d = result.groups[g].scheme_diagnostics[k];
-        const GroupBootstrap& og = other.groups[g];
+        const GroupBootstrap& og = others[k].groups[g];
         d.ok = og.ok;
         d.note = og.note;
         d.replicates = og.valid_replicates;
@@ -842,6 +897,8 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return result;
 }
+
+}  // namespace
 
 BootstrapResult RunSeriesBootstrap(std::span<const double> monthly, YearMonth first_month, const IndexSpec& spec,
                                    const Thresholds& thresholds, const BootstrapOptions& options,

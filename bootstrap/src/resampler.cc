@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <type_traits>
 #include <sstream>
 
 #include <Eigen/Dense>
@@ -211,6 +213,11 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
           base_[t] += log_component_[t];
           y[t] += log_component_[t];
         }
+      {
+        double mean = 0.0;
+        for (int t = 0; t < n_; ++t) mean += std::exp(base_[t]);
+        signal_shift_ = mean / n_;
+      }
       design_columns_ = month_effects_ ? 13 : 2;
       object_.resize(n_);
       for (int t = 0; t < n_; ++t) object_[t] = y[t] - base_[t];
@@ -225,6 +232,7 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
       }
       if (options.scheme == Scheme::kSieve) {
         ar_ = FitArByAic(object_);
+        ar_reversed_.assign(ar_.rbegin(), ar_.rend());
         const int p = static_cast<int>(ar_.size());
         // Innovations e_t - sum phi_k e_{t-k}, t >= p, centred.
         std::vector<double> innov;
@@ -284,6 +292,10 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
     const size_t m = obj.size();
     extended_.resize(2 * m + kCopyChunk);
     for (size_t k = 0; k < extended_.size(); ++k) extended_[k] = obj[k % m];
+    if (options.scheme == Scheme::kResidual) {
+      extended_log_.resize(extended_.size());
+      for (size_t k = 0; k < extended_log_.size(); ++k) extended_log_[k] = object_[k % m];
+    }
   }
 
   // Block length on the object actually resampled (D1).
@@ -337,6 +349,16 @@ inline void CopyWrapped(const double* src, uint32_t m, uint32_t pos, uint32_t le
   for (uint32_t k = 0; k < first; ++k) dst[k] = src[pos + k];
   for (uint32_t k = first; k < len; ++k) dst[k] = src[k - first];
 }
+// Copies a block from an extended (unwrapped, padded) source in whole
+// chunks of kCopyChunk values: one or two chunks for typical lengths, so the
+// loop rarely mispredicts. dst needs kCopyChunk - 1 doubles of padding.
+inline void CopyChunked(const double* src, uint32_t len, double* dst) {
+  for (uint32_t k = 0; k < len; k += kCopyChunk) {
+    double chunk[kCopyChunk];
+    for (uint32_t c = 0; c < kCopyChunk; ++c) chunk[c] = src[k + c];
+    for (uint32_t c = 0; c < kCopyChunk; ++c) dst[k + c] = chunk[c];
+  }
+}
 }  // namespace
 
 uint32_t SeriesResampler::GeometricTail(int64_t x48, uint32_t m) const {
@@ -350,15 +372,7 @@ uint32_t SeriesResampler::GeometricTail(int64_t x48, uint32_t m) const {
 // chunks of kCopyChunk values (one or two chunks for typical lengths), so the
 // copy loop rarely mispredicts. Same blocks, same values, as ResampleBlocks.
 void SeriesResampler::ResampleStationaryChunked(const double* ext, uint32_t m, double* d, RandomStream& rs) const {
-  ForEachBlock(rs, m, [&](uint32_t i, uint32_t pos, uint32_t len) {
-    const double* src = ext + pos;
-    double* out = d + i;
-    for (uint32_t k = 0; k < len; k += kCopyChunk) {
-      double chunk[kCopyChunk];
-      for (uint32_t c = 0; c < kCopyChunk; ++c) chunk[c] = src[k + c];
-      for (uint32_t c = 0; c < kCopyChunk; ++c) out[k + c] = chunk[c];
-    }
-  });
+  ForEachBlock(rs, m, [&](uint32_t i, uint32_t pos, uint32_t len) { CopyChunked(ext + pos, len, d + i); });
 }
 
 void SeriesResampler::ResampleBlocks(std::span<const double> src, std::span<double> dst, RandomStream& rs) const {
@@ -416,10 +430,22 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
       std::span<double> e = ws.a().first(total + p);
       const uint32_t k = static_cast<uint32_t>(object_.size());
       for (int t = 0; t < p; ++t) e[t] = 0.0;
+      // e_t = innovation + sum_j phi_j e_{t-j}: a forward dot product of the
+      // reversed coefficients with e_{t-p..t-1}, in four partial sums (AIC
+      // orders reach 20 at n = 120; one serial sum was the sieve's cost).
+      const double* phi = ar_reversed_.data();
       for (int t = p; t < total + p; ++t) {
-        double v = object_[rs.NextBelow(k)];
-        for (int j = 1; j <= p; ++j) v += ar_[j - 1] * e[t - j];
-        e[t] = v;
+        const double* past = e.data() + (t - p);
+        double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+        int j = 0;
+        for (; j + 4 <= p; j += 4) {
+          a0 += phi[j] * past[j];
+          a1 += phi[j + 1] * past[j + 1];
+          a2 += phi[j + 2] * past[j + 2];
+          a3 += phi[j + 3] * past[j + 3];
+        }
+        for (; j < p; ++j) a0 += phi[j] * past[j];
+        e[t] = object_[rs.NextBelow(k)] + ((a0 + a1) + (a2 + a3));
       }
       const double* tail = e.data() + p + kSieveBurnIn;
       for (int t = 0; t < n; ++t) out[t] = std::exp(base_[t] + tail[t]);
@@ -448,58 +474,102 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
     for (int t = 0; t < n; ++t) log_noise[t] = tail[t];
     return;
   }
-  // Residual: the replicate as Generate builds it, then the same blocks
-  // (the same stream drawn again) copied from the log residuals.
-  Generate(seed, group, replicate, out, ws);
+  // Residual: the blocks Generate draws (the same stream), each copied from
+  // the exp residuals into the replicate and from the log residuals into
+  // the noise in one pass.
   RandomStream rs(seed, group, replicate);
   const uint32_t m = static_cast<uint32_t>(object_.size());
   const double* res = object_.data();
+  const double* f = base_exp_.data();
   double* noise = log_noise.data();
-  ForEachBlock(rs, m, [&](uint32_t i, uint32_t pos, uint32_t len) { CopyWrapped(res, m, pos, len, noise + i); });
+  if (!extended_.empty() && geom_log_q_ != 0.0) {
+    // Both copies chunked from the extended arrays into the padded scratch.
+    const double* ext = extended_.data();
+    const double* ext_log = extended_log_.data();
+    double* tmp = ws.b().data();
+    double* tmp_log = ws.a().data();
+    ForEachBlock(rs, m, [&](uint32_t i, uint32_t pos, uint32_t len) {
+      CopyChunked(ext + pos, len, tmp + i);
+      CopyChunked(ext_log + pos, len, tmp_log + i);
+    });
+    for (int t = 0; t < n; ++t) out[t] = tmp[t] * f[t];
+    std::copy(tmp_log, tmp_log + n, noise);
+  } else {
+    const double* obj = object_exp_.data();
+    double* o = out.data();
+    ForEachBlock(rs, m, [&](uint32_t i, uint32_t pos, uint32_t len) {
+      CopyWrapped(obj, m, pos, len, o + i);
+      CopyWrapped(res, m, pos, len, noise + i);
+    });
+    for (int t = 0; t < n; ++t) out[t] *= f[t];
+  }
+}
+
+// The refit b + (X'X)^-1 X'e of the log design on noise e, and from it the
+// path's factors: A r^(t0 + 1) M_c (first[t0], the value of month t0 < 12
+// before any component) and the ratio r^12 between a month and the same
+// month a year later. X'e needs one sum per month of the year and one
+// j-weighted sum (t = t0 + 12 j): 12 short independent chains instead of
+// two serial ones over the whole series.
+void SeriesResampler::SignalFactors(std::span<const double> e, double first[12], double* rate12_out) const {
+  const int n = n_;
+  const int k = design_columns_;
+  // Year-major: the 12 month sums of a year are independent lanes the
+  // compiler vectorises; the last, partial year is added on its own.
+  double class_sum[12] = {0}, class_index_sum[12] = {0};
+  int t = 0;
+  double j = 0.0;
+  for (; t + 12 <= n; t += 12, j += 1.0)
+    for (int c = 0; c < 12; ++c) {
+      class_sum[c] += e[t + c];
+      class_index_sum[c] += j * e[t + c];
+    }
+  for (int c = 0; t + c < n; ++c) {
+    class_sum[c] += e[t + c];
+    class_index_sum[c] += j * e[t + c];
+  }
+  double xe[13] = {0};
+  for (int t0 = 0; t0 < 12 && t0 < n; ++t0) {
+    xe[0] += class_sum[t0];
+    xe[1] += (t0 + 1.0) * class_sum[t0] + 12.0 * class_index_sum[t0];
+    const int c = month_column_[t0];
+    if (c > 0) xe[c] = class_sum[t0];
+  }
+  // beta = b + (X'X)^-1 X'e, column by column ((X'X)^-1 is symmetric), the
+  // usual 13 columns at a fixed size so the compiler unrolls and vectorises.
+  double beta[13] = {0};
+  std::copy(beta_.begin(), beta_.end(), beta);
+  const double* inverse = xtx_inverse_.data();
+  auto add_columns = [&](auto columns) {
+    for (int c = 0; c < columns; ++c)
+      for (int r = 0; r < columns; ++r) beta[r] += inverse[c * columns + r] * xe[c];
+  };
+  if (k == 13) add_columns(std::integral_constant<int, 13>{});
+  else add_columns(k);
+  // exp(b0 + b1 (t + 1) + b_c(t)) = A r^(t+1) M_c(t): 14 exponentials.
+  const double rate = std::exp(beta[1]);
+  double rate12 = rate * rate;        // r^2
+  rate12 *= rate12;                   // r^4
+  rate12 = rate12 * rate12 * rate12;  // r^12
+  double v = std::exp(beta[0]);
+  for (int t0 = 0; t0 < 12; ++t0) {
+    v *= rate;
+    const int c = t0 < n ? month_column_[t0] : 0;
+    first[t0] = c > 0 ? v * std::exp(beta[c]) : v;
+  }
+  *rate12_out = rate12;
 }
 
 void SeriesResampler::SignalPath(std::span<const double> e, std::span<double> out) const {
   const int n = n_;
   if (projection_.empty() || static_cast<int>(e.size()) < n || static_cast<int>(out.size()) < n)
     ThrowInternalError("SeriesResampler::SignalPath: no trend fit, or spans shorter than the series");
-  const int k = design_columns_;
-  // X'e: intercept, trend, and one sum per month dummy column.
-  double xe[13] = {0};
-  double s0 = 0.0, s1 = 0.0;
-  for (int t = 0; t < n; ++t) {
-    s0 += e[t];
-    s1 += (t + 1.0) * e[t];
-  }
-  xe[0] = s0;
-  xe[1] = s1;
-  // Month dummies: months t0, t0 + 12, ... share a column (strided sums,
-  // no scattered updates).
-  for (int t0 = 0; t0 < 12 && t0 < n; ++t0) {
-    const int c = month_column_[t0];
-    if (c == 0) continue;
-    double v = 0.0;
-    for (int t = t0; t < n; t += 12) v += e[t];
-    xe[c] = v;
-  }
-  double beta[13];
-  for (int r = 0; r < k; ++r) {
-    double v = beta_[r];
-    const double* row = xtx_inverse_.data() + static_cast<size_t>(r) * k;
-    for (int c = 0; c < k; ++c) v += row[c] * xe[c];
-    beta[r] = v;
-  }
-  // exp(b0 + b1 (t + 1) + b_c(t)) = A r^(t+1) M_c(t): 14 exponentials, then
-  // for each month of the year a geometric run with ratio r^12 (12
+  double first[12], rate12;
+  SignalFactors(e, first, &rate12);
+  // For each month of the year a geometric run with ratio r^12 (12
   // independent chains instead of one serial product).
-  const double a = std::exp(beta[0]), rate = std::exp(beta[1]);
-  double rate12 = rate * rate;  // r^2
-  rate12 *= rate12;             // r^4
-  rate12 = rate12 * rate12 * rate12;  // r^12
-  double first = a;  // A r^(t0 + 1) for t0 = 0..11
   for (int t0 = 0; t0 < 12 && t0 < n; ++t0) {
-    first *= rate;
-    const int c = month_column_[t0];
-    double v = c > 0 ? first * std::exp(beta[c]) : first;
+    double v = first[t0];
     for (int t = t0; t < n; t += 12) {
       out[t] = v;
       v *= rate12;
@@ -507,6 +577,83 @@ void SeriesResampler::SignalPath(std::span<const double> e, std::span<double> ou
   }
   if (!component_exp_.empty())
     for (int t = 0; t < n; ++t) out[t] *= component_exp_[t];
+}
+
+SignalStatistics SeriesResampler::SignalIndices(std::span<const double> e, std::span<const double> weights,
+                                                int base_months, int other_base_months) const {
+  const int n = n_;
+  if (projection_.empty() || static_cast<int>(e.size()) < n || static_cast<int>(weights.size()) < n ||
+      base_months < 1 || base_months > n || other_base_months < 0 || other_base_months > n)
+    ThrowInternalError("SeriesResampler::SignalIndices: no trend fit, or spans or bases not fitting the series");
+  double first[12], rate12;
+  SignalFactors(e, first, &rate12);
+  // One pass over the path as SignalPath would write it: sums of
+  // (x - shift), its squares, and w x. The shift (the
+  // fitted path's mean) keeps the one-pass variance free of cancellation.
+  const double shift = signal_shift_;
+  const double* comp = component_exp_.empty() ? nullptr : component_exp_.data();
+  const double* w = weights.data();
+  // Year-major again: month c of each year is lane c (value first[c] r^12j).
+  double v[12], cs[12] = {0}, css[12] = {0}, csw[12] = {0};
+  std::copy(first, first + 12, v);
+  auto accumulate = [&](auto with_component) {
+    int t = 0;
+    for (; t + 12 <= n; t += 12)
+      for (int c = 0; c < 12; ++c) {
+        double x = v[c];
+        if constexpr (decltype(with_component)::value) x *= comp[t + c];
+        const double d = x - shift;
+        cs[c] += d;
+        css[c] += d * d;
+        csw[c] += w[t + c] * x;
+        v[c] *= rate12;
+      }
+    for (int c = 0; t + c < n; ++c) {
+      double x = v[c];
+      if constexpr (decltype(with_component)::value) x *= comp[t + c];
+      const double d = x - shift;
+      cs[c] += d;
+      css[c] += d * d;
+      csw[c] += w[t + c] * x;
+    }
+  };
+  if (comp) accumulate(std::true_type{});
+  else accumulate(std::false_type{});
+  double s = 0.0, ss = 0.0, sw = 0.0;
+  for (int c = 0; c < 12; ++c) {
+    s += cs[c];
+    ss += css[c];
+    sw += csw[c];
+  }
+  // Leading months for the bases (1 or 12 in practice; any count works).
+  auto leading_mean = [&](int months) {
+    double sum = 0.0;
+    for (int t = 0; t < months; ++t) {
+      double x = first[t % 12];
+      if (t >= 12) x *= std::pow(rate12, t / 12);
+      sum += comp ? x * comp[t] : x;
+    }
+    return sum / months;
+  };
+  SignalStatistics out;
+  const double mean = shift + s / n;
+  const double base = leading_mean(base_months);
+  if (!(mean > 0.0)) {
+    out.values.status = IndexStatus::kMeanNotPositive;
+    return out;
+  }
+  if (!(base > 0.0)) {
+    out.values.status = IndexStatus::kBaseNotPositive;
+    return out;
+  }
+  const double squares = std::max(0.0, ss - s * s / n);
+  out.values.V = std::sqrt(squares / (n - 1)) / mean;
+  out.values.G = sw / base - 1.0;
+  if (other_base_months > 0) {
+    const double other = leading_mean(other_base_months);
+    out.other_base_growth = other > 0.0 ? sw / other - 1.0 : std::numeric_limits<double>::quiet_NaN();
+  }
+  return out;
 }
 
 void SeriesResampler::FittedPath(std::span<const double> series, std::span<double> out, Workspace& ws) const {

@@ -168,6 +168,48 @@ TEST(Estimands, SignalPathEqualsTheExplicitRefit) {
   }
 }
 
+TEST(Estimands, SignalIndicesEqualTheIndicesOfTheWrittenPath) {
+  // The one-pass V and G of the signal path against SignalPath followed by
+  // the index kernel, for both schemes, with and without a kept component,
+  // equal and linear weights, both bases, and lengths that are and are not
+  // whole years (the last, partial year is a separate loop).
+  for (const int n : {30, 102, 120}) {
+    RandomStream rs(6, 0, static_cast<uint32_t>(n));
+    const auto x = testing::SimulateSeries(rs, n, 18.0, 0.012, 0.5, 0.2);
+    std::vector<double> component(static_cast<size_t>(n), 0.0);
+    for (int t = n / 3; t < n; ++t) component[t] = 0.9 * std::exp2(-(t - n / 3) / 5.0);
+    for (const Scheme scheme : {Scheme::kResidual, Scheme::kSieve})
+      for (const bool with_component : {false, true})
+        for (const Weighting weighting : {Weighting::kEqual, Weighting::kLinear}) {
+          ResamplerOptions o;
+          o.scheme = scheme;
+          const SeriesResampler r(x, YearMonth{2016, 3}, o,
+                                  with_component ? std::span<const double>(component) : std::span<const double>());
+          IndexSpec spec;
+          spec.weighting = weighting;
+          const std::vector<double> w = MakeWeights(spec, n);
+          Workspace ws(n);
+          std::vector<double> rep(static_cast<size_t>(n)), noise(static_cast<size_t>(n)), path(static_cast<size_t>(n));
+          for (uint32_t b = 0; b < 20; ++b) {
+            r.Generate(11, 2, b, rep, ws, noise);
+            r.SignalPath(noise, path);
+            const IndexValues first = ComputeIndices(path, w, 1);
+            const IndexValues first12 = ComputeIndices(path, w, 12);
+            const SignalStatistics one = r.SignalIndices(noise, w, 1, 12);
+            const SignalStatistics twelve = r.SignalIndices(noise, w, 12, 0);
+            ASSERT_TRUE(one.values.ok() && twelve.values.ok());
+            const std::string where = std::string(ToString(scheme)) + " n=" + std::to_string(n) +
+                                      (with_component ? " component" : "") + " b=" + std::to_string(b);
+            EXPECT_NEAR(one.values.V, first.V, 1e-12 * first.V) << where;
+            EXPECT_NEAR(one.values.G, first.G, 1e-12 * std::abs(1.0 + first.G)) << where;
+            EXPECT_NEAR(one.other_base_growth, first12.G, 1e-12 * std::abs(1.0 + first12.G)) << where;
+            EXPECT_NEAR(twelve.values.G, first12.G, 1e-12 * std::abs(1.0 + first12.G)) << where;
+            EXPECT_TRUE(std::isnan(twelve.other_base_growth));
+          }
+        }
+  }
+}
+
 TEST(Estimands, WorkspaceHoldsTheLongestSievePath) {
   // The sieve's AR path is n + burn-in + p long, p up to floor(10 log10 n).
   for (const int n : {3, 24, 120, 1000}) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "chokepoint/bootstrap/block_length.h"
+#include "chokepoint/core/indices.h"
 #include "chokepoint/core/period.h"
 #include "chokepoint/core/random.h"
 
@@ -74,6 +76,12 @@ inline constexpr int kSieveBurnIn = 120;
 // Chunk of the stationary-block copy; the workspace pads by at least this.
 inline constexpr uint32_t kCopyChunk = 16;
 
+// SeriesResampler::SignalIndices: the signal path's indices.
+struct SignalStatistics {
+  IndexValues values;
+  double other_base_growth = std::numeric_limits<double>::quiet_NaN();
+};
+
 class SeriesResampler {
  public:
   // Throws chokepoint::Error (input) when the series cannot be resampled by
@@ -124,6 +132,15 @@ class SeriesResampler {
   // and 14 exponentials. An all-zero e* gives the fitted path of the
   // observed series. Writes length() values; no allocation.
   void SignalPath(std::span<const double> log_noise, std::span<double> out) const;
+  // V and G (monthly periods) of the path SignalPath would write, in one
+  // pass without writing it: what the replicate loop needs. `weights` are
+  // the index's normalised weights (length()), G's base is the mean of the
+  // first `base_months`, and other_base_growth is G over the first
+  // `other_base_months` instead (0 = not wanted, NaN). Equal to SignalPath
+  // + ComputeIndices up to rounding (one-pass sums around the fitted path's
+  // mean). No allocation.
+  SignalStatistics SignalIndices(std::span<const double> log_noise, std::span<const double> weights,
+                                 int base_months, int other_base_months) const;
 
   // Delete-a-block jackknife series (D5): the observed series rebuilt with
   // months [start, start + len) deleted from the resampled object. For the
@@ -156,6 +173,7 @@ class SeriesResampler {
 
  private:
   void ResampleBlocks(std::span<const double> src, std::span<double> dst, RandomStream& rs) const;
+  void SignalFactors(std::span<const double> log_noise, double first[12], double* rate12) const;
 
   int n_ = 0;
   YearMonth first_month_;
@@ -167,10 +185,12 @@ class SeriesResampler {
   // by products alone, no exp per value in the hot loop.
   std::vector<double> object_exp_, base_exp_;
   std::vector<double> ar_;       // sieve coefficients phi_1..phi_p
+  std::vector<double> ar_reversed_;  // phi_p..phi_1 (the recursion's dot product)
   std::vector<double> projection_;  // residual/sieve: (X'X)^-1 X', k x n row-major
   std::vector<double> xtx_inverse_;  // residual/sieve: (X'X)^-1 = P P', k x k
   std::vector<double> beta_;         // residual/sieve: the fitted coefficients b
   std::vector<double> component_exp_;  // exp(log_component_), or empty
+  double signal_shift_ = 0.0;          // residual/sieve: mean of the fitted path
   std::vector<int> month_column_;   // design column of month t's dummy (0 = none)
   int design_columns_ = 0;
   bool month_effects_ = false;
@@ -182,6 +202,7 @@ class SeriesResampler {
   // twice plus a chunk (ext[k] = object[k mod m]), so a block is one
   // fixed-size chunked copy without wrap-around branches.
   std::vector<double> extended_;
+  std::vector<double> extended_log_;  // residual: the log residuals extended alike (the signal's noise)
   std::vector<double> log_component_;  // empty or length n
   void ResampleStationaryChunked(const double* extended, uint32_t m, double* dst_padded, RandomStream& rs) const;
   // Stationary block length (geometric, mean L) from 16 or 48 random bits, capped at m.
@@ -203,7 +224,7 @@ class SeriesResampler {
 // the top-10-bit bucket (exact: lengths decrease in x), so it rarely
 // iterates; past the table (P ~ e^-8) it uses ceil(log U / log q). Capped at m.
 template <class Stream>
-inline uint32_t SeriesResampler::GeometricLength(HalfWords<Stream>& bits, uint32_t m) const {
+[[gnu::always_inline]] inline uint32_t SeriesResampler::GeometricLength(HalfWords<Stream>& bits, uint32_t m) const {
   const uint32_t table = static_cast<uint32_t>(survival_bits_.size()) - 1;
   const uint32_t u16 = bits.Next16();
   const int64_t bottom = static_cast<int64_t>(static_cast<uint64_t>(u16) << 32);
