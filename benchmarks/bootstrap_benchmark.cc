@@ -83,6 +83,43 @@ BENCHMARK(BM_Replicate)
     ->Arg(static_cast<int>(Scheme::kGrowth))
     ->Arg(static_cast<int>(Scheme::kSieve));
 
+// The residual replicate with its signal estimand, step by step: 0 the
+// replicate and its indices (as BM_Replicate), 1 plus its log noise, 2 plus
+// the signal path's V and G (SignalIndices), 3 the same through the written
+// path (SignalPath + ComputeIndices); 4 SignalIndices alone.
+void BM_SignalReplicate(benchmark::State& state) {
+  const int variant = static_cast<int>(state.range(0));
+  const int n = 120;
+  const auto x = Series(1, n, 0.008);
+  ResamplerOptions o;
+  o.block_length = 6.0;
+  const SeriesResampler r(x, YearMonth{2015, 1}, o);
+  Workspace ws(n);
+  std::vector<double> out(n), noise(n), path(n);
+  const auto w = MakeWeights(IndexSpec{}, n);
+  uint32_t rep = 0;
+  double sink = 0;
+  for (auto _ : state) {
+    if (variant == 4) {  // the signal's V and G alone, on a fixed noise
+      noise[rep++ % n] += 1e-9;
+      sink += r.SignalIndices(noise, w, 1, 12).values.V;
+      continue;
+    }
+    if (variant == 0) r.Generate(20180417, 0, rep++, out, ws);
+    else r.Generate(20180417, 0, rep++, out, ws, noise);
+    const IndexValues iv = ComputeIndices(out, w, 1);
+    sink += iv.V + iv.G;
+    if (variant == 2) sink += r.SignalIndices(noise, w, 1, 12).values.V;
+    if (variant == 3) {
+      r.SignalPath(noise, path);
+      sink += ComputeIndices(path, w, 1).V;
+    }
+  }
+  benchmark::DoNotOptimize(sink);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SignalReplicate)->DenseRange(0, 4)->ComputeStatistics("min", MinOf);
+
 // The levels scheme as the engine evaluates it (monthly, linear weights):
 // V and G from block prefix sums, same blocks as BM_Replicate/scheme:3.
 void BM_ReplicateBlockSums(benchmark::State& state) {

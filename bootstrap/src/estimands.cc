@@ -102,16 +102,11 @@ EstimandSummary SummariseEstimand(std::span<const double> replicates, double est
   s.level = level;
   s.calibrated_level = calibrated_level;
   for (Interval& i : s.by_method) i.note = "not computed";
-  std::vector<double> natural, scaled;
+  std::vector<double> natural;
   natural.reserve(replicates.size());
-  scaled.reserve(replicates.size());
-  for (double v : replicates) {
-    const double h = ToScale(scale, v);
-    if (!std::isfinite(h)) continue;
-    natural.push_back(v);
-    scaled.push_back(h);
-  }
-  s.replicates = static_cast<int>(scaled.size());
+  for (double v : replicates)
+    if (std::isfinite(ToScale(scale, v))) natural.push_back(v);
+  s.replicates = static_cast<int>(natural.size());
   const double estimator_scaled = ToScale(scale, estimator);
   if (!std::isfinite(estimator_scaled)) {
     s.note = "no estimate";
@@ -121,8 +116,11 @@ EstimandSummary SummariseEstimand(std::span<const double> replicates, double est
     s.note = "fewer than 2 finite replicates";
     return s;
   }
+  // One sort: the scale is increasing, so the scaled values of the sorted
+  // replicates are themselves sorted (the same numbers a second sort gives).
   std::sort(natural.begin(), natural.end());
-  std::sort(scaled.begin(), scaled.end());
+  std::vector<double> scaled(natural.size());
+  for (size_t i = 0; i < natural.size(); ++i) scaled[i] = ToScale(scale, natural[i]);
   s.median = SortedQuantile(natural, 0.5);
   double mean = 0.0;
   for (double v : natural) mean += v;

@@ -61,9 +61,12 @@ bool ResamplerOptions::IsValid(std::string* error) const {
 
 // The sieve's AR path needs n + burn-in + p values, p up to the AIC search's
 // maximum order floor(10 log10 n) (FitArByAic).
+// The residual scheme's signal replicate copies (exp, log) residual pairs:
+// 2 n values plus a chunk of padding.
 static size_t ScratchLength(int series_length) {
   const int max_order = series_length > 1 ? static_cast<int>(std::floor(10.0 * std::log10(series_length))) : 0;
-  return static_cast<size_t>(series_length) + kSieveBurnIn + static_cast<size_t>(max_order) + 16;
+  const size_t sieve = static_cast<size_t>(series_length) + kSieveBurnIn + static_cast<size_t>(max_order) + 16;
+  return std::max(sieve, 2 * static_cast<size_t>(series_length) + 2 * kCopyChunk);
 }
 
 Workspace::Workspace(int series_length)
@@ -293,8 +296,11 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
     extended_.resize(2 * m + kCopyChunk);
     for (size_t k = 0; k < extended_.size(); ++k) extended_[k] = obj[k % m];
     if (options.scheme == Scheme::kResidual) {
-      extended_log_.resize(extended_.size());
-      for (size_t k = 0; k < extended_log_.size(); ++k) extended_log_[k] = object_[k % m];
+      extended_pairs_.resize(2 * extended_.size());
+      for (size_t k = 0; k < extended_.size(); ++k) {
+        extended_pairs_[2 * k] = obj[k % m];
+        extended_pairs_[2 * k + 1] = object_[k % m];
+      }
     }
   }
 
@@ -483,17 +489,18 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
   const double* f = base_exp_.data();
   double* noise = log_noise.data();
   if (!extended_.empty() && geom_log_q_ != 0.0) {
-    // Both copies chunked from the extended arrays into the padded scratch.
-    const double* ext = extended_.data();
-    const double* ext_log = extended_log_.data();
-    double* tmp = ws.b().data();
-    double* tmp_log = ws.a().data();
+    // One chunked copy per block from the interleaved (exp, log) residual
+    // pairs, then split: short blocks (L near 1 is common on residuals) cost
+    // one chunk, as the replicate alone does.
+    const double* pairs = extended_pairs_.data();
+    double* tmp = ws.a().data();
     ForEachBlock(rs, m, [&](uint32_t i, uint32_t pos, uint32_t len) {
-      CopyChunked(ext + pos, len, tmp + i);
-      CopyChunked(ext_log + pos, len, tmp_log + i);
+      CopyChunked(pairs + 2 * static_cast<size_t>(pos), 2 * len, tmp + 2 * static_cast<size_t>(i));
     });
-    for (int t = 0; t < n; ++t) out[t] = tmp[t] * f[t];
-    std::copy(tmp_log, tmp_log + n, noise);
+    for (int t = 0; t < n; ++t) {
+      out[t] = tmp[2 * t] * f[t];
+      noise[t] = tmp[2 * t + 1];
+    }
   } else {
     const double* obj = object_exp_.data();
     double* o = out.data();

@@ -62,7 +62,8 @@ class Workspace {
  public:
   explicit Workspace(int series_length);
   int capacity() const { return capacity_; }
-  // Scratch areas (each at least capacity() + kSieveBurnIn long).
+  // Scratch areas (each at least capacity() + kSieveBurnIn and
+  // 2 capacity() + 2 kCopyChunk long).
   std::span<double> a() { return a_; }
   std::span<double> b() { return b_; }
 
@@ -202,7 +203,9 @@ class SeriesResampler {
   // twice plus a chunk (ext[k] = object[k mod m]), so a block is one
   // fixed-size chunked copy without wrap-around branches.
   std::vector<double> extended_;
-  std::vector<double> extended_log_;  // residual: the log residuals extended alike (the signal's noise)
+  // Residual with stationary blocks: (exp residual, log residual) pairs of
+  // the extended object, interleaved (the replicate and its log noise).
+  std::vector<double> extended_pairs_;
   std::vector<double> log_component_;  // empty or length n
   void ResampleStationaryChunked(const double* extended, uint32_t m, double* dst_padded, RandomStream& rs) const;
   // Stationary block length (geometric, mean L) from 16 or 48 random bits, capped at m.
