@@ -104,8 +104,11 @@ EstimandSummary SummariseEstimand(std::span<const double> replicates, double est
   for (Interval& i : s.by_method) i.note = "not computed";
   std::vector<double> natural;
   natural.reserve(replicates.size());
+  // Finite on the scale exactly when the log's argument is positive and
+  // finite (ToScale's test, without the log).
+  const double shift = scale == IndexScale::kLog ? 0.0 : 1.0;
   for (double v : replicates)
-    if (std::isfinite(ToScale(scale, v))) natural.push_back(v);
+    if (shift + v > 0.0 && std::isfinite(shift + v)) natural.push_back(v);
   s.replicates = static_cast<int>(natural.size());
   const double estimator_scaled = ToScale(scale, estimator);
   if (!std::isfinite(estimator_scaled)) {
