@@ -14,6 +14,7 @@
 #include "chokepoint/bootstrap/engine.h"
 #include "chokepoint/bootstrap/resampler.h"
 #include "chokepoint/core/error.h"
+#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/pipeline/config.h"
 #include "chokepoint/pipeline/data.h"
@@ -47,7 +48,7 @@ void RunBootstrapCommand(BootstrapFlags& f) {
       series.name);
   if (!r.groups[0].ok) ThrowInputError(f.series.input, 0, 0, "cannot bootstrap this series: " + r.groups[0].note);
   if (!f.out.empty()) {
-    h5::AtomicOutput output(f.out);
+    AtomicOutput output(f.out);
     {
       h5::File file = h5::File::Create(output.temp_path());
       bootstrap::WriteBootstrapSection(file.id(), r);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sstream>
 
+#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/series_csv.h"
 
@@ -62,19 +63,7 @@ YearMonth ParseMonthFlag(std::string_view flag, const std::string& value) {
   return *m;
 }
 
-void WriteTextAtomically(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream out(temp);
-    out << text;
-    out.close();
-    if (!out) {
-      std::filesystem::remove(temp);
-      ThrowUsageError("cannot write " + path);
-    }
-  }
-  std::filesystem::rename(temp, path);
-}
+void WriteTextAtomically(const std::string& path, const std::string& text) { WriteFileAtomically(path, text); }
 
 CLI::Option* AddHiddenAlias(CLI::App* cmd, const std::string& old_name,
                             std::function<void(const std::string&)> store) {

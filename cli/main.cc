@@ -1,11 +1,14 @@
 // chokepoint: technology import substitution and how robust its measurement is.
-// Exit codes: 0 ok, 2 bad usage or input, 1 internal error.
+// Exit codes: 0 ok, 2 bad usage or input, 1 internal error, 130/143 stopped by
+// SIGINT/SIGTERM.
 #include <filesystem>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "chokepoint/core/error.h"
+#include "chokepoint/core/h5.h"
+#include "chokepoint/core/interrupt.h"
 #include "chokepoint/core/version.h"
 #include "commands.h"
 
@@ -34,6 +37,8 @@ int main(int argc, char** argv) {
   chokepoint::cli::RegisterSweepCommand(app);
   chokepoint::cli::RegisterCoverageCommand(app);
 
+  chokepoint::InstallInterruptHandlers();
+  chokepoint::h5::SkipLibraryCleanupAtExit();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -46,7 +51,8 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   } catch (const chokepoint::Error& e) {
-    std::cerr << "chokepoint: error: " << e.what() << "\n";
+    std::cerr << "chokepoint: " << (e.kind() == chokepoint::ErrorKind::kInterrupted ? "" : "error: ") << e.what()
+              << "\n";
     return chokepoint::ExitCodeFor(e.kind());
   } catch (const std::filesystem::filesystem_error& e) {
     // Paths and permissions are the user's to fix, not a bug.

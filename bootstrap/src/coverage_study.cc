@@ -14,6 +14,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "chokepoint/core/interrupt.h"
 #include "chokepoint/core/classify.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/random.h"
@@ -238,6 +239,7 @@ CoverageResult RunCoverageStudy(const std::vector<CoverageDesign>& designs, cons
     });
     tbb::parallel_for(tbb::blocked_range<int64_t>(0, static_cast<int64_t>(designs.size()) * D, 4),
                       [&](const tbb::blocked_range<int64_t>& range) {
+      ThrowIfInterrupted();  // Ctrl-C stops between draws (interrupt.h)
       for (int64_t task = range.begin(); task < range.end(); ++task) {
         const int k = static_cast<int>(task / D), draw = static_cast<int>(task % D);
         const CoverageDesign& d = designs[k];

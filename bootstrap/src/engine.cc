@@ -20,6 +20,7 @@
 #include <tbb/task_arena.h>
 
 #include "block_indices.h"
+#include "chokepoint/core/interrupt.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/version.h"
 
@@ -468,6 +469,7 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
     // diagnostics' 99 per group) so both ends of a run keep every thread busy.
     const int64_t grain = std::clamp<int64_t>(total / (16 * static_cast<int64_t>(threads)), 16, 256);
     tbb::parallel_for(tbb::blocked_range<int64_t>(0, total, grain), [&](const tbb::blocked_range<int64_t>& range) {
+      ThrowIfInterrupted();  // Ctrl-C stops at a chunk boundary (interrupt.h)
       ThreadScratch& s = scratch.local();
       for (int64_t idx = range.begin(); idx < range.end(); ++idx) {
         const int g = static_cast<int>(idx / B);
@@ -640,6 +642,7 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<int64_t>(0, static_cast<int64_t>(num_groups) * C),
                         [&](const tbb::blocked_range<int64_t>& range) {
+                          ThrowIfInterrupted();
                           for (int64_t t = range.begin(); t < range.end(); ++t) calibrate_task(t);
                         });
     });

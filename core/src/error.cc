@@ -1,5 +1,7 @@
 #include "chokepoint/core/error.h"
 
+#include "chokepoint/core/interrupt.h"
+
 #include <sstream>
 
 namespace chokepoint {
@@ -28,6 +30,8 @@ int ExitCodeFor(ErrorKind kind) {
       return 2;
     case ErrorKind::kInternal:
       return 1;
+    case ErrorKind::kInterrupted:
+      return 128 + (InterruptSignal() ? InterruptSignal() : 2);
   }
   return 1;
 }

@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <numeric>
 #include <system_error>
 
+#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/error.h"
 
 namespace chokepoint::h5 {
@@ -37,11 +39,14 @@ void CheckStatus(herr_t s, std::string_view what) {
 
 std::string Str(std::string_view s) { return std::string(s); }
 
-// Silences HDF5's automatic error stack printing; our errors say what failed.
-struct QuietErrors {
-  QuietErrors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
-};
-const QuietErrors quiet_errors;
+// Silences HDF5's automatic error stack printing (our errors say what
+// failed). Called when a file is first created or opened, not by a static
+// initialiser: initialising HDF5 before main() would make an executable's
+// SkipLibraryCleanupAtExit() come too late.
+void QuietErrors() {
+  static const bool quiet = (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr), true);
+  (void)quiet;
+}
 
 Handle StringType() {
   Handle t(Check(H5Tcopy(H5T_C_S1), "copy string type"));
@@ -126,24 +131,20 @@ Handle& Handle::operator=(Handle&& o) noexcept {
 }
 Handle::~Handle() { CloseId(id_); }
 
+void SkipLibraryCleanupAtExit() { H5dont_atexit(); }
+
 File File::Create(const std::filesystem::path& path) {
+  QuietErrors();
   File f;
   f.path_ = path;
   f.handle_ = Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT));
-  if (!f.handle_.valid()) {
-    // Name the file the user asked for, not AtomicOutput's temporary name.
-    const std::string name = path.filename().string();
-    const size_t tmp = name.rfind(".tmp-");
-    if (tmp != std::string::npos) {
-      const std::filesystem::path final_path = path.parent_path() / name.substr(0, tmp);
-      ThrowInputError(final_path.string(), 0, 0,
-                      "cannot create the output file (is its directory writable?); nothing was written");
-    }
-    ThrowInputError(path.string(), 0, 0, "cannot create HDF5 file (is its directory writable?)");
-  }
+  if (!f.handle_.valid())
+    ThrowInputError(DestinationOf(path).string(), 0, 0,
+                    "cannot create the HDF5 output (is its directory writable?); nothing was written");
   return f;
 }
 File File::OpenReadOnly(const std::filesystem::path& path) {
+  QuietErrors();
   File f;
   f.path_ = path;
   f.handle_ = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
@@ -151,6 +152,7 @@ File File::OpenReadOnly(const std::filesystem::path& path) {
   return f;
 }
 File File::OpenReadWrite(const std::filesystem::path& path) {
+  QuietErrors();
   File f;
   f.path_ = path;
   f.handle_ = Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT));
@@ -158,10 +160,18 @@ File File::OpenReadWrite(const std::filesystem::path& path) {
   return f;
 }
 void File::Close() {
-  if (handle_.valid()) {
-    H5Fflush(handle_.id(), H5F_SCOPE_LOCAL);
-    handle_ = Handle();
-  }
+  if (!handle_.valid()) return;
+  const hid_t id = handle_.release();
+  errno = 0;
+  const herr_t flushed = H5Fflush(id, H5F_SCOPE_LOCAL);
+  int error_number = errno;
+  const herr_t closed = H5Fclose(id);
+  if (!error_number) error_number = errno;
+  if (flushed < 0 || closed < 0)
+    ThrowInputError(DestinationOf(path_).string(), 0, 0,
+                    std::string("HDF5 could not write the file out (disk full, file size limit or I/O error") +
+                        (error_number ? std::string(": ") + std::strerror(error_number) : std::string()) +
+                        "); the previous file, if any, is untouched");
 }
 
 Handle EnsureGroup(hid_t loc, std::string_view path) {
@@ -346,33 +356,6 @@ std::vector<std::string> ReadStrings(hid_t loc, std::string_view path) {
   for (char* p : ptrs) out.emplace_back(p ? p : "");
   if (n > 0) H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, ptrs.data());
   return out;
-}
-
-AtomicOutput::AtomicOutput(std::filesystem::path final_path) : final_path_(std::move(final_path)) {
-  temp_path_ = final_path_;
-  temp_path_ += ".tmp-" + std::to_string(::getpid());
-  // Like `mkdir -p` for the output's directory; fail before any work is done.
-  if (final_path_.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(final_path_.parent_path(), ec);
-    if (ec)
-      ThrowInputError(final_path_.string(), 0, 0,
-                      "cannot create the output directory " + final_path_.parent_path().string() + ": " + ec.message());
-  }
-}
-
-AtomicOutput::~AtomicOutput() {
-  if (!committed_) {
-    std::error_code ec;
-    std::filesystem::remove(temp_path_, ec);
-  }
-}
-
-void AtomicOutput::Commit() {
-  std::error_code ec;
-  std::filesystem::rename(temp_path_, final_path_, ec);
-  if (ec) ThrowInputError(final_path_.string(), 0, 0, "cannot rename temporary output into place: " + ec.message());
-  committed_ = true;
 }
 
 }  // namespace chokepoint::h5

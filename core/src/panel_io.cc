@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "chokepoint/core/error.h"
+#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/ingest.h"
 #include "chokepoint/core/version.h"
@@ -104,7 +105,7 @@ void WritePanelH5(const Panel& panel, const std::filesystem::path& path) {
 
 void WritePanelH5(const Panel& panel, const std::filesystem::path& path,
                   const std::function<void(hid_t file)>& extra) {
-  h5::AtomicOutput out(path);
+  AtomicOutput out(path);
   {
     h5::File f = h5::File::Create(out.temp_path());
     WritePanelGroup(f.id(), panel);
@@ -124,32 +125,30 @@ Panel ReadPanelH5(const std::filesystem::path& path) {
 }
 
 void WritePanelCsv(const Panel& panel, const std::filesystem::path& path) {
-  std::filesystem::path tmp = path;
-  tmp += ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) ThrowInputError(path.string(), 0, 0, "cannot create output file");
-    if (panel.provenance.synthetic) out << "# " << panel.provenance.label << "\n";
-    out << "hs8,period,value_usd\n";
-    char buf[64];
-    for (int r = 0; r < panel.num_codes(); ++r) {
-      const std::string code = panel.codes()[r].ToString();
-      for (int t = 0; t < panel.num_months(); ++t) {
-        if (!panel.present(r, t)) continue;
-        std::snprintf(buf, sizeof buf, "%.17g", panel.value(r, t));
-        out << code << ',' << panel.month(t).ToString() << ',' << buf << '\n';
-      }
+  AtomicOutput out(path);
+  std::string buffer;
+  if (panel.provenance.synthetic) buffer += "# " + panel.provenance.label + "\n";
+  buffer += "hs8,period,value_usd\n";
+  char value[64];
+  for (int r = 0; r < panel.num_codes(); ++r) {
+    const std::string code = panel.codes()[r].ToString();
+    for (int t = 0; t < panel.num_months(); ++t) {
+      if (!panel.present(r, t)) continue;
+      std::snprintf(value, sizeof value, "%.17g", panel.value(r, t));
+      buffer += code;
+      buffer += ',';
+      buffer += panel.month(t).ToString();
+      buffer += ',';
+      buffer += value;
+      buffer += '\n';
     }
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      ThrowInputError(path.string(), 0, 0, "write failed");
+    if (buffer.size() > (1u << 20)) {  // written in pieces of about 1 MiB
+      out.Write(buffer);
+      buffer.clear();
     }
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) ThrowInputError(path.string(), 0, 0, "cannot rename temporary output into place: " + ec.message());
+  out.Write(buffer);
+  out.Commit();
 }
 
 Panel ReadPanelFile(const std::filesystem::path& path) {

@@ -1,5 +1,6 @@
 #include <sstream>
 
+#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/panel_io.h"
 #include "chokepoint/core/simulate.h"
@@ -31,7 +32,7 @@ void WriteSimulationGroup(hid_t loc, const SimulationResult& r) {
 }
 
 void WriteSimulationH5(const SimulationResult& r, const std::filesystem::path& path) {
-  h5::AtomicOutput out(path);
+  AtomicOutput out(path);
   {
     h5::File f = h5::File::Create(out.temp_path());
     WritePanelGroup(f.id(), r.panel);

@@ -7,12 +7,13 @@
 
 #include <hdf5.h>
 
+#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/pipeline/data.h"
 
 namespace chokepoint::pipeline {
 
-inline void WriteAndCommit(h5::AtomicOutput& output, const std::function<void(hid_t file)>& write) {
+inline void WriteAndCommit(AtomicOutput& output, const std::function<void(hid_t file)>& write) {
   {
     h5::File file = h5::File::Create(output.temp_path());
     write(file.id());

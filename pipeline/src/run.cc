@@ -6,6 +6,7 @@
 
 #include "chokepoint/bootstrap/bootstrap_io.h"
 #include "chokepoint/core/error.h"
+#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/robustness/models/hac.h"
 #include "chokepoint/robustness/models/ols.h"
@@ -117,14 +118,14 @@ RunOutcome ExecuteRun(const PipelineConfig& config, const RunObserver& observer)
 }
 
 void WriteRunFile(const std::filesystem::path& path, const RunOutcome& outcome) {
-  h5::AtomicOutput output(path);
+  AtomicOutput output(path);
   WriteAndCommit(output, [&](hid_t file) { WriteRunSections(file, outcome); });
 }
 
 RunOutcome RunToFile(const PipelineConfig& config, const RunObserver& observer) {
   RefuseOutputOverInput(config.run.out, config.data.file, "--data ([data] file)");
   // Opened first so an unusable output path fails before minutes of work.
-  h5::AtomicOutput output(config.run.out);
+  AtomicOutput output(config.run.out);
   RunOutcome r = ExecuteRun(config, observer);
   WriteAndCommit(output, [&](hid_t file) { WriteRunSections(file, r); });
   return r;

@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/panel_io.h"
 #include "chokepoint/core/run_config.h"
@@ -18,7 +19,7 @@ namespace {
 
 void WriteSectionFile(const std::filesystem::path& path, const std::string& data_label, const std::string& config_toml,
                       const std::function<void(hid_t)>& write_section) {
-  h5::AtomicOutput output(path);
+  AtomicOutput output(path);
   WriteAndCommit(output, [&](hid_t f) {
     h5::WriteAttribute(f, "tool_version", ToolVersion());
     h5::WriteAttribute(f, "created_utc", UtcNowIso8601());

@@ -1,6 +1,7 @@
 #include "chokepoint/pipeline/sweep.h"
 
 #include "chokepoint/core/error.h"
+#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/pipeline/run.h"
 #include "chokepoint/robustness/sweep/sweep_io.h"
@@ -40,7 +41,7 @@ SweepOutcome ExecuteSweep(const PipelineConfig& config, const SweepInput& input,
 }
 
 void WriteSweepFile(const std::filesystem::path& path, const SweepOutcome& outcome) {
-  h5::AtomicOutput output(path);
+  AtomicOutput output(path);
   WriteAndCommit(output, [&](hid_t file) { WriteSweepSections(file, outcome); });
 }
 
@@ -48,7 +49,7 @@ SweepOutcome SweepToFile(const PipelineConfig& config, const SweepInput& input,
                          const robustness::SweepProgress& progress) {
   RefuseOutputOverInput(config.run.out, config.data.file, "--data ([data] file)");
   RefuseOutputOverInput(config.run.out, input.series_file, "--input");
-  h5::AtomicOutput output(config.run.out);
+  AtomicOutput output(config.run.out);
   SweepOutcome s = ExecuteSweep(config, input, progress);
   WriteAndCommit(output, [&](hid_t file) { WriteSweepSections(file, s); });
   return s;

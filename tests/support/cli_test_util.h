@@ -28,13 +28,15 @@ inline std::filesystem::path TempDir(const std::string& name) {
 }
 
 // Runs `chokepoint <args>` through /bin/sh; args are passed verbatim.
-inline CommandResult RunChokepoint(const std::string& args) {
+// `shell_prefix` (optional) runs first in the same shell, e.g.
+// "ulimit -f 100; trap '' XFSZ; exec" to cap the size of files it writes.
+inline CommandResult RunChokepoint(const std::string& args, const std::string& shell_prefix = "") {
   const auto dir = std::filesystem::temp_directory_path();
   static int counter = 0;
   const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(counter++);
   const auto out_path = dir / ("cp_out_" + tag), err_path = dir / ("cp_err_" + tag);
-  const std::string cmd = std::string(CHOKEPOINT_BINARY) + " " + args + " >" + out_path.string() + " 2>" +
-                          err_path.string() + " </dev/null";
+  const std::string cmd = shell_prefix + (shell_prefix.empty() ? "" : " ") + std::string(CHOKEPOINT_BINARY) + " " +
+                          args + " >" + out_path.string() + " 2>" + err_path.string() + " </dev/null";
   const int status = std::system(cmd.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -12,6 +12,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include "chokepoint/core/interrupt.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/version.h"
 #include "chokepoint/core/random.h"
@@ -686,6 +687,7 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
     const int q = r.q;
     const int p = r.p;
     tbb::parallel_for(tbb::blocked_range<int>(0, R), [&](const tbb::blocked_range<int>& range) {
+      ThrowIfInterrupted();
       Scratch& s = scratch.local();
       s.y.resize(n);
       for (int rep = range.begin(); rep != range.end(); ++rep) {

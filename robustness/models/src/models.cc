@@ -8,6 +8,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include "chokepoint/core/interrupt.h"
 #include "chokepoint/core/catalog.h"
 #include "chokepoint/core/data_dir.h"
 #include "chokepoint/core/error.h"
@@ -134,6 +135,7 @@ ModelsResult RunModels(const GroupSeries& series, const ModelsOptions& options) 
   const int G = series.num_groups();
   r.groups.resize(G);
   tbb::parallel_for(0, G, [&](int g) {
+    ThrowIfInterrupted();  // Ctrl-C stops between groups (interrupt.h)
     GroupModels& gm = r.groups[g];
     gm.group = series.groups[g].name;
     gm.semiconductor = series.groups[g].semiconductor;

@@ -14,6 +14,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include "chokepoint/core/interrupt.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/version.h"
 #include "chokepoint/robustness/sweep/sweep_units.h"
@@ -592,6 +593,7 @@ SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options, con
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<size_t>(0, units.size(), 1), [&](const tbb::blocked_range<size_t>& range) {
       for (size_t u = range.begin(); u != range.end(); ++u) {
+        ThrowIfInterrupted();  // Ctrl-C stops between sweep units (interrupt.h)
         SweepPartial part = RunSweepUnit(series, grid, generator, units[u], sinks);
         if (!part.empty()) {
           // Integer sums: the merge order does not change the result.

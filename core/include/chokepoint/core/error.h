@@ -13,6 +13,7 @@ enum class ErrorKind {
   kUsage,     // bad command line or configuration: exit 2
   kInput,     // bad input data: exit 2
   kInternal,  // a bug or an environment failure: exit 1
+  kInterrupted,  // SIGINT/SIGTERM received (interrupt.h): exit 128 + the signal
 };
 
 class Error : public std::runtime_error {

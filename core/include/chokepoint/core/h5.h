@@ -28,10 +28,21 @@ class Handle {
   ~Handle();
   hid_t id() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  hid_t release() {  // gives up ownership
+    const hid_t id = id_;
+    id_ = -1;
+    return id;
+  }
 
  private:
   hid_t id_ = -1;
 };
+
+// For executables, before any other HDF5 call: HDF5 then does not close
+// files from an exit handler. After a close that failed (disk full) that
+// handler crashes the process on a file it can no longer flush; every file
+// the tool writes is closed, with its status checked, before exit anyway.
+void SkipLibraryCleanupAtExit();
 
 class File {
  public:
@@ -40,7 +51,9 @@ class File {
   static File OpenReadWrite(const std::filesystem::path& path);
   hid_t id() const { return handle_.id(); }
   const std::filesystem::path& path() const { return path_; }
-  // Flushes and closes; further use is an error.
+  // Flushes and closes, checking both: a write HDF5 could only complete at
+  // close (disk full, file size limit) throws, naming the destination the
+  // file stands for (DestinationOf). Further use is an error.
   void Close();
 
  private:
@@ -87,23 +100,5 @@ std::vector<int64_t> ReadInt64s(hid_t loc, std::string_view path);
 std::vector<uint8_t> ReadUint8s(hid_t loc, std::string_view path);
 std::vector<std::string> ReadStrings(hid_t loc, std::string_view path);
 
-// Writes to "<final>.tmp-<pid>" and renames onto the final path on Commit();
-// if never committed the temporary file is removed, so a failed run leaves no
-// half-written output and never clobbers an existing file.
-class AtomicOutput {
- public:
-  explicit AtomicOutput(std::filesystem::path final_path);
-  ~AtomicOutput();
-  AtomicOutput(const AtomicOutput&) = delete;
-  AtomicOutput& operator=(const AtomicOutput&) = delete;
-  const std::filesystem::path& temp_path() const { return temp_path_; }
-  const std::filesystem::path& final_path() const { return final_path_; }
-  void Commit();
-
- private:
-  std::filesystem::path final_path_;
-  std::filesystem::path temp_path_;
-  bool committed_ = false;
-};
 
 }  // namespace chokepoint::h5
