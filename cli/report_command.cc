@@ -2,6 +2,7 @@
 // section: the base classification, then every stage the file holds
 // (bootstrap, models, aggregates, batches, sweep), in that order.
 #include <iostream>
+#include <sstream>
 
 #include "chokepoint/bootstrap/bootstrap_io.h"
 #include "chokepoint/core/aggregate.h"
@@ -27,19 +28,20 @@ void RegisterReportCommand(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->callback([path] {
+    // Every section is read (and its shapes checked) before anything is
+    // printed: a damaged file gives an error, never half a report.
     h5::File file = h5::File::OpenReadOnly(*path);
-    const RunBaseView base = ReadRunBase(file.id(), *path);
-    std::cout << FormatBaseReport(base);
+    std::ostringstream report;
+    report << FormatBaseReport(ReadRunBase(file.id(), *path));
     if (h5::Exists(file.id(), "/bootstrap"))
-      std::cout << "\n## Bootstrap intervals and regime probabilities\n\n"
-                << bootstrap::FormatBootstrapReport(bootstrap::ReadBootstrapSection(file.id()));
-    if (h5::Exists(file.id(), "/models")) std::cout << "\n" << ReadModelsReport(file.id());
-    if (h5::Exists(file.id(), "/aggregate"))
-      std::cout << "\n" << FormatAggregateReport(ReadAggregateSection(file.id()));
-    if (h5::Exists(file.id(), "/batches"))
-      std::cout << "\n" << FormatBatchesReport(ReadBatchesSection(file.id()));
+      report << "\n## Bootstrap intervals and regime probabilities\n\n"
+             << bootstrap::FormatBootstrapReport(bootstrap::ReadBootstrapSection(file.id()));
+    if (h5::Exists(file.id(), "/models")) report << "\n" << ReadModelsReport(file.id());
+    if (h5::Exists(file.id(), "/aggregate")) report << "\n" << FormatAggregateReport(ReadAggregateSection(file.id()));
+    if (h5::Exists(file.id(), "/batches")) report << "\n" << FormatBatchesReport(ReadBatchesSection(file.id()));
     if (h5::Exists(file.id(), "/sweep"))
-      std::cout << "\n" << robustness::FormatSweepReport(robustness::ReadSweepSection(file.id()));
+      report << "\n" << robustness::FormatSweepReport(robustness::ReadSweepSection(file.id()));
+    std::cout << report.str();
   });
 }
 

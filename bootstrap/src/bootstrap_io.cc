@@ -451,25 +451,31 @@ BootstrapResult ReadBootstrapSection(hid_t file) {
   if (auto m = IntervalMethodFromString(h5::ReadStringAttribute(b, "report_interval"))) o.report_interval = *m;
   r.seconds = h5::ReadDoubleAttribute(b, "seconds");
 
-  const auto names = h5::ReadStrings(b, "group_names");
-  const auto notes = h5::ReadStrings(b, "note");
+  // The group count comes from group_names; every other dataset is checked
+  // against it (h5::Shape) before any row is indexed.
+  const auto names = h5::ReadStrings(b, "group_names", {h5::kAnyExtent});
+  const hsize_t groups = names.size();
+  const h5::Shape per_group = {groups};
+  const auto notes = h5::ReadStrings(b, "note", per_group);
   // Absent in run files written before the episodes were recorded.
-  const auto components = h5::Exists(b, "fitted_component") ? h5::ReadStrings(b, "fitted_component")
+  const auto components = h5::Exists(b, "fitted_component") ? h5::ReadStrings(b, "fitted_component", per_group)
                                                               : std::vector<std::string>();
-  const auto regimes = h5::ReadStrings(b, "point_regime");
-  const auto ids = h5::ReadInt64s(b, "group_ids");
-  const auto ok = h5::ReadUint8s(b, "ok");
-  const auto vp = h5::ReadDoubles(b, "V_point"), gp = h5::ReadDoubles(b, "G_point");
-  const auto vm = h5::ReadDoubles(b, "V_mean"), vs = h5::ReadDoubles(b, "V_sd");
-  const auto gm = h5::ReadDoubles(b, "G_mean"), gs = h5::ReadDoubles(b, "G_sd");
-  const auto va = h5::ReadDoubles(b, "V_acceleration"), ga = h5::ReadDoubles(b, "G_acceleration");
-  const auto vz = h5::ReadDoubles(b, "V_z0"), gz = h5::ReadDoubles(b, "G_z0");
-  const auto bl = h5::ReadDoubles(b, "block_length"), stab = h5::ReadDoubles(b, "regime_stability");
-  const auto valid = h5::ReadDoubles(b, "valid_replicates");
-  const auto rp = h5::ReadDoubles(b, "regime_probability"), cp = h5::ReadDoubles(b, "cell_probability");
+  const auto regimes = h5::ReadStrings(b, "point_regime", per_group);
+  const auto ids = h5::ReadInt64s(b, "group_ids", per_group);
+  const auto ok = h5::ReadUint8s(b, "ok", per_group);
+  const auto vp = h5::ReadDoubles(b, "V_point", per_group), gp = h5::ReadDoubles(b, "G_point", per_group);
+  const auto vm = h5::ReadDoubles(b, "V_mean", per_group), vs = h5::ReadDoubles(b, "V_sd", per_group);
+  const auto gm = h5::ReadDoubles(b, "G_mean", per_group), gs = h5::ReadDoubles(b, "G_sd", per_group);
+  const auto va = h5::ReadDoubles(b, "V_acceleration", per_group), ga = h5::ReadDoubles(b, "G_acceleration", per_group);
+  const auto vz = h5::ReadDoubles(b, "V_z0", per_group), gz = h5::ReadDoubles(b, "G_z0", per_group);
+  const auto bl = h5::ReadDoubles(b, "block_length", per_group);
+  const auto stab = h5::ReadDoubles(b, "regime_stability", per_group);
+  const auto valid = h5::ReadDoubles(b, "valid_replicates", per_group);
+  const auto rp = h5::ReadDoubles(b, "regime_probability", {groups, kNumRegimes});
+  const auto cp = h5::ReadDoubles(b, "cell_probability", {groups, kNumCells});
   std::vector<std::vector<double>> iv(kNumIntervalMethods);
   for (int m = 0; m < kNumIntervalMethods; ++m)
-    iv[m] = h5::ReadDoubles(b, "intervals/" + std::string(ToString(static_cast<IntervalMethod>(m))));
+    iv[m] = h5::ReadDoubles(b, "intervals/" + std::string(ToString(static_cast<IntervalMethod>(m))), {groups, 4});
   const size_t n = names.size();
   r.groups.resize(n);
   for (size_t i = 0; i < n; ++i) {
@@ -507,8 +513,9 @@ BootstrapResult ReadBootstrapSection(hid_t file) {
   }
   if (h5::Exists(b, "V_replicates")) {
     r.replicates_kept = true;
-    r.V_replicates = h5::ReadDoubles(b, "V_replicates");
-    r.G_replicates = h5::ReadDoubles(b, "G_replicates");
+    const h5::Shape kept = {groups, static_cast<hsize_t>(r.replicates)};
+    r.V_replicates = h5::ReadDoubles(b, "V_replicates", kept);
+    r.G_replicates = h5::ReadDoubles(b, "G_replicates", kept);
   }
   ReadEstimands(b, r);
   return r;

@@ -414,12 +414,14 @@ void WriteAggregateSection(hid_t file, const AggregateResult& r) {
 AggregateResult ReadAggregateSection(hid_t file) {
   AggregateResult r;
   if (!h5::Exists(file, "/aggregate")) ThrowInputError("run file", 0, 0, "no /aggregate section");
-  for (int64_t y : h5::ReadInt64s(file, "/aggregate/years")) r.years.push_back(static_cast<int>(y));
-  r.gdp_usd = h5::ReadDoubles(file, "/aggregate/gdp_usd");
+  // Years and rolling months fix the lengths every series is checked against.
+  for (int64_t y : h5::ReadInt64s(file, "/aggregate/years", {h5::kAnyExtent})) r.years.push_back(static_cast<int>(y));
+  const h5::Shape per_year = {r.years.size()};
+  r.gdp_usd = h5::ReadDoubles(file, "/aggregate/gdp_usd", per_year);
   for (int s = 0; s < kNumAggregateSeries; ++s) {
     const std::string name(ToString(kAllSeries[s]));
-    r.usd[s] = h5::ReadDoubles(file, "/aggregate/" + name + "_usd");
-    r.pct_gdp[s] = h5::ReadDoubles(file, "/aggregate/" + name + "_pct_gdp");
+    r.usd[s] = h5::ReadDoubles(file, "/aggregate/" + name + "_usd", per_year);
+    r.pct_gdp[s] = h5::ReadDoubles(file, "/aggregate/" + name + "_pct_gdp", per_year);
   }
   h5::Handle g(H5Gopen2(file, "/aggregate", H5P_DEFAULT));
   r.gdp_column = h5::ReadStringAttribute(g.id(), "gdp_column");
@@ -435,11 +437,16 @@ AggregateResult ReadAggregateSection(hid_t file) {
     std::istringstream in(notes);
     for (std::string line; std::getline(in, line);) r.gdp_notes.push_back(line);
   }
-  for (const auto& m : h5::ReadStrings(file, "/aggregate/rolling/months")) r.rolling_end.push_back(*YearMonth::Parse(m));
+  for (const auto& m : h5::ReadStrings(file, "/aggregate/rolling/months", {h5::kAnyExtent})) {
+    const auto month = YearMonth::Parse(m);
+    if (!month) ThrowInputError("run file", 0, 0, "/aggregate/rolling/months holds \"" + m + "\", not a month YYYY-MM");
+    r.rolling_end.push_back(*month);
+  }
+  const h5::Shape per_month = {r.rolling_end.size()};
   for (int s = 0; s < kNumAggregateSeries; ++s) {
     const std::string name(ToString(kAllSeries[s]));
-    r.rolling_usd[s] = h5::ReadDoubles(file, "/aggregate/rolling/" + name + "_usd");
-    r.rolling_pct_gdp[s] = h5::ReadDoubles(file, "/aggregate/rolling/" + name + "_pct_gdp");
+    r.rolling_usd[s] = h5::ReadDoubles(file, "/aggregate/rolling/" + name + "_usd", per_month);
+    r.rolling_pct_gdp[s] = h5::ReadDoubles(file, "/aggregate/rolling/" + name + "_pct_gdp", per_month);
   }
   r.unmapped_codes = h5::ReadStrings(file, "/aggregate/mapping/unmapped_codes");
   r.nn_assignments = h5::ReadStrings(file, "/aggregate/mapping/nn_assignments");

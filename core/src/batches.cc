@@ -534,20 +534,28 @@ BatchesResult ReadBatchesSection(hid_t file) {
   r.synthetic = h5::ReadIntAttribute(g.id(), "synthetic") != 0;
   r.catalog_source = h5::ReadStringAttribute(g.id(), "catalog");
   r.index_spec = h5::ReadStringAttribute(g.id(), "index_spec");
-  const auto batch = h5::ReadInt64s(file, "/batches/batch");
-  const auto listed = h5::ReadInt64s(file, "/batches/codes_listed");
-  const auto found = h5::ReadInt64s(file, "/batches/codes_found");
-  const auto V = h5::ReadDoubles(file, "/batches/V");
-  const auto G = h5::ReadDoubles(file, "/batches/G");
-  const auto status = h5::ReadStrings(file, "/batches/index_status");
-  const auto vol = h5::ReadStrings(file, "/batches/volatility_level");
-  const auto growth = h5::ReadStrings(file, "/batches/growth_level");
-  const auto regime = h5::ReadStrings(file, "/batches/regime");
-  const auto months = h5::ReadStrings(file, "/batches/series/months");
-  const auto values = h5::ReadDoubles(file, "/batches/series/values");
-  const auto present = h5::ReadUint8s(file, "/batches/series/present");
+  // Each table's length comes from its first column; the other columns, and
+  // the series (batches x months), are checked against it before indexing.
+  const auto batch = h5::ReadInt64s(file, "/batches/batch", {h5::kAnyExtent});
+  const h5::Shape per_batch = {batch.size()};
+  const auto listed = h5::ReadInt64s(file, "/batches/codes_listed", per_batch);
+  const auto found = h5::ReadInt64s(file, "/batches/codes_found", per_batch);
+  const auto V = h5::ReadDoubles(file, "/batches/V", per_batch);
+  const auto G = h5::ReadDoubles(file, "/batches/G", per_batch);
+  const auto status = h5::ReadStrings(file, "/batches/index_status", per_batch);
+  const auto vol = h5::ReadStrings(file, "/batches/volatility_level", per_batch);
+  const auto growth = h5::ReadStrings(file, "/batches/growth_level", per_batch);
+  const auto regime = h5::ReadStrings(file, "/batches/regime", per_batch);
+  const auto months = h5::ReadStrings(file, "/batches/series/months", {h5::kAnyExtent});
+  const h5::Shape series_shape = {batch.size(), months.size()};
+  const auto values = h5::ReadDoubles(file, "/batches/series/values", series_shape);
+  const auto present = h5::ReadUint8s(file, "/batches/series/present", series_shape);
   r.num_months = static_cast<int>(months.size());
-  if (!months.empty()) r.first_month = *YearMonth::Parse(months[0]);
+  if (!months.empty()) {
+    const auto first = YearMonth::Parse(months[0]);
+    if (!first) ThrowInputError("run file", 0, 0, "/batches/series/months holds \"" + months[0] + "\", not a month");
+    r.first_month = *first;
+  }
   for (size_t i = 0; i < batch.size(); ++i) {
     BatchSummary b;
     b.batch = static_cast<int>(batch[i]);
@@ -562,30 +570,33 @@ BatchesResult ReadBatchesSection(hid_t file) {
     b.present.assign(present.begin() + i * T, present.begin() + (i + 1) * T);
     r.batches.push_back(std::move(b));
   }
-  const auto pair = h5::ReadStrings(file, "/batches/overlap/pair");
-  const auto c8 = h5::ReadInt64s(file, "/batches/overlap/hs8_common");
-  const auto u8 = h5::ReadInt64s(file, "/batches/overlap/hs8_union");
-  const auto j8 = h5::ReadDoubles(file, "/batches/overlap/jaccard_hs8");
-  const auto c6 = h5::ReadInt64s(file, "/batches/overlap/hs6_common");
-  const auto u6 = h5::ReadInt64s(file, "/batches/overlap/hs6_union");
-  const auto j6 = h5::ReadDoubles(file, "/batches/overlap/jaccard_hs6");
+  const auto pair = h5::ReadStrings(file, "/batches/overlap/pair", {h5::kAnyExtent});
+  const h5::Shape per_pair = {pair.size()};
+  const auto c8 = h5::ReadInt64s(file, "/batches/overlap/hs8_common", per_pair);
+  const auto u8 = h5::ReadInt64s(file, "/batches/overlap/hs8_union", per_pair);
+  const auto j8 = h5::ReadDoubles(file, "/batches/overlap/jaccard_hs8", per_pair);
+  const auto c6 = h5::ReadInt64s(file, "/batches/overlap/hs6_common", per_pair);
+  const auto u6 = h5::ReadInt64s(file, "/batches/overlap/hs6_union", per_pair);
+  const auto j6 = h5::ReadDoubles(file, "/batches/overlap/jaccard_hs6", per_pair);
   for (size_t i = 0; i < pair.size(); ++i) {
     BatchOverlap o;
+    if (pair[i].empty()) ThrowInputError("run file", 0, 0, "/batches/overlap/pair holds an empty name");
     o.batch_a = pair[i][0] - '0';
     o.batch_b = pair[i].back() - '0';
     o.hs8_common = static_cast<int>(c8[i]), o.hs8_union = static_cast<int>(u8[i]), o.jaccard_hs8 = j8[i];
     o.hs6_common = static_cast<int>(c6[i]), o.hs6_union = static_cast<int>(u6[i]), o.jaccard_hs6 = j6[i];
     r.overlaps.push_back(o);
   }
-  const auto cb = h5::ReadInt64s(file, "/batches/codes/batch");
-  const auto cc = h5::ReadStrings(file, "/batches/codes/code");
-  const auto cl = h5::ReadStrings(file, "/batches/codes/label");
-  const auto cg = h5::ReadInt64s(file, "/batches/codes/group_id");
-  const auto cf = h5::ReadUint8s(file, "/batches/codes/found");
-  const auto cV = h5::ReadDoubles(file, "/batches/codes/V");
-  const auto cG = h5::ReadDoubles(file, "/batches/codes/G");
-  const auto cs = h5::ReadStrings(file, "/batches/codes/index_status");
-  const auto cr = h5::ReadStrings(file, "/batches/codes/regime");
+  const auto cb = h5::ReadInt64s(file, "/batches/codes/batch", {h5::kAnyExtent});
+  const h5::Shape per_code = {cb.size()};
+  const auto cc = h5::ReadStrings(file, "/batches/codes/code", per_code);
+  const auto cl = h5::ReadStrings(file, "/batches/codes/label", per_code);
+  const auto cg = h5::ReadInt64s(file, "/batches/codes/group_id", per_code);
+  const auto cf = h5::ReadUint8s(file, "/batches/codes/found", per_code);
+  const auto cV = h5::ReadDoubles(file, "/batches/codes/V", per_code);
+  const auto cG = h5::ReadDoubles(file, "/batches/codes/G", per_code);
+  const auto cs = h5::ReadStrings(file, "/batches/codes/index_status", per_code);
+  const auto cr = h5::ReadStrings(file, "/batches/codes/regime", per_code);
   for (size_t i = 0; i < cb.size(); ++i) {
     BatchCodeResult c;
     c.batch = static_cast<int>(cb[i]);
@@ -611,18 +622,19 @@ BatchesResult ReadBatchesSection(hid_t file) {
   if (auto m = YearMonth::Parse(h5::ReadStringAttribute(eg.id(), "event_month"))) r.options.event_month = *m;
   r.options.event_window_months = static_cast<int>(h5::ReadIntAttribute(eg.id(), "window_months"));
   r.options.seasonal_dummies = h5::ReadIntAttribute(eg.id(), "seasonal_dummies") != 0;
-  const auto eb = h5::ReadInt64s(file, "/batches/event_study/batch");
-  const auto npre = h5::ReadInt64s(file, "/batches/event_study/n_pre");
-  const auto npost = h5::ReadInt64s(file, "/batches/event_study/n_post");
-  const auto gpre = h5::ReadDoubles(file, "/batches/event_study/growth_pre");
-  const auto gpost = h5::ReadDoubles(file, "/batches/event_study/growth_post");
-  const auto gchg = h5::ReadDoubles(file, "/batches/event_study/growth_change");
-  const auto spre = h5::ReadDoubles(file, "/batches/event_study/se_pre");
-  const auto spost = h5::ReadDoubles(file, "/batches/event_study/se_post");
-  const auto schg = h5::ReadDoubles(file, "/batches/event_study/se_change");
-  const auto tchg = h5::ReadDoubles(file, "/batches/event_study/t_change");
-  const auto etype = h5::ReadStrings(file, "/batches/event_study/se_type");
-  const auto estatus = h5::ReadStrings(file, "/batches/event_study/status");
+  const auto eb = h5::ReadInt64s(file, "/batches/event_study/batch", {h5::kAnyExtent});
+  const h5::Shape per_row = {eb.size()};
+  const auto npre = h5::ReadInt64s(file, "/batches/event_study/n_pre", per_row);
+  const auto npost = h5::ReadInt64s(file, "/batches/event_study/n_post", per_row);
+  const auto gpre = h5::ReadDoubles(file, "/batches/event_study/growth_pre", per_row);
+  const auto gpost = h5::ReadDoubles(file, "/batches/event_study/growth_post", per_row);
+  const auto gchg = h5::ReadDoubles(file, "/batches/event_study/growth_change", per_row);
+  const auto spre = h5::ReadDoubles(file, "/batches/event_study/se_pre", per_row);
+  const auto spost = h5::ReadDoubles(file, "/batches/event_study/se_post", per_row);
+  const auto schg = h5::ReadDoubles(file, "/batches/event_study/se_change", per_row);
+  const auto tchg = h5::ReadDoubles(file, "/batches/event_study/t_change", per_row);
+  const auto etype = h5::ReadStrings(file, "/batches/event_study/se_type", per_row);
+  const auto estatus = h5::ReadStrings(file, "/batches/event_study/status", per_row);
   for (size_t i = 0; i < eb.size(); ++i) {
     EventStudyRow e;
     e.batch = static_cast<int>(eb[i]);

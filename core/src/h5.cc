@@ -108,12 +108,79 @@ void WriteNumeric(hid_t loc, std::string_view path, const void* data, size_t n, 
     CheckStatus(H5Dwrite(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + Str(path));
 }
 
+}  // namespace
+
+std::string FileName(hid_t loc) {
+  const ssize_t size = H5Fget_name(loc, nullptr, 0);
+  if (size <= 0) return "";
+  std::string name(static_cast<size_t>(size) + 1, '\0');
+  H5Fget_name(loc, name.data(), name.size());
+  name.resize(static_cast<size_t>(size));
+  return name;
+}
+
+namespace {
+
+// The absolute name of an object ("/bootstrap/V_point"), or `fallback`.
+std::string ObjectNameOf(hid_t obj, std::string_view fallback) {
+  const ssize_t size = H5Iget_name(obj, nullptr, 0);
+  if (size <= 0) return Str(fallback);
+  std::string name(static_cast<size_t>(size) + 1, '\0');
+  H5Iget_name(obj, name.data(), name.size());
+  name.resize(static_cast<size_t>(size));
+  return name;
+}
+
+std::string FormatShape(const std::vector<hsize_t>& dims) {
+  std::string out = "(";
+  for (size_t k = 0; k < dims.size(); ++k) {
+    if (k) out += ", ";
+    out += dims[k] == kAnyExtent ? std::string("any") : std::to_string(dims[k]);
+  }
+  return out + (dims.size() == 1 ? ",)" : ")");
+}
+
+// Opens a dataset for reading and checks what the reader needs before any
+// byte is read: numbers (integer or float) or variable-length strings, and,
+// when `expected` is given, the shape. Errors are input errors naming the
+// file and the dataset (a damaged or foreign file is the user's input).
+Handle OpenForRead(hid_t loc, std::string_view path, bool strings, const Shape* expected, hssize_t* count) {
+  Handle ds(H5Lexists(loc, Str(path).c_str(), H5P_DEFAULT) > 0 ? H5Dopen2(loc, Str(path).c_str(), H5P_DEFAULT)
+                                                              : H5I_INVALID_HID);
+  const std::string file = FileName(loc);
+  if (!ds.valid()) ThrowInputError(file, 0, 0, "HDF5 dataset " + ObjectNameOf(loc, "") + "/" + Str(path) + " not found");
+  const std::string name = ObjectNameOf(ds.id(), path);
+  Handle type(Check(H5Dget_type(ds.id()), "type of " + name));
+  const H5T_class_t type_class = H5Tget_class(type.id());
+  const bool ok_type = strings ? type_class == H5T_STRING && H5Tis_variable_str(type.id()) > 0
+                               : type_class == H5T_INTEGER || type_class == H5T_FLOAT;
+  if (!ok_type)
+    ThrowInputError(file, 0, 0,
+                    "HDF5 dataset " + name + " holds " +
+                        (type_class == H5T_STRING ? "strings" : type_class == H5T_INTEGER || type_class == H5T_FLOAT
+                                                                    ? "numbers"
+                                                                    : "another type") +
+                        ", expected " + (strings ? "variable-length strings" : "numbers"));
+  Handle space(Check(H5Dget_space(ds.id()), "space of " + name));
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
+  if (rank > 0) H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  if (expected) {
+    bool match = dims.size() == expected->size();
+    for (size_t k = 0; match && k < dims.size(); ++k) match = (*expected)[k] == kAnyExtent || (*expected)[k] == dims[k];
+    if (!match)
+      ThrowInputError(file, 0, 0,
+                      "HDF5 dataset " + name + " has shape " + FormatShape(dims) + ", expected " +
+                          FormatShape(*expected) + " (a damaged file, or one another program changed)");
+  }
+  *count = H5Sget_simple_extent_npoints(space.id());
+  return ds;
+}
+
 template <typename T>
-std::vector<T> ReadNumeric(hid_t loc, std::string_view path, hid_t mem_type) {
-  Handle ds(H5Dopen2(loc, Str(path).c_str(), H5P_DEFAULT));
-  if (!ds.valid()) ThrowInputError("", 0, 0, "HDF5 dataset " + Str(path) + " not found");
-  Handle space(Check(H5Dget_space(ds.id()), "space"));
-  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+std::vector<T> ReadNumeric(hid_t loc, std::string_view path, hid_t mem_type, const Shape* expected = nullptr) {
+  hssize_t n = 0;
+  Handle ds = OpenForRead(loc, path, false, expected, &n);
   std::vector<T> out(static_cast<size_t>(n));
   if (n > 0) CheckStatus(H5Dread(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + Str(path));
   return out;
@@ -250,7 +317,7 @@ bool HasAttribute(hid_t obj, std::string_view name) { return H5Aexists(obj, Str(
 
 std::string ReadStringAttribute(hid_t obj, std::string_view name) {
   Handle attr(H5Aopen(obj, Str(name).c_str(), H5P_DEFAULT));
-  if (!attr.valid()) ThrowInputError("", 0, 0, "HDF5 attribute " + Str(name) + " not found");
+  if (!attr.valid()) ThrowInputError(FileName(obj), 0, 0, "HDF5 attribute " + ObjectNameOf(obj, "") + ":" + Str(name) + " not found");
   Handle ftype(Check(H5Aget_type(attr.id()), "attribute type"));
   if (H5Tis_variable_str(ftype.id()) > 0) {
     Handle mtype = StringType();
@@ -270,14 +337,14 @@ std::string ReadStringAttribute(hid_t obj, std::string_view name) {
 }
 int64_t ReadIntAttribute(hid_t obj, std::string_view name) {
   Handle attr(H5Aopen(obj, Str(name).c_str(), H5P_DEFAULT));
-  if (!attr.valid()) ThrowInputError("", 0, 0, "HDF5 attribute " + Str(name) + " not found");
+  if (!attr.valid()) ThrowInputError(FileName(obj), 0, 0, "HDF5 attribute " + ObjectNameOf(obj, "") + ":" + Str(name) + " not found");
   int64_t v = 0;
   CheckStatus(H5Aread(attr.id(), H5T_NATIVE_INT64, &v), "read attribute");
   return v;
 }
 double ReadDoubleAttribute(hid_t obj, std::string_view name) {
   Handle attr(H5Aopen(obj, Str(name).c_str(), H5P_DEFAULT));
-  if (!attr.valid()) ThrowInputError("", 0, 0, "HDF5 attribute " + Str(name) + " not found");
+  if (!attr.valid()) ThrowInputError(FileName(obj), 0, 0, "HDF5 attribute " + ObjectNameOf(obj, "") + ":" + Str(name) + " not found");
   double v = 0;
   CheckStatus(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "read attribute");
   return v;
@@ -336,6 +403,15 @@ std::vector<hsize_t> Dimensions(hid_t loc, std::string_view path) {
 std::vector<double> ReadDoubles(hid_t loc, std::string_view path) {
   return ReadNumeric<double>(loc, path, H5T_NATIVE_DOUBLE);
 }
+std::vector<double> ReadDoubles(hid_t loc, std::string_view path, const Shape& expected) {
+  return ReadNumeric<double>(loc, path, H5T_NATIVE_DOUBLE, &expected);
+}
+std::vector<int64_t> ReadInt64s(hid_t loc, std::string_view path, const Shape& expected) {
+  return ReadNumeric<int64_t>(loc, path, H5T_NATIVE_INT64, &expected);
+}
+std::vector<uint8_t> ReadUint8s(hid_t loc, std::string_view path, const Shape& expected) {
+  return ReadNumeric<uint8_t>(loc, path, H5T_NATIVE_UINT8, &expected);
+}
 std::vector<int64_t> ReadInt64s(hid_t loc, std::string_view path) {
   return ReadNumeric<int64_t>(loc, path, H5T_NATIVE_INT64);
 }
@@ -343,11 +419,12 @@ std::vector<uint8_t> ReadUint8s(hid_t loc, std::string_view path) {
   return ReadNumeric<uint8_t>(loc, path, H5T_NATIVE_UINT8);
 }
 
-std::vector<std::string> ReadStrings(hid_t loc, std::string_view path) {
-  Handle ds(H5Dopen2(loc, Str(path).c_str(), H5P_DEFAULT));
-  if (!ds.valid()) ThrowInputError("", 0, 0, "HDF5 dataset " + Str(path) + " not found");
+std::vector<std::string> ReadStrings(hid_t loc, std::string_view path) { return ReadStrings(loc, path, Shape{}); }
+
+std::vector<std::string> ReadStrings(hid_t loc, std::string_view path, const Shape& expected) {
+  hssize_t n = 0;
+  Handle ds = OpenForRead(loc, path, true, expected.empty() ? nullptr : &expected, &n);
   Handle space(Check(H5Dget_space(ds.id()), "space"));
-  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
   Handle type = StringType();
   std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
   if (n > 0) CheckStatus(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + Str(path));

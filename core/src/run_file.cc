@@ -93,25 +93,25 @@ RunBaseView ReadRunBase(hid_t file, const std::string& label) {
   v.meta.synthetic = h5::HasAttribute(file, "synthetic") && h5::ReadIntAttribute(file, "synthetic") != 0;
   v.meta.tool_version = h5::ReadStringAttribute(file, "tool_version");
   v.meta.created_utc = h5::ReadStringAttribute(file, "created_utc");
-  v.group_names = h5::ReadStrings(file, "/groups/name");
-  v.group_categories = h5::ReadStrings(file, "/groups/category");
-  v.semiconductor = h5::ReadUint8s(file, "/groups/semiconductor");
-  v.months = h5::ReadStrings(file, "/series/months");
-  v.V = h5::ReadDoubles(file, "/indices/V");
-  v.G = h5::ReadDoubles(file, "/indices/G");
-  v.volatility_level = h5::ReadStrings(file, "/indices/volatility_level");
-  v.growth_level = h5::ReadStrings(file, "/indices/growth_level");
-  v.regime = h5::ReadStrings(file, "/indices/regime");
-  v.status = h5::ReadStrings(file, "/indices/status");
+  // The group count comes from /groups/name; every per-group dataset must
+  // have that length (h5::Shape checks before any index is used).
+  v.group_names = h5::ReadStrings(file, "/groups/name", {h5::kAnyExtent});
+  const h5::Shape per_group = {v.group_names.size()};
+  v.group_categories = h5::ReadStrings(file, "/groups/category", per_group);
+  v.semiconductor = h5::ReadUint8s(file, "/groups/semiconductor", per_group);
+  v.months = h5::ReadStrings(file, "/series/months", {h5::kAnyExtent});
+  v.V = h5::ReadDoubles(file, "/indices/V", per_group);
+  v.G = h5::ReadDoubles(file, "/indices/G", per_group);
+  v.volatility_level = h5::ReadStrings(file, "/indices/volatility_level", per_group);
+  v.growth_level = h5::ReadStrings(file, "/indices/growth_level", per_group);
+  v.regime = h5::ReadStrings(file, "/indices/regime", per_group);
+  v.status = h5::ReadStrings(file, "/indices/status", per_group);
   h5::Handle idx(H5Gopen2(file, "/indices", H5P_DEFAULT));
   v.index_spec = h5::ReadStringAttribute(idx.id(), "index_spec");
   v.thresholds.growth = h5::ReadDoubleAttribute(idx.id(), "growth_threshold");
   v.thresholds.volatility_high = h5::ReadDoubleAttribute(idx.id(), "volatility_high");
   v.thresholds.volatility_low = h5::ReadDoubleAttribute(idx.id(), "volatility_low");
   v.thresholds.semiconductor_override = h5::ReadIntAttribute(idx.id(), "semiconductor_override") != 0;
-  const size_t n = v.group_names.size();
-  if (v.V.size() != n || v.G.size() != n || v.regime.size() != n || v.semiconductor.size() != n)
-    ThrowInputError(label, 0, 0, "run file is inconsistent: /groups and /indices differ in length");
   return v;
 }
 

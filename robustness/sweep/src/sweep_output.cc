@@ -374,13 +374,16 @@ SweepResult ReadSweepSection(hid_t file) {
       r.grid.default_spec != h5::ReadIntAttribute(id, "default_spec"))
     ThrowInputError(label, 0, 0, "the stored options do not rebuild the stored grid");
   r.replicates = static_cast<int>(h5::ReadIntAttribute(id, "replicates"));
-  const auto names = h5::ReadStrings(id, "groups/name");
-  const auto semi = h5::ReadUint8s(id, "groups/semiconductor");
+  // Groups from groups/name and specifications from the rebuilt grid fix
+  // every other dataset's shape (h5::Shape), checked before any indexing.
+  const auto names = h5::ReadStrings(id, "groups/name", {h5::kAnyExtent});
+  const hsize_t ng = names.size(), ns = static_cast<hsize_t>(r.grid.num_specs());
+  const auto semi = h5::ReadUint8s(id, "groups/semiconductor", {ng});
   for (size_t g = 0; g < names.size(); ++g) r.groups.push_back({names[g], semi[g] != 0});
-  if (h5::Exists(id, "groups/block_length")) r.block_length = h5::ReadDoubles(id, "groups/block_length");
-  r.V_point = h5::ReadDoubles(id, "V_point");
-  r.G_point = h5::ReadDoubles(id, "G_point");
-  for (uint8_t st : h5::ReadUint8s(id, "point/status")) r.point_status.push_back(static_cast<IndexStatus>(st));
+  if (h5::Exists(id, "groups/block_length")) r.block_length = h5::ReadDoubles(id, "groups/block_length", {ng});
+  r.V_point = h5::ReadDoubles(id, "V_point", {ns, ng});
+  r.G_point = h5::ReadDoubles(id, "G_point", {ns, ng});
+  for (uint8_t st : h5::ReadUint8s(id, "point/status", {ns, ng})) r.point_status.push_back(static_cast<IndexStatus>(st));
   r.skipped_specs = h5::ReadIntAttribute(id, "skipped_specs");
   r.skipped_threshold_points = h5::ReadIntAttribute(id, "skipped_threshold_points");
   r.failed_point_estimates = h5::ReadIntAttribute(id, "failed_point_estimates");
@@ -394,19 +397,24 @@ SweepResult ReadSweepSection(hid_t file) {
     a.axis = axis;
     h5::Handle g(H5Gopen2(id, base.c_str(), H5P_DEFAULT));
     a.default_position = static_cast<int>(h5::ReadIntAttribute(g.id(), "default_position"));
-    a.labels = h5::ReadStrings(id, base + "/values");
-    a.numeric = h5::ReadDoubles(id, base + "/numeric");
-    for (int64_t v : h5::ReadInt64s(id, base + "/regime")) a.regime.push_back(static_cast<int8_t>(v));
-    for (int64_t v : h5::ReadInt64s(id, base + "/cell")) a.cell.push_back(static_cast<int8_t>(v));
+    a.labels = h5::ReadStrings(id, base + "/values", {h5::kAnyExtent});
+    const hsize_t nv = a.labels.size();
+    if (a.default_position < 0 || static_cast<hsize_t>(a.default_position) >= nv)
+      ThrowInputError(h5::FileName(id), 0, 0,
+                      "/sweep/" + base + ": default_position " + std::to_string(a.default_position) +
+                          " is outside its " + std::to_string(nv) + " values");
+    a.numeric = h5::ReadDoubles(id, base + "/numeric", {nv});
+    for (int64_t v : h5::ReadInt64s(id, base + "/regime", {nv, ng})) a.regime.push_back(static_cast<int8_t>(v));
+    for (int64_t v : h5::ReadInt64s(id, base + "/cell", {nv, ng})) a.cell.push_back(static_cast<int8_t>(v));
     r.tipping.push_back(std::move(a));
   }
   if (h5::Exists(id, "ambiguities")) {
-    const auto an = h5::ReadStrings(id, "ambiguities/name");
-    const auto rd = h5::ReadInt64s(id, "ambiguities/regime_default");
-    const auto ra = h5::ReadInt64s(id, "ambiguities/regime_alternative");
-    const auto cd = h5::ReadInt64s(id, "ambiguities/cell_default");
-    const auto ca = h5::ReadInt64s(id, "ambiguities/cell_alternative");
-    const size_t ng = r.groups.size();
+    const auto an = h5::ReadStrings(id, "ambiguities/name", {h5::kAnyExtent});
+    const h5::Shape shape = {an.size(), ng};
+    const auto rd = h5::ReadInt64s(id, "ambiguities/regime_default", shape);
+    const auto ra = h5::ReadInt64s(id, "ambiguities/regime_alternative", shape);
+    const auto cd = h5::ReadInt64s(id, "ambiguities/cell_default", shape);
+    const auto ca = h5::ReadInt64s(id, "ambiguities/cell_alternative", shape);
     for (size_t i = 0; i < an.size(); ++i) {
       Ambiguity a;
       a.name = an[i];
@@ -419,10 +427,12 @@ SweepResult ReadSweepSection(hid_t file) {
       r.ambiguities.push_back(std::move(a));
     }
   }
-  r.share_point = h5::ReadDoubles(id, "regime_share_point");
-  if (h5::Exists(id, "regime_share_bootstrap")) r.share_bootstrap = h5::ReadDoubles(id, "regime_share_bootstrap");
+  const h5::Shape per_regime = {ng, kNumRegimes};
+  r.share_point = h5::ReadDoubles(id, "regime_share_point", per_regime);
+  if (h5::Exists(id, "regime_share_bootstrap"))
+    r.share_bootstrap = h5::ReadDoubles(id, "regime_share_bootstrap", per_regime);
   if (h5::Exists(id, "default/regime_probability_at_default"))
-    r.default_regime_probability = h5::ReadDoubles(id, "default/regime_probability_at_default");
+    r.default_regime_probability = h5::ReadDoubles(id, "default/regime_probability_at_default", per_regime);
   return r;
 }
 

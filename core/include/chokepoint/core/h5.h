@@ -94,11 +94,26 @@ void WriteUint8s(hid_t loc, std::string_view path, std::span<const uint8_t> data
 void WriteStrings(hid_t loc, std::string_view path, const std::vector<std::string>& data,
                   std::vector<hsize_t> dims = {});
 
+// Readers check the element type (numbers or strings) before reading; the
+// overloads taking a Shape also check the dataset's rank and extents
+// (kAnyExtent matches any length in its dimension). A mismatch is an input
+// error naming the file, the dataset, and the expected and found shapes,
+// never an out-of-bounds read later.
+inline constexpr hsize_t kAnyExtent = ~hsize_t{0};
+using Shape = std::vector<hsize_t>;
+
+// The name of the file holding an object ("" if unknown), for messages.
+std::string FileName(hid_t loc);
+
 std::vector<hsize_t> Dimensions(hid_t loc, std::string_view path);
 std::vector<double> ReadDoubles(hid_t loc, std::string_view path);
 std::vector<int64_t> ReadInt64s(hid_t loc, std::string_view path);
 std::vector<uint8_t> ReadUint8s(hid_t loc, std::string_view path);
 std::vector<std::string> ReadStrings(hid_t loc, std::string_view path);
+std::vector<double> ReadDoubles(hid_t loc, std::string_view path, const Shape& expected);
+std::vector<int64_t> ReadInt64s(hid_t loc, std::string_view path, const Shape& expected);
+std::vector<uint8_t> ReadUint8s(hid_t loc, std::string_view path, const Shape& expected);
+std::vector<std::string> ReadStrings(hid_t loc, std::string_view path, const Shape& expected);
 
 
 }  // namespace chokepoint::h5
