@@ -5,6 +5,8 @@
 #include <sstream>
 #include <vector>
 
+#include "chokepoint/core/error.h"
+
 namespace chokepoint::bootstrap {
 namespace {
 
@@ -51,6 +53,10 @@ BlockLengthSelection SelectBlockLength(std::span<const double> x) {
     for (int t = 0; t + k < n; ++t) sum += (x[t] - mean) * (x[t + k] - mean);
     acov[k] = sum / n;
   }
+  if (!std::isfinite(acov[0]))
+    ThrowInputError("series", 0, 0,
+                    "block length: the variance of the series overflows double precision (values too large or not "
+                    "finite); rescale the series");
   if (!(acov[0] > 0.0)) {
     s.degenerate = true;
     s.mhat = 1;

@@ -590,8 +590,14 @@ SignalStatistics SeriesResampler::SignalIndices(std::span<const double> e, std::
                                                 int base_months, int other_base_months) const {
   const int n = n_;
   if (projection_.empty() || static_cast<int>(e.size()) < n || static_cast<int>(weights.size()) < n ||
-      base_months < 1 || base_months > n || other_base_months < 0 || other_base_months > n)
-    ThrowInternalError("SeriesResampler::SignalIndices: no trend fit, or spans or bases not fitting the series");
+      base_months < 1 || other_base_months < 0)
+    ThrowInternalError("SeriesResampler::SignalIndices: no trend fit, spans shorter than the series, or no base");
+  SignalStatistics out;
+  if (base_months > n || n < 2) {  // as ComputeIndices on a series shorter than its base
+    out.values.status = IndexStatus::kTooShort;
+    return out;
+  }
+  if (other_base_months > n) other_base_months = 0;  // that base is undefined: NaN
   double first[12], rate12;
   SignalFactors(e, first, &rate12);
   // One pass over the path as SignalPath would write it: sums of
@@ -642,7 +648,6 @@ SignalStatistics SeriesResampler::SignalIndices(std::span<const double> e, std::
     }
     return sum / months;
   };
-  SignalStatistics out;
   const double mean = shift + s / n;
   const double base = leading_mean(base_months);
   if (!(mean > 0.0)) {

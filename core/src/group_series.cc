@@ -1,6 +1,9 @@
 #include "chokepoint/core/group_series.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "chokepoint/core/error.h"
 
@@ -91,6 +94,25 @@ GroupSeries AggregateGroups(const Panel& panel, const Catalog& catalog) {
     if (found) ++out.codes_found[g];
     else out.codes_missing.push_back(m.code.ToString());
   }
+  // A sum of finite values that overflows double precision is an error, not
+  // an "inf" carried into V and G: name the group, the month and its codes.
+  for (int g = 0; g < G; ++g)
+    for (size_t t = 0; t < T; ++t) {
+      if (!out.present[g * T + t] || std::isfinite(out.values[g * T + t])) continue;
+      std::string codes;
+      for (const CatalogMember& m : catalog.members()) {
+        if (catalog.GroupIndexOfId(m.group_id) != g) continue;
+        const int row = panel.RowOf(m.code);
+        if (row < 0 || !panel.present(row, static_cast<int>(t))) continue;
+        char value[40];
+        std::snprintf(value, sizeof value, "%.3g", panel.value(row, static_cast<int>(t)));
+        codes += (codes.empty() ? "" : ", ") + m.code.ToString() + " = " + value;
+      }
+      ThrowInputError(panel.provenance.label.empty() ? std::string("panel") : panel.provenance.label, 0, 0,
+                      "group \"" + out.groups[g].name + "\", " + panel.month(static_cast<int>(t)).ToString() +
+                          ": the sum of its codes overflows double precision (" + codes +
+                          "); rescale the panel (e.g. to thousands of US$)");
+    }
   return out;
 }
 

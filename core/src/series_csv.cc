@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <limits>
+#include <sstream>
 
 #include "chokepoint/core/csv_table.h"
 #include "chokepoint/core/error.h"
@@ -146,10 +147,23 @@ SeriesCsv SelectSeries(const SeriesTable& t, std::string_view column) {
   s.column = t.has_header ? t.names[c] : std::string();
   s.first_month = t.first_month;
   s.values = t.values[c];
-  for (int r = 0; r < t.num_rows(); ++r)
+  for (int r = 0; r < t.num_rows(); ++r) {
     if (!t.present[c][r])
       ThrowInputError(t.source, t.lines[r], t.field_index[c],
                       "missing value (month " + std::to_string(r + 1) + " of the series is empty)");
+    // The models square and sum the values: beyond this range a square
+    // overflows or underflows double precision and the result is silently
+    // inf or 0 (docs/method.md §9.5).
+    const double magnitude = std::fabs(s.values[r]);
+    if (magnitude != 0.0 && (magnitude > kSeriesMagnitudeLimit || magnitude < 1.0 / kSeriesMagnitudeLimit)) {
+      char value[40];
+      std::snprintf(value, sizeof value, "%.6g", s.values[r]);
+      ThrowInputError(t.source, t.lines[r], t.field_index[c],
+                      std::string("value ") + value +
+                          " is outside the range the models can square in double precision (magnitudes 1e-150 to "
+                          "1e150, or 0); rescale the series (e.g. to millions)");
+    }
+  }
   return s;
 }
 

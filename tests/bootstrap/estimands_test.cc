@@ -10,10 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "chokepoint/bootstrap/block_length.h"
 #include "chokepoint/bootstrap/bootstrap_io.h"
 #include "chokepoint/bootstrap/engine.h"
 #include "chokepoint/bootstrap/resampler.h"
 #include "chokepoint/core/catalog.h"
+#include "chokepoint/core/error.h"
 #include "chokepoint/core/random.h"
 #include "chokepoint/core/scenario.h"
 #include "chokepoint/core/simulate.h"
@@ -225,6 +227,33 @@ BootstrapOptions Options(int threads) {
   o.threads = threads;
   o.progress = false;
   return o;
+}
+
+TEST(Estimands, SeriesShorterThanABaseYear) {
+  // 6 months: the first12 base is undefined. The signal's G under it is NaN
+  // and the run's own base works; nothing throws (base sensitivity on).
+  const std::vector<double> x = {10.0, 12.0, 11.0, 13.0, 14.0, 13.5};
+  ResamplerOptions o;
+  const SeriesResampler r(x, YearMonth{2020, 1}, o);
+  const std::vector<double> w = MakeWeights(IndexSpec{}, 6), noise(6, 0.0);
+  const SignalStatistics one = r.SignalIndices(noise, w, 1, 12);
+  ASSERT_TRUE(one.values.ok());
+  EXPECT_TRUE(std::isnan(one.other_base_growth));
+  EXPECT_EQ(r.SignalIndices(noise, w, 12, 0).values.status, IndexStatus::kTooShort);
+  const BootstrapResult b = RunSeriesBootstrap(x, YearMonth{2020, 1}, IndexSpec{}, Thresholds{}, Options(0));
+  ASSERT_TRUE(b.groups[0].ok) << b.groups[0].note;
+  EXPECT_FALSE(b.groups[0].base_variants[1].ok);
+}
+
+TEST(Estimands, BlockLengthOfAnOverflowingSeriesIsAnInputError) {
+  const std::vector<double> huge = {1e300, 2e300, 1.5e300, 3e300, 2.5e300, 1e300};
+  try {
+    SelectBlockLength(huge);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(std::string(e.what()).find("overflows double precision"), std::string::npos);
+  }
 }
 
 // Every estimand's default interval holds its point and no impossible value.

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <string>
+
+#include "chokepoint/core/error.h"
 
 namespace chokepoint {
 namespace {
@@ -96,6 +99,24 @@ TEST_F(GroupSeriesTest, MemberPredecessorIsNotCountedTwice) {
   expect += 10.0 * 12 + 50.0 + 7.0 + 8.0;  // 84561000 as a member: all its present cells
   expect += 0.5 * (100.0 + 200.0);         // its own predecessor 84560000, before 2016-01
   EXPECT_DOUBLE_EQ(total, expect);
+}
+
+TEST_F(GroupSeriesTest, SumThatOverflowsIsAnErrorNamingGroupMonthAndCodes) {
+  // Each value is finite; their sum is not.
+  panel_.Set(0, 3, 1e308);
+  panel_.Set(1, 3, 1e308);
+  try {
+    AggregateGroups(panel_, catalog_);
+    FAIL() << "an overflowing sum must not become inf";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(m.find("2016-02: the sum of its codes overflows double precision"), std::string::npos) << m;
+    EXPECT_NE(m.find("85423190 = 1e+308, 85423990 = 1e+308"), std::string::npos) << m;
+  }
+  // One huge value alone is finite and kept.
+  panel_.Set(1, 3, 1.0);
+  EXPECT_NO_THROW(AggregateGroups(panel_, catalog_));
 }
 
 }  // namespace

@@ -39,5 +39,20 @@ TEST(SeriesCsv, ErrorsCarryFileLineColumn) {
   EXPECT_THROW(ReadSeriesCsv("/nonexistent/file.csv"), Error);
 }
 
+TEST(SeriesCsv, ValuesBeyondTheSquarableRangeAreRefusedAtTheirCell) {
+  // 1e150 squared is near the largest double: beyond it V, the variances and
+  // the regressions overflow to inf (or underflow to 0) silently.
+  EXPECT_NO_THROW(ParseSeriesCsv("month,value\n2020-01,1e150\n2020-02,0\n2020-03,-1e-150\n", "ok.csv"));
+  for (const std::string bad : {"1e151", "-2e200", "1e-151", "1e308"}) {
+    try {
+      ParseSeriesCsv("month,value\n2020-01,5\n2020-02," + bad + "\n", "s.csv");
+      FAIL() << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("s.csv:3:2: value "), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("rescale the series"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace chokepoint

@@ -55,9 +55,16 @@ struct SeriesCsv {
   std::optional<YearMonth> first_month;  // from the month column, if any
 };
 
+// Largest magnitude (and, inverted, the smallest non-zero one) a single
+// series may hold: the models square and sum values, and 1e150^2 is near the
+// largest double.
+inline constexpr double kSeriesMagnitudeLimit = 1e150;
+
 // Picks one column: `column` names it; when empty, the only value column, or
 // the one named "value". A missing cell in it is an error at its line and
-// column (the single-series models need every month).
+// column (the single-series models need every month), as is a value whose
+// magnitude is outside [1 / kSeriesMagnitudeLimit, kSeriesMagnitudeLimit]
+// (other than 0).
 SeriesCsv SelectSeries(const SeriesTable& table, std::string_view column = {});
 SeriesCsv ReadSeriesCsv(const std::string& path, std::string_view column = {});
 // Same, from text already in memory; `name` is used in error messages.
