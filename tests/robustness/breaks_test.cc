@@ -65,6 +65,33 @@ TEST(OptimalPartitions, EqualsExhaustiveSearchForTwoBreaks) {
   EXPECT_EQ(path.breakpoints[2], arg);
 }
 
+TEST(PartitionSearch, EqualsTheTableProgrammeBitForBit) {
+  // The row-at-a-time programme against the full table: the same partitions
+  // and the same RSS to the last bit, for both designs, several minimum
+  // segments and break counts, lengths that are and are not multiples of
+  // h, and one search object reused across calls.
+  PartitionSearch search;
+  for (const int n : {24, 37, 120, 301})
+    for (const TrendRegressors reg : {TrendRegressors::kLevel, TrendRegressors::kTrend})
+      for (const int h : {3, 5, 18})
+        for (const int M : {0, 1, 3, 5}) {
+          if ((M + 1) * h > n) continue;  // no room for M breaks: the estimator caps M before this
+          const std::vector<double> y = Simulated(n, 100 + n + h, n / 3, 3.0);
+          SegmentRssTable table;
+          table.Compute(y, reg);
+          const PartitionPath expected = OptimalPartitions(table, h, M);
+          const PartitionPath got = search.Run(y, reg, h, M);
+          ASSERT_EQ(got.breakpoints, expected.breakpoints) << n << " " << h << " " << M;
+          for (int m = 0; m <= M; ++m) {
+            if (std::isnan(expected.rss[m])) {
+              EXPECT_TRUE(std::isnan(got.rss[m]));
+            } else {
+              EXPECT_EQ(got.rss[m], expected.rss[m]) << n << " " << h << " m=" << m;
+            }
+          }
+        }
+}
+
 TEST(Breaks, RecoversAPlantedLevelShiftWithSignificantTests) {
   const std::vector<double> y = Simulated(120, 3, 60, 6.0);
   BreakOptions o;

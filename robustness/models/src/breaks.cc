@@ -155,47 +155,130 @@ double SegmentSupF(std::span<const double> y, TrendRegressors regressors, int h,
 // ---------------------------------------------------------------------------
 // Segment RSS triangle and dynamic programme.
 
+namespace {
+
+// Adding observations backwards from each segment end, the local time of the
+// c-th observation is x = c - 1, so its running mean (c - 1)/2 and centred
+// sum of squares c (c^2 - 1)/12 are known in closed form: only the mean of y
+// and the centred cross products are updated (Welford), with precomputed
+// reciprocals instead of divisions.
+void FillReciprocals(int n, std::vector<double>& inverse_count, std::vector<double>& inverse_sxx) {
+  inverse_count.resize(n + 1);
+  inverse_sxx.resize(n + 1);
+  for (int c = 1; c <= n; ++c) {
+    inverse_count[c] = 1.0 / c;
+    const double sxx = static_cast<double>(c) * (static_cast<double>(c) * c - 1.0) / 12.0;
+    inverse_sxx[c] = sxx > 0 ? 1.0 / sxx : 0.0;
+  }
+}
+
+// row[s] = RSS(s + 1, end + 1) (1-based segment bounds) for s = 0..end.
+void ComputeRssRow(const double* y, int end, TrendRegressors regressors, const double* inv_c, const double* inv_sxx,
+                   double* row) {
+  double my = 0.0, cxy = 0.0, cyy = 0.0;
+  if (regressors == TrendRegressors::kLevel) {
+    for (int s = end, c = 1; s >= 0; --s, ++c) {
+      const double v = y[s];
+      const double dy = v - my;
+      my += dy * inv_c[c];
+      cyy += dy * (v - my);
+      row[s] = cyy;
+    }
+  } else {
+    for (int s = end, c = 1; s >= 0; --s, ++c) {
+      const double v = y[s];
+      const double dy = v - my;
+      my += dy * inv_c[c];
+      const double resid = v - my;
+      cxy += 0.5 * c * resid;  // dx = x_c - mean_{c-1} = c / 2
+      cyy += dy * resid;
+      const double rss = cyy - cxy * cxy * inv_sxx[c];
+      row[s] = c < 3 ? 0.0 : (rss > 0.0 ? rss : 0.0);
+    }
+  }
+}
+
+}  // namespace
+
 void SegmentRssTable::Compute(std::span<const double> y, TrendRegressors regressors) {
   n_ = static_cast<int>(y.size());
   data_.resize(Offset(n_));
-  // Adding observations backwards from each segment end, the local time of
-  // the c-th observation is x = c - 1, so its running mean (c - 1)/2 and
-  // centred sum of squares c (c^2 - 1)/12 are known in closed form: only the
-  // mean of y and the centred cross products are updated (Welford), with
-  // precomputed reciprocals instead of divisions.
-  inverse_count_.resize(n_ + 1);
-  inverse_sxx_.resize(n_ + 1);
-  for (int c = 1; c <= n_; ++c) {
-    inverse_count_[c] = 1.0 / c;
-    const double sxx = static_cast<double>(c) * (static_cast<double>(c) * c - 1.0) / 12.0;
-    inverse_sxx_[c] = sxx > 0 ? 1.0 / sxx : 0.0;
+  FillReciprocals(n_, inverse_count_, inverse_sxx_);
+  for (int end = 0; end < n_; ++end)
+    ComputeRssRow(y.data(), end, regressors, inverse_count_.data(), inverse_sxx_.data(), data_.data() + Offset(end));
+}
+
+void PartitionSearch::ComputeRow(int end0) {
+  ComputeRssRow(y_.data(), end0, regressors_, inverse_count_.data(), inverse_sxx_.data(), row_.data());
+}
+
+PartitionPath PartitionSearch::Run(std::span<const double> y, TrendRegressors regressors, int h, int max_breaks) {
+  const int n = static_cast<int>(y.size());
+  y_ = y;
+  regressors_ = regressors;
+  FillReciprocals(n, inverse_count_, inverse_sxx_);
+  row_.resize(n);
+  PartitionPath path;
+  path.rss.assign(max_breaks + 1, kNaN);
+  path.breakpoints.assign(max_breaks + 1, {});
+  const double inf = std::numeric_limits<double>::infinity();
+  best_.resize(max_breaks + 1);
+  arg_.resize(max_breaks + 1);
+  for (int m = 0; m <= max_breaks; ++m) {
+    best_[m].assign(n + 1, inf);
+    arg_[m].assign(n + 1, 0);
   }
-  const double* inv_c = inverse_count_.data();
-  const double* inv_sxx = inverse_sxx_.data();
-  for (int end = 0; end < n_; ++end) {
-    double* row = data_.data() + Offset(end);
-    double my = 0.0, cxy = 0.0, cyy = 0.0;
-    if (regressors == TrendRegressors::kLevel) {
-      for (int s = end, c = 1; s >= 0; --s, ++c) {
-        const double v = y[s];
-        const double dy = v - my;
-        my += dy * inv_c[c];
-        cyy += dy * (v - my);
-        row[s] = cyy;
+  // Segment ends in increasing order: best[m][i] needs best[m - 1][j] for
+  // j <= i - h only, all final by then, and the row of end i.
+  for (int i = std::max(h, 1); i <= n - h && max_breaks >= 1; ++i) {
+    ComputeRow(i - 1);
+    best_[1][i] = row_[0];
+    for (int m = 2; m <= max_breaks; ++m) {
+      if (i < m * h) break;
+      const std::vector<double>& prev = best_[m - 1];
+      double v_best = inf;
+      int j_best = 0;
+      for (int j = (m - 1) * h; j <= i - h; ++j) {
+        const double v = prev[j] + row_[j];
+        if (v < v_best) {  // strict: the first minimum, as R's which.min
+          v_best = v;
+          j_best = j;
+        }
       }
-    } else {
-      for (int s = end, c = 1; s >= 0; --s, ++c) {
-        const double v = y[s];
-        const double dy = v - my;
-        my += dy * inv_c[c];
-        const double resid = v - my;
-        cxy += 0.5 * c * resid;  // dx = x_c - mean_{c-1} = c / 2
-        cyy += dy * resid;
-        const double rss = cyy - cxy * cxy * inv_sxx[c];
-        row[s] = c < 3 ? 0.0 : (rss > 0.0 ? rss : 0.0);
-      }
+      best_[m][i] = v_best;
+      arg_[m][i] = j_best;
     }
   }
+  ComputeRow(n - 1);  // RSS(s + 1, n): the last segment of every partition
+  last_row_ = row_;
+  path.rss[0] = last_row_[0];
+  for (int m = 1; m <= max_breaks; ++m) {
+    double v_best = inf;
+    int i_best = 0;
+    for (int i = m * h; i <= n - h; ++i) {
+      const double v = best_[m][i] + last_row_[i];
+      if (v < v_best) {
+        v_best = v;
+        i_best = i;
+      }
+    }
+    std::vector<int> bps(m);
+    bps[m - 1] = i_best;
+    for (int mm = m; mm >= 2; --mm) bps[mm - 2] = arg_[mm][bps[mm - 1]];
+    // RSS as strucchange reports it: the sum of the segment RSS (the rows of
+    // the chosen ends, computed again).
+    double rss = 0.0;
+    int first = 1;
+    for (int b : bps) {
+      ComputeRow(b - 1);
+      rss += row_[first - 1];
+      first = b + 1;
+    }
+    rss += last_row_[first - 1];
+    path.rss[m] = rss;
+    path.breakpoints[m] = std::move(bps);
+  }
+  return path;
 }
 
 PartitionPath OptimalPartitions(const SegmentRssTable& table, int h, int max_breaks) {
@@ -497,7 +580,7 @@ double PartialRss(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& W, const Eige
 // beta given breaks (full OLS), until the breaks repeat. betas[m] holds the
 // final beta of the m-break model; unsettled lists the m that hit the limit.
 PartitionPath PartialPath(const Eigen::VectorXd& y, const Eigen::MatrixXd& Z, const Eigen::MatrixXd& W,
-                          TrendRegressors regressors, int h, int M, int max_iterations, SegmentRssTable& table,
+                          TrendRegressors regressors, int h, int M, int max_iterations, PartitionSearch& search,
                           std::vector<Eigen::VectorXd>* betas, std::vector<int>* unsettled) {
   const int n = static_cast<int>(y.size());
   PartitionPath path;
@@ -514,8 +597,7 @@ PartitionPath PartialPath(const Eigen::VectorXd& y, const Eigen::MatrixXd& Z, co
     int it = 0;
     for (; it < max_iterations; ++it) {
       yt.noalias() = y - W * beta;
-      table.Compute(std::span<const double>(yt.data(), n), regressors);
-      std::vector<int> bps = OptimalPartitions(table, h, m).breakpoints[m];
+      std::vector<int> bps = search.Run(std::span<const double>(yt.data(), n), regressors, h, m).breakpoints[m];
       rss = PartialRss(Z, W, y, bps, &beta);
       const bool same = bps == previous;
       previous = std::move(bps);
@@ -571,7 +653,7 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
   const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(y_in.data(), n);
   const Eigen::MatrixXd Z = MakeDesign(n, {options.regressors, false, start}).X;
 
-  SegmentRssTable table;
+  PartitionSearch search;
   PartitionPath path;
   Eigen::MatrixXd W;                          // month dummies (partial change)
   std::vector<Eigen::VectorXd> partial_betas;  // their coefficients for m = 0..M
@@ -580,12 +662,11 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
     return options.seasonal_fixed ? Eigen::VectorXd(y - W * partial_betas[l]) : y;
   };
   if (!options.seasonal_fixed) {
-    table.Compute(y_in, options.regressors);
-    path = OptimalPartitions(table, h, M);
+    path = search.Run(y_in, options.regressors, h, M);
   } else {
     W = MonthDummies(n, start);
     std::vector<int> unsettled;
-    path = PartialPath(y, Z, W, options.regressors, h, M, options.partial_max_iterations, table, &partial_betas,
+    path = PartialPath(y, Z, W, options.regressors, h, M, options.partial_max_iterations, search, &partial_betas,
                        &unsettled);
     for (int m : unsettled) {
       r.warnings.push_back("partial change with m = " + std::to_string(m) + ": break dates did not settle in " +
@@ -680,7 +761,7 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
     // coefficients, so the errors alone are drawn.
     std::vector<double> null_supf(static_cast<size_t>(R) * M);
     struct Scratch {
-      SegmentRssTable table;
+      PartitionSearch search;
       std::vector<double> y;
     };
     tbb::enumerable_thread_specific<Scratch> scratch;
@@ -696,11 +777,10 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
         PartitionPath null_path;
         if (options.seasonal_fixed) {
           const Eigen::Map<const Eigen::VectorXd> ys(s.y.data(), n);
-          null_path = PartialPath(ys, Z, W, options.regressors, h, M, options.partial_max_iterations, s.table,
+          null_path = PartialPath(ys, Z, W, options.regressors, h, M, options.partial_max_iterations, s.search,
                                   nullptr, nullptr);
         } else {
-          s.table.Compute(s.y, options.regressors);
-          null_path = OptimalPartitions(s.table, h, M);
+          null_path = s.search.Run(s.y, options.regressors, h, M);
         }
         for (int k = 1; k <= M; ++k) {
           null_supf[static_cast<size_t>(rep) * M + k - 1] =
