@@ -413,52 +413,63 @@ std::array<GridChoice, kNumSurgeModels> GridSearch(const SeriesModel& model, con
   std::array<GridChoice, kNumSurgeModels> best;
   best[0].rss = yy;
 
+  // Candidates are streamed, never stored as T x candidates matrices (that
+  // was O(T^2) memory, 24 GB at T = 10,000): each break ramp and each pulse
+  // is residualised once and only its scalars are kept (bb, by; pp, py).
   const int nb = static_cast<int>(taus.size());
-  Eigen::MatrixXd RB(T, nb);
+  Eigen::VectorXd bb(nb), by(nb), v(T);
   for (int i = 0; i < nb; ++i) {
-    Eigen::VectorXd b(T);
-    for (int t = 0; t < T; ++t) b[t] = std::max(0, t - taus[i]);
-    residualize(b);
-    RB.col(i) = b;
+    for (int t = 0; t < T; ++t) v[t] = std::max(0, t - taus[i]);
+    residualize(v);
+    bb[i] = v.squaredNorm();
+    by[i] = v.dot(ry);
   }
-  const int np = static_cast<int>(onsets.size() * half_lives.size());
-  Eigen::MatrixXd RP(T, np);
-  for (size_t o = 0; o < onsets.size(); ++o) {
-    for (size_t h = 0; h < half_lives.size(); ++h) {
-      Eigen::VectorXd p(T);
-      for (int t = 0; t < T; ++t) p[t] = model.Pulse(t, onsets[o], half_lives[h]);
-      residualize(p);
-      RP.col(static_cast<int>(o * half_lives.size() + h)) = p;
-    }
-  }
-  const Eigen::VectorXd bb = RB.colwise().squaredNorm().transpose();
-  const Eigen::VectorXd by = RB.transpose() * ry;
-  const Eigen::VectorXd pp = RP.colwise().squaredNorm().transpose();
-  const Eigen::VectorXd py = RP.transpose() * ry;
   for (int i = 0; i < nb; ++i) {
     if (bb[i] <= 0) continue;
     const double rss = yy - by[i] * by[i] / bb[i];
     if (rss < best[1].rss) best[1] = {taus[i], -1, 0.0, rss};
   }
+  // Pairs (break i, pulse j) in the pulse-major order the streaming needs;
+  // ties keep the first in (i, j) order, as the break-major loop did.
+  int best_pair_i = -1;
+  const int np = static_cast<int>(onsets.size() * half_lives.size());
+  Eigen::VectorXd suffix(T + 1), bp(nb);
   for (int j = 0; j < np; ++j) {
-    if (pp[j] <= 0 || py[j] <= 0) continue;  // surges are positive (A > 0)
-    const double rss = yy - py[j] * py[j] / pp[j];
-    if (rss < best[2].rss)
-      best[2] = {-1, onsets[j / half_lives.size()], half_lives[j % half_lives.size()], rss};
-  }
-  if (nb > 0 && np > 0) {
-    const Eigen::MatrixXd BP = RB.transpose() * RP;  // nb x np
+    const int onset = onsets[j / half_lives.size()];
+    const double half_life = half_lives[j % half_lives.size()];
+    for (int t = 0; t < T; ++t) v[t] = model.Pulse(t, onset, half_life);
+    residualize(v);
+    const double pp = v.squaredNorm(), py = v.dot(ry);
+    if (!(pp > 0 && py > 0)) continue;  // surges are positive (A > 0)
+    const double rss2 = yy - py * py / pp;
+    if (rss2 < best[2].rss) best[2] = {-1, onset, half_life, rss2};
+    if (nb == 0) continue;
+    // b_i'v for every break: v is residualised (Q'v = 0), so the
+    // residualised ramp's product equals the whitened ramp's, which is 0 up
+    // to tau and (1 - rho)(t - tau) + rho after it: with S(k) = sum_{t>=k}
+    // v_t and D(tau) = sum_{k>tau} S(k), b_i'v = (1 - rho) D(tau) + rho S(tau + 1).
+    suffix[T] = 0.0;
+    for (int t = T - 1; t >= 0; --t) suffix[t] = suffix[t + 1] + v[t];
+    double ramp = 0.0;  // D(tau) for tau = T - 1 down to the smallest candidate
+    int next = nb - 1;  // taus ascend
+    for (int tau = T - 1; tau >= 0 && next >= 0; --tau) {
+      if (tau == taus[next]) {
+        bp[next] = (1.0 - rho) * ramp + rho * suffix[tau + 1];
+        --next;
+      }
+      ramp += suffix[tau];  // D(tau - 1) = D(tau) + S(tau)
+    }
     for (int i = 0; i < nb; ++i) {
-      for (int j = 0; j < np; ++j) {
-        const double a = bb[i], c = pp[j], b = BP(i, j);
-        const double det = a * c - b * b;
-        if (det <= 1e-12 * a * c) continue;
-        const double amp = (a * py[j] - b * by[i]) / det;
-        if (amp <= 0) continue;
-        const double expl = (c * by[i] * by[i] - 2 * b * by[i] * py[j] + a * py[j] * py[j]) / det;
-        const double rss = yy - expl;
-        if (rss < best[3].rss)
-          best[3] = {taus[i], onsets[j / half_lives.size()], half_lives[j % half_lives.size()], rss};
+      const double a = bb[i], b = bp[i];
+      const double det = a * pp - b * b;
+      if (det <= 1e-12 * a * pp) continue;
+      const double amp = (a * py - b * by[i]) / det;
+      if (amp <= 0) continue;
+      const double expl = (pp * by[i] * by[i] - 2 * b * by[i] * py + a * py * py) / det;
+      const double rss = yy - expl;
+      if (rss < best[3].rss || (rss == best[3].rss && i < best_pair_i)) {
+        best[3] = {taus[i], onset, half_life, rss};
+        best_pair_i = i;
       }
     }
   }
