@@ -20,8 +20,9 @@
 #include <tbb/task_arena.h>
 
 #include "block_indices.h"
-#include "chokepoint/core/interrupt.h"
 #include "chokepoint/core/error.h"
+#include "chokepoint/core/interrupt.h"
+#include "chokepoint/core/memory_limit.h"
 #include "chokepoint/core/version.h"
 
 namespace chokepoint::bootstrap {
@@ -338,6 +339,14 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
   result.replicates = options.replicates;
   const int num_groups = series.num_groups();
   const int B = options.replicates;
+  {
+    // The replicate arrays (V, G, the signal's V and G, the other base's G
+    // twice, G_trend), checked before any work (memory_limit.h).
+    const int arrays = 4 + (options.base_sensitivity ? 2 : 0) + (options.trend_growth ? 1 : 0);
+    CheckMemoryEstimate("bootstrap replicate arrays (" + std::to_string(num_groups) + " groups x " +
+                            std::to_string(B) + " replicates x " + std::to_string(arrays) + " statistics)",
+                        8.0 * num_groups * static_cast<double>(B) * arrays);
+  }
   result.groups.resize(num_groups);
 
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();

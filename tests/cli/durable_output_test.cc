@@ -142,5 +142,27 @@ TEST(DurableOutput, SigintAndSigtermStopCleanlyKeepingThePreviousOutput) {
   }
 }
 
+TEST(BoundedMemory, ImpossibleReplicateCountsAreRefusedBeforeAnyWork) {
+  const auto dir = TempDir("memory_limit");
+  const auto out = dir / "run.h5";
+  // 17 groups x 2^31 - 1 replicates: terabytes of replicate arrays; was
+  // std::bad_alloc after the models stage.
+  auto r = RunChokepoint("run --replicates 2147483647 --no-models --out " + out.string());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("bootstrap replicate arrays (17 groups x 2147483647 replicates"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" TB; the limit is "), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // The limit is configurable: 1 MB refuses what the default allows.
+  r = RunChokepoint("run --replicates 2000 --no-models --out " + out.string(), "CHOKEPOINT_MEMORY_LIMIT=1M");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("the limit is 1.0 MB (CHOKEPOINT_MEMORY_LIMIT)"), std::string::npos) << r.err;
+  r = RunChokepoint("run --replicates 20 --no-models --out " + out.string(), "CHOKEPOINT_MEMORY_LIMIT=lots");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("CHOKEPOINT_MEMORY_LIMIT must be a size such as 8G"), std::string::npos) << r.err;
+  EXPECT_EQ(RunChokepoint("run --replicates 20 --no-models --out " + out.string(), "CHOKEPOINT_MEMORY_LIMIT=512M")
+                .exit_code,
+            0);
+}
+
 }  // namespace
 }  // namespace chokepoint

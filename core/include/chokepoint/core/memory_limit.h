@@ -1,0 +1,24 @@
+// The memory a command may plan to use (docs/method.md §9.5): large
+// allocations are estimated from the inputs and checked here before any
+// work, so an impossible request (--replicates 2147483647) is a usage error
+// with the estimate and the limit, not std::bad_alloc or the kernel's OOM
+// killer half-way through.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace chokepoint {
+
+// The limit in bytes: CHOKEPOINT_MEMORY_LIMIT when set ("8G", "512M",
+// "100000K" or a plain byte count), otherwise half of physical memory.
+// Throws a usage error when the variable cannot be read.
+uint64_t MemoryLimitBytes();
+
+// Throws a usage error naming `what` when `bytes` exceeds the limit, e.g.
+// "bootstrap replicate arrays (17 groups x 2147483647 replicates) need
+// 1.6 TB; the limit is 11.7 GB (half of physical memory; set
+// CHOKEPOINT_MEMORY_LIMIT to change it)".
+void CheckMemoryEstimate(std::string_view what, double bytes);
+
+}  // namespace chokepoint
