@@ -76,6 +76,15 @@ RunOutcome ExecuteRun(const PipelineConfig& config, const RunObserver& observer)
 
   r.data = LoadPanelGroups(config.data, config.run.seed);
   const GroupSeries& series = r.data.series;
+  {
+    // A window the data do not cover would classify nothing: say so before
+    // any work, naming both ranges (the same rule for every group).
+    const ResolvedWindow w = ResolveWindow(config.index, series.first_month, series.num_months);
+    if (w.status == IndexStatus::kWindowOutsideData)
+      ThrowUsageError("index window " + w.start.ToString() + ".." + w.end.ToString() +
+                      " ([index] window_start/window_end) lies outside the data (" + series.first_month.ToString() +
+                      ".." + series.month(series.num_months - 1).ToString() + ")");
+  }
   r.analysis = AnalyzeGroups(series, config.index, config.thresholds);
   if (observer.info)
     observer.info(std::to_string(series.num_groups()) + " groups, " + std::to_string(series.num_months) +

@@ -164,5 +164,18 @@ TEST(BoundedMemory, ImpossibleReplicateCountsAreRefusedBeforeAnyWork) {
             0);
 }
 
+TEST(RunInputs, AnIndexWindowOutsideTheDataIsAUsageErrorNotAnEmptyRun) {
+  const auto dir = TempDir("window_outside");
+  const auto out = dir / "run.h5";
+  for (const std::string flags : {"--window-start 2030-01", "--window-end 2010-12", "--window-start 2014-06"}) {
+    const auto r = RunChokepoint("run " + flags + " --no-models --no-bootstrap --out " + out.string());
+    EXPECT_EQ(r.exit_code, 2) << flags << ": " << r.err;
+    EXPECT_NE(r.err.find("lies outside the data (2015-01..2024-12)"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+  // A window inside the data runs.
+  EXPECT_EQ(RunChokepoint("run --window-start 2016-01 --no-models --no-bootstrap --out " + out.string()).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace chokepoint
