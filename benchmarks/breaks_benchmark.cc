@@ -26,14 +26,14 @@ std::vector<double> BenchmarkSeries(int T) {
 }
 
 // The work of strucchange::breakpoints(y ~ trend, h = 0.15, breaks = 5):
-// segment RSS triangle + dynamic programme for m = 1..5.
+// segment RSS rows + dynamic programme for m = 1..5.
 void BM_BaiPerronPartitions(benchmark::State& state) {
   const int T = static_cast<int>(state.range(0));
   const std::vector<double> y = BenchmarkSeries(T);
-  chokepoint::robustness::SegmentRssTable table;
+  chokepoint::robustness::PartitionSearch search;
   for (auto _ : state) {
-    table.Compute(y, chokepoint::robustness::TrendRegressors::kTrend);
-    chokepoint::robustness::PartitionPath path = chokepoint::robustness::OptimalPartitions(table, static_cast<int>(0.15 * T), 5);
+    chokepoint::robustness::PartitionPath path =
+        search.Run(y, chokepoint::robustness::TrendRegressors::kTrend, static_cast<int>(0.15 * T), 5);
     benchmark::DoNotOptimize(path);
   }
   state.counters["series/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);

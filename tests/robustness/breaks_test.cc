@@ -1,4 +1,5 @@
 // Identities and properties of the Bai-Perron implementation.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -44,52 +45,58 @@ TEST(SegmentRssTable, EqualsDirectOls) {
   }
 }
 
-TEST(OptimalPartitions, EqualsExhaustiveSearchForTwoBreaks) {
-  const int n = 36, h = 5;
-  const std::vector<double> y = Simulated(n, 11, 12, 4.0);
-  SegmentRssTable table;
-  table.Compute(y, TrendRegressors::kTrend);
-  const PartitionPath path = OptimalPartitions(table, h, 2);
-  double best = std::numeric_limits<double>::infinity();
-  std::vector<int> arg;
-  for (int a = h; a <= n - 2 * h; ++a) {
-    for (int b = a + h; b <= n - h; ++b) {
-      const double v = table(1, a) + table(a + 1, b) + table(b + 1, n);
-      if (v < best) {
-        best = v;
-        arg = {a, b};
-      }
+// Exhaustive search over every partition with m <= 3 breaks and segments of
+// at least h, from the full RSS triangle: the first minimum in breakpoint
+// order (as R's which.min), its RSS and the breakpoints.
+struct Exhaustive {
+  double rss = std::numeric_limits<double>::infinity();
+  std::vector<int> breakpoints;
+};
+Exhaustive ExhaustiveSearch(const SegmentRssTable& t, int h, int m) {
+  const int n = t.n();
+  Exhaustive best;
+  auto consider = [&](const std::vector<int>& bps) {
+    double rss = 0.0;
+    int first = 1;
+    for (int b : bps) {
+      rss += t(first, b);
+      first = b + 1;
     }
-  }
-  EXPECT_NEAR(path.rss[2], best, 1e-9);
-  EXPECT_EQ(path.breakpoints[2], arg);
+    rss += t(first, n);
+    if (rss < best.rss) best = {rss, bps};
+  };
+  if (m == 1)
+    for (int a = h; a <= n - h; ++a) consider({a});
+  if (m == 2)
+    for (int a = h; a <= n - 2 * h; ++a)
+      for (int b = a + h; b <= n - h; ++b) consider({a, b});
+  if (m == 3)
+    for (int a = h; a <= n - 3 * h; ++a)
+      for (int b = a + h; b <= n - 2 * h; ++b)
+        for (int c = b + h; c <= n - h; ++c) consider({a, b, c});
+  return best;
 }
 
-TEST(PartitionSearch, EqualsTheTableProgrammeBitForBit) {
-  // The row-at-a-time programme against the full table: the same partitions
-  // and the same RSS to the last bit, for both designs, several minimum
-  // segments and break counts, lengths that are and are not multiples of
-  // h, and one search object reused across calls.
+TEST(PartitionSearch, EqualsExhaustiveSearch) {
+  // The row-at-a-time programme against brute force over the triangle, for
+  // both designs, several minimum segments, lengths that are and are not
+  // multiples of h, and one search object reused across calls.
   PartitionSearch search;
-  for (const int n : {24, 37, 120, 301})
+  for (const int n : {24, 37, 72})
     for (const TrendRegressors reg : {TrendRegressors::kLevel, TrendRegressors::kTrend})
-      for (const int h : {3, 5, 18})
-        for (const int M : {0, 1, 3, 5}) {
-          if ((M + 1) * h > n) continue;  // no room for M breaks: the estimator caps M before this
-          const std::vector<double> y = Simulated(n, 100 + n + h, n / 3, 3.0);
-          SegmentRssTable table;
-          table.Compute(y, reg);
-          const PartitionPath expected = OptimalPartitions(table, h, M);
-          const PartitionPath got = search.Run(y, reg, h, M);
-          ASSERT_EQ(got.breakpoints, expected.breakpoints) << n << " " << h << " " << M;
-          for (int m = 0; m <= M; ++m) {
-            if (std::isnan(expected.rss[m])) {
-              EXPECT_TRUE(std::isnan(got.rss[m]));
-            } else {
-              EXPECT_EQ(got.rss[m], expected.rss[m]) << n << " " << h << " m=" << m;
-            }
-          }
+      for (const int h : {3, 5, 9}) {
+        const int M = std::min(3, n / h - 1);
+        const std::vector<double> y = Simulated(n, 100 + n + h, n / 3, 3.0);
+        SegmentRssTable table;
+        table.Compute(y, reg);
+        const PartitionPath got = search.Run(y, reg, h, M);
+        EXPECT_NEAR(got.rss[0], table(1, n), 1e-12 * table(1, n));
+        for (int m = 1; m <= M; ++m) {
+          const Exhaustive e = ExhaustiveSearch(table, h, m);
+          EXPECT_EQ(got.breakpoints[m], e.breakpoints) << n << " h=" << h << " m=" << m;
+          EXPECT_NEAR(got.rss[m], e.rss, 1e-12 * e.rss) << n << " h=" << h << " m=" << m;
         }
+      }
 }
 
 TEST(Breaks, RecoversAPlantedLevelShiftWithSignificantTests) {

@@ -281,62 +281,6 @@ PartitionPath PartitionSearch::Run(std::span<const double> y, TrendRegressors re
   return path;
 }
 
-PartitionPath OptimalPartitions(const SegmentRssTable& table, int h, int max_breaks) {
-  const int n = table.n();
-  PartitionPath path;
-  path.rss.assign(max_breaks + 1, kNaN);
-  path.breakpoints.assign(max_breaks + 1, {});
-  path.rss[0] = table(1, n);
-  if (max_breaks < 1) return path;
-  const double inf = std::numeric_limits<double>::infinity();
-  // best[m][i]: minimal RSS of observations 1..i split by m breaks, the last at i.
-  std::vector<std::vector<double>> best(max_breaks + 1, std::vector<double>(n + 1, inf));
-  std::vector<std::vector<int>> arg(max_breaks + 1, std::vector<int>(n + 1, 0));
-  for (int i = h; i <= n - h; ++i) best[1][i] = table(1, i);
-  for (int m = 2; m <= max_breaks; ++m) {
-    const std::vector<double>& prev = best[m - 1];
-    for (int i = m * h; i <= n - h; ++i) {
-      double v_best = inf;
-      int j_best = 0;
-      // RSS(j + 1, i) for consecutive j is contiguous in the table row of i.
-      for (int j = (m - 1) * h; j <= i - h; ++j) {
-        const double v = prev[j] + table(j + 1, i);
-        if (v < v_best) {  // strict: the first minimum, as R's which.min
-          v_best = v;
-          j_best = j;
-        }
-      }
-      best[m][i] = v_best;
-      arg[m][i] = j_best;
-    }
-  }
-  for (int m = 1; m <= max_breaks; ++m) {
-    double v_best = inf;
-    int i_best = 0;
-    for (int i = m * h; i <= n - h; ++i) {
-      const double v = best[m][i] + table(i + 1, n);
-      if (v < v_best) {
-        v_best = v;
-        i_best = i;
-      }
-    }
-    std::vector<int> bps(m);
-    bps[m - 1] = i_best;
-    for (int mm = m; mm >= 2; --mm) bps[mm - 2] = arg[mm][bps[mm - 1]];
-    // RSS as strucchange reports it: the sum of the segment RSS.
-    double rss = 0.0;
-    int first = 1;
-    for (int b : bps) {
-      rss += table(first, b);
-      first = b + 1;
-    }
-    rss += table(first, n);
-    path.rss[m] = rss;
-    path.breakpoints[m] = std::move(bps);
-  }
-  return path;
-}
-
 // ---------------------------------------------------------------------------
 // Bai (1997) confidence intervals.
 

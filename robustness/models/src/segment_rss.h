@@ -11,8 +11,9 @@ namespace chokepoint::robustness {
 
 // Segment residual sums of squares RSS(i, j), 1 <= i <= j <= n, for y on
 // intercept (q = 1) or intercept + trend (q = 2); RSS is 0 for segments of
-// length <= q. Stored by segment end, so the dynamic programme reads it
-// contiguously. Internal to the break models; tests and the benchmark include it from src/.
+// length <= q. The whole n(n+1)/2 triangle: the tests' oracle for single
+// segments and for exhaustive partition searches (PartitionSearch computes
+// the same rows one at a time).
 class SegmentRssTable {
  public:
   SegmentRssTable() = default;
@@ -35,14 +36,13 @@ struct PartitionPath {
   std::vector<double> rss;                      // m = 0..M
   std::vector<std::vector<int>> breakpoints;    // m = 0..M (m = 0: empty)
 };
-PartitionPath OptimalPartitions(const SegmentRssTable& table, int h, int max_breaks);
 
-// The same programme without the table: the RSS row of each segment end
-// (RSS(s, i) for every start s) is computed when the programme reaches end
-// i and dropped after, so memory is O(max_breaks x n) instead of n^2 / 2
-// (T = 10,000: under 1 MB instead of 400 MB per thread). The same arithmetic
-// in the same order as table + OptimalPartitions: the same partitions and
-// RSS, bit for bit. Reusable across calls (the buffers are kept).
+// The dynamic programme over segment RSS, without the table: the RSS row of
+// each segment end (RSS(s, i) for every start s, the same arithmetic as
+// SegmentRssTable) is computed when the programme reaches end i and dropped
+// after, so memory is O(max_breaks x n) instead of n^2 / 2 (T = 10,000:
+// under 1 MB instead of 400 MB per thread). Reusable across calls (the
+// buffers are kept).
 class PartitionSearch {
  public:
   PartitionPath Run(std::span<const double> y, TrendRegressors regressors, int h, int max_breaks);
