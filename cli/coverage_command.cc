@@ -1,13 +1,12 @@
 // `chokepoint coverage`: the Monte Carlo coverage table of the bootstrap
 // intervals (docs/method.md §5.16; bootstrap/README.md holds the shipped one).
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
 #include "chokepoint/bootstrap/coverage_study.h"
+#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/error.h"
 #include "commands.h"
 #include "flags.h"
@@ -57,7 +56,7 @@ void RegisterCoverageCommand(CLI::App& app) {
     const bootstrap::CoverageResult r = bootstrap::RunCoverageStudy(designs, o);
     const std::string table = r.FormatTable();
     std::cout << table;
-    if (!f->out.empty()) WriteTextAtomically(f->out, table);
+    if (!f->out.empty()) WriteFileAtomically(f->out, table);
   });
 }
 

@@ -2,11 +2,8 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <unistd.h>
 #include <sstream>
 
-#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/series_csv.h"
 
@@ -62,8 +59,6 @@ YearMonth ParseMonthFlag(std::string_view flag, const std::string& value) {
   if (!m) ThrowUsageError(std::string(flag) + " must be a month YYYY-MM, got \"" + value + "\"");
   return *m;
 }
-
-void WriteTextAtomically(const std::string& path, const std::string& text) { WriteFileAtomically(path, text); }
 
 CLI::Option* AddHiddenAlias(CLI::App* cmd, const std::string& old_name,
                             std::function<void(const std::string&)> store) {

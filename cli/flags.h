@@ -69,10 +69,6 @@ void AddGroupSeriesInputFlags(CLI::App* cmd, GroupSeriesInputFlags* f);
 CLI::Option* AddHiddenAlias(CLI::App* cmd, const std::string& old_name,
                             std::function<void(const std::string&)> store);
 
-// Writes a text output (a Markdown report or table) through a temporary in
-// the same directory, renamed when complete.
-void WriteTextAtomically(const std::string& path, const std::string& text);
-
 // Parses "YYYY-MM" for `flag`, or throws a usage error naming it.
 YearMonth ParseMonthFlag(std::string_view flag, const std::string& value);
 

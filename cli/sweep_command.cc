@@ -10,10 +10,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <mutex>
 
+#include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/pipeline/sweep.h"
 #include "chokepoint/robustness/sweep/sweep_io.h"
@@ -65,7 +65,7 @@ void ExecuteSweepCommand(SweepFlags& f) {
   if (tty) progress = [bar](int64_t done, int64_t total) { (*bar)(done, total); };
   const pipeline::SweepOutcome outcome = pipeline::SweepToFile(config, input, progress);
   if (!f.report.empty())
-    WriteTextAtomically(f.report, "<!-- " + outcome.data.label + " -->\n" + robustness::FormatSweepReport(outcome.result));
+    WriteFileAtomically(f.report, "<!-- " + outcome.data.label + " -->\n" + robustness::FormatSweepReport(outcome.result));
   if (!f.config.quiet) {
     std::cerr << outcome.result.FullReport();
     std::cerr << "chokepoint sweep: " << outcome.data.label << "\nchokepoint sweep: wrote " << config.run.out << "\n";

@@ -49,9 +49,15 @@ std::string_view Describe(EstimandMethod m) {
   return "?";
 }
 
+namespace {
+// The argument of the scale's log (V, or 1 + G), and whether it has one.
+double LogArgument(IndexScale scale, double value) { return scale == IndexScale::kLog ? value : 1.0 + value; }
+bool OnScale(double log_argument) { return log_argument > 0.0 && std::isfinite(log_argument); }
+}  // namespace
+
 double ToScale(IndexScale scale, double value) {
-  const double arg = scale == IndexScale::kLog ? value : 1.0 + value;
-  return arg > 0.0 && std::isfinite(arg) ? std::log(arg) : std::numeric_limits<double>::quiet_NaN();
+  const double arg = LogArgument(scale, value);
+  return OnScale(arg) ? std::log(arg) : std::numeric_limits<double>::quiet_NaN();
 }
 
 double FromScale(IndexScale scale, double scaled) {
@@ -104,11 +110,8 @@ EstimandSummary SummariseEstimand(std::span<const double> replicates, double est
   for (Interval& i : s.by_method) i.note = "not computed";
   std::vector<double> natural;
   natural.reserve(replicates.size());
-  // Finite on the scale exactly when the log's argument is positive and
-  // finite (ToScale's test, without the log).
-  const double shift = scale == IndexScale::kLog ? 0.0 : 1.0;
-  for (double v : replicates)
-    if (shift + v > 0.0 && std::isfinite(shift + v)) natural.push_back(v);
+  for (double v : replicates)  // ToScale's domain test, without the log
+    if (OnScale(LogArgument(scale, v))) natural.push_back(v);
   s.replicates = static_cast<int>(natural.size());
   const double estimator_scaled = ToScale(scale, estimator);
   if (!std::isfinite(estimator_scaled)) {

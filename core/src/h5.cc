@@ -1,7 +1,5 @@
 #include "chokepoint/core/h5.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -419,11 +417,10 @@ std::vector<uint8_t> ReadUint8s(hid_t loc, std::string_view path) {
   return ReadNumeric<uint8_t>(loc, path, H5T_NATIVE_UINT8);
 }
 
-std::vector<std::string> ReadStrings(hid_t loc, std::string_view path) { return ReadStrings(loc, path, Shape{}); }
-
-std::vector<std::string> ReadStrings(hid_t loc, std::string_view path, const Shape& expected) {
+namespace {
+std::vector<std::string> ReadStringData(hid_t loc, std::string_view path, const Shape* expected) {
   hssize_t n = 0;
-  Handle ds = OpenForRead(loc, path, true, expected.empty() ? nullptr : &expected, &n);
+  Handle ds = OpenForRead(loc, path, true, expected, &n);
   Handle space(Check(H5Dget_space(ds.id()), "space"));
   Handle type = StringType();
   std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
@@ -433,6 +430,12 @@ std::vector<std::string> ReadStrings(hid_t loc, std::string_view path, const Sha
   for (char* p : ptrs) out.emplace_back(p ? p : "");
   if (n > 0) H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, ptrs.data());
   return out;
+}
+}  // namespace
+
+std::vector<std::string> ReadStrings(hid_t loc, std::string_view path) { return ReadStringData(loc, path, nullptr); }
+std::vector<std::string> ReadStrings(hid_t loc, std::string_view path, const Shape& expected) {
+  return ReadStringData(loc, path, &expected);
 }
 
 }  // namespace chokepoint::h5

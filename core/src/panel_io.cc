@@ -1,10 +1,8 @@
 #include "chokepoint/core/panel_io.h"
 
 #include <ctime>
-#include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/atomic_output.h"
