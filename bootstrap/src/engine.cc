@@ -225,6 +225,24 @@ double OtherBaseGrowth(std::span<const double> periods, double g, const GroupPla
   return other > 0.0 ? (g + 1.0) * (base / other) - 1.0 : kNaN;
 }
 
+// The signal estimand's V and G (and, with other_base, G under the other
+// base) of the path `rs` refits on a replicate's log noise: monthly in one
+// pass without writing the path (SignalIndices); otherwise through the
+// written path aggregated to periods (`path`, `periods`: scratch).
+SignalStatistics SignalReplicate(const SeriesResampler& rs, std::span<const double> noise, const GroupPlan& plan,
+                                 bool other_base, std::span<double> path, std::span<double> periods) {
+  if (plan.window.months_per_period == 1)
+    return rs.SignalIndices(noise, plan.weights, plan.base_periods, other_base ? plan.base_periods_alt : 0);
+  rs.SignalPath(noise, path);
+  std::span<double> p = periods.first(static_cast<size_t>(plan.window.num_periods));
+  AggregateToPeriods(path, plan.window, p);
+  SignalStatistics out;
+  out.values = ComputeIndices(p, plan.weights, plan.base_periods);
+  if (out.values.ok() && other_base && plan.base_periods_alt > 0)
+    out.other_base_growth = OtherBaseGrowth(p, out.values.G, plan);
+  return out;
+}
+
 // The other growth base: first <-> first12.
 IndexSpec OtherBase(const IndexSpec& spec) {
   IndexSpec alt = spec;
@@ -498,38 +516,29 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
         std::span<double> x(s.series.data(), static_cast<size_t>(n));
         std::span<double> noise(s.noise.data(), plan.signal ? static_cast<size_t>(n) : 0);
         plan.resampler->Generate(options.seed, static_cast<uint32_t>(g), static_cast<uint32_t>(r), x, s.ws, noise);
-        // V, G (and G under the other base) of a monthly path into the
-        // replicate's slots of the given arrays.
-        auto evaluate = [&](std::span<const double> monthly, std::vector<double>& scratch, std::vector<double>& v,
-                            std::vector<double>& gg, std::vector<double>& other_base) {
-          std::span<const double> periods = monthly;
+        {
+          std::span<const double> periods = x;
           if (plan.window.months_per_period > 1) {
-            std::span<double> p(scratch.data(), static_cast<size_t>(plan.window.num_periods));
-            AggregateToPeriods(monthly, plan.window, p);
+            std::span<double> p(s.periods.data(), static_cast<size_t>(plan.window.num_periods));
+            AggregateToPeriods(x, plan.window, p);
             periods = p;
           }
           const IndexValues iv = ComputeIndices(periods, plan.weights, plan.base_periods);
-          if (!iv.ok()) return;
-          v[idx] = iv.V;
-          gg[idx] = iv.G;
-          if (plan.base_periods_alt > 0) other_base[idx] = OtherBaseGrowth(periods, iv.G, plan);
-        };
-        evaluate(x, s.periods, V, G, GA);
+          if (iv.ok()) {
+            V[idx] = iv.V;
+            G[idx] = iv.G;
+            if (plan.base_periods_alt > 0) GA[idx] = OtherBaseGrowth(periods, iv.G, plan);
+          }
+        }
         if (plan.signal) {
-          // The path refitted on this replicate: the signal estimand's
-          // replicate (monthly: its indices in one pass, never written).
-          if (plan.window.months_per_period == 1) {
-            const SignalStatistics st =
-                plan.resampler->SignalIndices(noise, plan.weights, plan.base_periods, plan.base_periods_alt);
-            if (st.values.ok()) {
-              VS[idx] = st.values.V;
-              GS[idx] = st.values.G;
-              if (plan.base_periods_alt > 0) GSA[idx] = st.other_base_growth;
-            }
-          } else {
-            std::span<double> f(s.fitted.data(), static_cast<size_t>(n));
-            plan.resampler->SignalPath(noise, f);
-            evaluate(f, s.signal_periods, VS, GS, GSA);
+          // The path refitted on this replicate: the signal estimand's replicate.
+          const SignalStatistics st = SignalReplicate(*plan.resampler, noise, plan, true,
+                                                      std::span<double>(s.fitted.data(), static_cast<size_t>(n)),
+                                                      s.signal_periods);
+          if (st.values.ok()) {
+            VS[idx] = st.values.V;
+            GS[idx] = st.values.G;
+            if (plan.base_periods_alt > 0) GSA[idx] = st.other_base_growth;
           }
           if (plan.trend) GT[idx] = GS[idx];
           continue;
@@ -617,14 +626,7 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
           inner_values[1].push_back(ToScale(IndexScale::kLogOnePlus, iv.G));
         }
         if (signal) {
-          IndexValues sv;
-          if (plan.window.months_per_period == 1) {
-            sv = inner->SignalIndices(inner_noise, plan.weights, plan.base_periods, 0).values;
-          } else {
-            inner->SignalPath(inner_noise, path);
-            AggregateToPeriods(path, plan.window, p);
-            sv = ComputeIndices(p, plan.weights, plan.base_periods);
-          }
+          const IndexValues sv = SignalReplicate(*inner, inner_noise, plan, false, path, periods).values;
           if (sv.ok()) {
             inner_values[2].push_back(ToScale(IndexScale::kLog, sv.V));
             inner_values[3].push_back(ToScale(IndexScale::kLogOnePlus, sv.G));

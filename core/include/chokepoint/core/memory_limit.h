@@ -16,9 +16,9 @@ namespace chokepoint {
 uint64_t MemoryLimitBytes();
 
 // Throws a usage error naming `what` when `bytes` exceeds the limit, e.g.
-// "bootstrap replicate arrays (17 groups x 2147483647 replicates) need
-// 1.6 TB; the limit is 11.7 GB (half of physical memory; set
-// CHOKEPOINT_MEMORY_LIMIT to change it)".
+// "bootstrap replicate arrays (17 groups x 2147483647 replicates x 6
+// statistics) need 1.6 TB; the limit is 11.8 GB (half of physical memory;
+// set CHOKEPOINT_MEMORY_LIMIT to change it)" on a 23.5 GB machine.
 void CheckMemoryEstimate(std::string_view what, double bytes);
 
 }  // namespace chokepoint
