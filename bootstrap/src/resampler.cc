@@ -235,6 +235,7 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
       }
       if (options.scheme == Scheme::kSieve) {
         ar_ = FitArByAic(object_);
+        ar_reversed_.assign(ar_.rbegin(), ar_.rend());
         const int p = static_cast<int>(ar_.size());
         // Innovations e_t - sum phi_k e_{t-k}, t >= p, centred.
         std::vector<double> innov;
@@ -435,10 +436,22 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
       std::span<double> e = ws.a().first(total + p);
       const uint32_t k = static_cast<uint32_t>(object_.size());
       for (int t = 0; t < p; ++t) e[t] = 0.0;
+      // e_t = innovation + sum_j phi_j e_{t-j}: a forward dot product of the
+      // reversed coefficients with e_{t-p..t-1}, in four partial sums (AIC
+      // orders reach 20 at n = 120; one serial sum was the sieve's cost).
+      const double* phi = ar_reversed_.data();
       for (int t = p; t < total + p; ++t) {
-        double v = object_[rs.NextBelow(k)];
-        for (int j = 1; j <= p; ++j) v += ar_[j - 1] * e[t - j];
-        e[t] = v;
+        const double* past = e.data() + (t - p);
+        double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+        int j = 0;
+        for (; j + 4 <= p; j += 4) {
+          a0 += phi[j] * past[j];
+          a1 += phi[j + 1] * past[j + 1];
+          a2 += phi[j + 2] * past[j + 2];
+          a3 += phi[j + 3] * past[j + 3];
+        }
+        for (; j < p; ++j) a0 += phi[j] * past[j];
+        e[t] = object_[rs.NextBelow(k)] + ((a0 + a1) + (a2 + a3));
       }
       const double* tail = e.data() + p + kSieveBurnIn;
       for (int t = 0; t < n; ++t) out[t] = std::exp(base_[t] + tail[t]);

@@ -186,6 +186,7 @@ class SeriesResampler {
   // by products alone, no exp per value in the hot loop.
   std::vector<double> object_exp_, base_exp_;
   std::vector<double> ar_;       // sieve coefficients phi_1..phi_p
+  std::vector<double> ar_reversed_;  // phi_p..phi_1 (the recursion's dot product)
   std::vector<double> projection_;  // residual/sieve: (X'X)^-1 X', k x n row-major
   std::vector<double> xtx_inverse_;  // residual/sieve: (X'X)^-1 = P P', k x k
   std::vector<double> beta_;         // residual/sieve: the fitted coefficients b
