@@ -300,22 +300,23 @@ class Progress {
   bool stop_ = false;
 };
 
-StatisticSummary Summarise(std::vector<double>& finite_sorted, double point, double level,
+// `finite` is reordered (quantiles by selection).
+StatisticSummary Summarise(std::vector<double>& finite, double point, double level,
                            std::span<const double> jackknife, double bootstrap_world = kNaN) {
   StatisticSummary s;
   s.point = point;
   s.bootstrap_world = bootstrap_world;
-  std::sort(finite_sorted.begin(), finite_sorted.end());
-  const size_t b = finite_sorted.size();
+  const size_t b = finite.size();
   double mean = 0.0;
-  for (double v : finite_sorted) mean += v;
+  for (double v : finite) mean += v;
   mean = b ? mean / static_cast<double>(b) : kNaN;
   double ss = 0.0;
-  for (double v : finite_sorted) ss += (v - mean) * (v - mean);
+  for (double v : finite) ss += (v - mean) * (v - mean);
   s.mean = mean;
   s.sd = b > 1 ? std::sqrt(ss / static_cast<double>(b - 1)) : kNaN;
   s.jackknife_values = static_cast<int>(jackknife.size());
-  s.intervals = ComputeIntervals(finite_sorted, point, level, JackknifeAcceleration(jackknife), bootstrap_world);
+  QuantileSelector cloud(finite);
+  s.intervals = ComputeIntervals(cloud, point, level, JackknifeAcceleration(jackknife), bootstrap_world);
   if (jackknife.size() < 2) {
     s.intervals.by_method[3].ok = false;
     s.intervals.by_method[3].note = "fewer than 2 jackknife values for the acceleration";
@@ -471,6 +472,11 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
     plan.ok = true;
   };
   arena.execute([&] { tbb::parallel_for(0, num_groups, prepare); });
+  const auto since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  result.setup_seconds = since(t_start);
+  const auto t_replicates = std::chrono::steady_clock::now();
   int max_months = 1;
   for (const GroupPlan& plan : plans)
     if (plan.ok) max_months = std::max(max_months, plan.window.num_months);
@@ -555,6 +561,7 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
     });
   });
   progress.Stop();
+  result.replicate_seconds = since(t_replicates);
 
   // Double-bootstrap calibration (options.calibrate; docs/method.md §5.13):
   // for outer replicate b of group g, an inner resampler is fitted to the
@@ -583,8 +590,7 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
           const double v = ToScale(scale, a[static_cast<size_t>(g) * B + r]);
           if (std::isfinite(v)) h.push_back(v);
         }
-        std::sort(h.begin(), h.end());
-        if (h.size() >= 2) truth[g][index] = SortedQuantile(h, 0.5);
+        if (h.size() >= 2) truth[g][index] = QuantileSelector(h).Quantile(0.5);
         if (plans[g].signal)
           truth[g][2 + index] = ToScale(scale, index == 0 ? plans[g].v_world : plans[g].g_world);
       }
@@ -637,17 +643,13 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
         std::vector<double>& v = inner_values[k];
         v.erase(std::remove_if(v.begin(), v.end(), [](double z) { return !std::isfinite(z); }), v.end());
         if (v.size() < 2 || !std::isfinite(outer_point[k]) || !std::isfinite(truth[g][k])) continue;
-        std::sort(v.begin(), v.end());
         // The inner interval around the outer estimate e pivots on the inner
         // world's estimand w (the inner median for observed; e itself for
         // signal): it covers the truth T when d = e - T + w lies between the
         // inner quantiles, i.e. u = F_inner(d).
-        const double w = k < 2 ? SortedQuantile(v, 0.5) : outer_point[k];
+        const double w = k < 2 ? QuantileSelector(v).Quantile(0.5) : outer_point[k];
         const double d = outer_point[k] - truth[g][k] + w;
-        const auto lo = std::lower_bound(v.begin(), v.end(), d), hi = std::upper_bound(v.begin(), v.end(), d);
-        const double u = (static_cast<double>(lo - v.begin()) + 0.5 * static_cast<double>(hi - lo)) /
-                         static_cast<double>(v.size());
-        positions[(static_cast<size_t>(g) * C + b) * 4 + k] = u;
+        positions[(static_cast<size_t>(g) * C + b) * 4 + k] = MidRank(v, d);
       }
     };
     arena.execute([&] {
@@ -663,9 +665,10 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
         for (int b = 0; b < C; ++b) u[b] = positions[(static_cast<size_t>(g) * C + b) * 4 + k];
         if (auto l = CalibratedLevel(u, options.level)) calibrated[g][k / 2][k % 2] = *l;
       }
-    result.calibration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_cal).count();
+    result.calibration_seconds = since(t_cal);
   }
 
+  const auto t_summaries = std::chrono::steady_clock::now();
   // Summaries: one task per group, each reading only its own row and writing
   // only its own GroupBootstrap, so the outcome does not depend on threads.
   auto row = [&](const std::vector<double>& a, int g) {
@@ -746,7 +749,7 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
     out.base_changes_regime = alternative.point_regime != current.point_regime;
   };
   auto summarise_group = [&](int g) {
-    std::vector<double> jv, jg, v_sorted, g_sorted, buffer, periods, weights;
+    std::vector<double> jv, jg, v_finite, g_finite, buffer, periods, weights;
     GroupBootstrap& out = result.groups[g];
     const GroupPlan& plan = plans[g];
     if (!plan.ok) return;
@@ -784,18 +787,18 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
     out.point_cell = point.cell();
     std::array<int64_t, kNumRegimes> regimes{};
     std::array<int64_t, kNumCells> cells{};
-    v_sorted.clear();
-    g_sorted.clear();
+    v_finite.clear();
+    g_finite.clear();
     for (int r = 0; r < B; ++r) {
       const double v = V[static_cast<size_t>(g) * B + r], gg = G[static_cast<size_t>(g) * B + r];
       if (!(std::isfinite(v) && std::isfinite(gg))) continue;
-      v_sorted.push_back(v);
-      g_sorted.push_back(gg);
+      v_finite.push_back(v);
+      g_finite.push_back(gg);
       const Classification c = Classify(v, gg, out.semiconductor, thresholds);
       ++regimes[static_cast<int>(c.regime)];
       ++cells[c.cell()];
     }
-    out.valid_replicates = static_cast<int>(v_sorted.size());
+    out.valid_replicates = static_cast<int>(v_finite.size());
     if (out.valid_replicates < 2) {
       out.note = "fewer than 2 valid replicates";
       return;
@@ -808,15 +811,15 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
       out.ok = true;
       return;
     }
-    out.V = Summarise(v_sorted, out.V.point, options.level, jv, plan.v_world);
-    out.G = Summarise(g_sorted, out.G.point, options.level, jg, plan.g_world);
+    out.V = Summarise(v_finite, out.V.point, options.level, jv, plan.v_world);
+    out.G = Summarise(g_finite, out.G.point, options.level, jg, plan.g_world);
     if (plan.trend) {
-      std::vector<double> t_sorted;
+      std::vector<double> t_finite;
       for (int r = 0; r < B; ++r) {
         const double v = GT[static_cast<size_t>(g) * B + r];
-        if (std::isfinite(v)) t_sorted.push_back(v);
+        if (std::isfinite(v)) t_finite.push_back(v);
       }
-      *out.G_trend = Summarise(t_sorted, out.G_trend->point, options.level, {});
+      *out.G_trend = Summarise(t_finite, out.G_trend->point, options.level, {});
       out.G_trend->intervals.by_method[3].note = "no jackknife for G_trend";
     }
     SummariseEstimands(g, plan, out);
@@ -825,6 +828,7 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
   arena.execute([&] {
     tbb::parallel_for(0, num_groups, [&](int g) { summarise_group(g); });
   });
+  result.summary_seconds = since(t_summaries);
   // Scheme diagnostics (docs/method.md §5.14): the observed estimand's regime
   // probabilities under every scheme from the same seed at a modest count.
   // The run's own scheme reuses its first replicates (the same streams).
@@ -898,7 +902,7 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
       gb.scheme_spread = spread;
       gb.scheme_disagreement = std::isfinite(spread) && spread > options.scheme_disagreement_threshold;
     }
-    result.diagnostics_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_diag).count();
+    result.diagnostics_seconds = since(t_diag);
   }
   if (options.keep_replicates) {
     result.V_signal_replicates = VS;
@@ -963,7 +967,9 @@ std::string BootstrapResult::FullReport() const {
                                      : std::string("off"))
       << "\n  replicates kept: " << (replicates_kept ? "yes" : "no") << "  time: " << seconds << " s";
   if (seconds > 0) out << " (" << (static_cast<double>(replicates) * num_groups() / seconds) << " replicates/s)";
-  out << "\n";
+  out << "\n  phases: setup " << setup_seconds << " s, replicates " << replicate_seconds << " s, calibration "
+      << calibration_seconds << " s, summaries " << summary_seconds << " s, scheme diagnostics " << diagnostics_seconds
+      << " s\n";
   for (const GroupBootstrap& g : groups) {
     out << "  group " << g.group_id << " " << g.name << ": ";
     if (!g.ok) {

@@ -66,10 +66,14 @@ double FromScale(IndexScale scale, double scaled) {
   return scale == IndexScale::kLog ? std::exp(scaled) : std::expm1(scaled);
 }
 
-Interval LogCentredInterval(std::span<const double> sorted, double estimator_scaled, double level, IndexScale scale,
-                            double pivot_scaled) {
+namespace {
+// The log-centred interval from the scaled quantiles lo, hi and the pivot.
+// `quantile(p)` gives the scaled cloud's type-6 quantile.
+template <class ScaledQuantile>
+Interval LogCentred(size_t replicates, ScaledQuantile quantile, double estimator_scaled, double level,
+                    IndexScale scale, double pivot_scaled) {
   Interval out;
-  if (sorted.size() < 2) {
+  if (replicates < 2) {
     out.note = "fewer than 2 finite replicates";
     return out;
   }
@@ -78,13 +82,21 @@ Interval LogCentredInterval(std::span<const double> sorted, double estimator_sca
     return out;
   }
   const double alpha = (1.0 - level) / 2.0;
-  const double lo = SortedQuantile(sorted, alpha), hi = SortedQuantile(sorted, 1.0 - alpha);
-  const double pivot = std::isfinite(pivot_scaled) ? pivot_scaled : SortedQuantile(sorted, 0.5);
+  const double lo = quantile(alpha), hi = quantile(1.0 - alpha);
+  const double pivot = std::isfinite(pivot_scaled) ? pivot_scaled : quantile(0.5);
   out.lower = FromScale(scale, estimator_scaled - (hi - pivot));
   out.upper = FromScale(scale, estimator_scaled - (lo - pivot));
   out.ok = std::isfinite(out.lower) && std::isfinite(out.upper);
   if (!out.ok) out.note = "interval overflows";
   return out;
+}
+}  // namespace
+
+Interval LogCentredInterval(std::span<const double> sorted_scaled, double estimator_scaled, double level,
+                            IndexScale scale, double pivot_scaled) {
+  return LogCentred(
+      sorted_scaled.size(), [&](double p) { return SortedQuantile(sorted_scaled, p); }, estimator_scaled, level,
+      scale, pivot_scaled);
 }
 
 std::optional<double> CalibratedLevel(std::span<const double> inner_position, double level, double min_level,
@@ -94,10 +106,9 @@ std::optional<double> CalibratedLevel(std::span<const double> inner_position, do
   for (double u : inner_position)
     if (std::isfinite(u)) needed.push_back(std::abs(2.0 * u - 1.0));
   if (needed.size() < 20) return std::nullopt;
-  std::sort(needed.begin(), needed.end());
   // The smallest nominal level that covers a share `level` of the outer
   // replicates' estimands: the `level` quantile of the levels they need.
-  const double l = SortedQuantile(needed, level);
+  const double l = QuantileSelector(needed).Quantile(level);
   return std::clamp(l, min_level, max_level);
 }
 
@@ -122,33 +133,35 @@ EstimandSummary SummariseEstimand(std::span<const double> replicates, double est
     s.note = "fewer than 2 finite replicates";
     return s;
   }
-  // One sort: the scale is increasing, so the scaled values of the sorted
-  // replicates are themselves sorted (the same numbers a second sort gives).
-  std::sort(natural.begin(), natural.end());
-  std::vector<double> scaled(natural.size());
-  for (size_t i = 0; i < natural.size(); ++i) scaled[i] = ToScale(scale, natural[i]);
-  s.median = SortedQuantile(natural, 0.5);
-  double mean = 0.0;
+  double mean = 0.0;  // moments before selection reorders the cloud
   for (double v : natural) mean += v;
   mean /= static_cast<double>(natural.size());
   double ss = 0.0;
   for (double v : natural) ss += (v - mean) * (v - mean);
   s.sd = std::sqrt(ss / static_cast<double>(natural.size() - 1));
+  // Quantiles by selection, not a sort. The scale is increasing, so a scaled
+  // quantile interpolates the scaled neighbours of the natural cloud: the
+  // numbers a sort of the scaled cloud gives, with a log per quantile.
+  QuantileSelector cloud(natural);
+  const auto scaled = [scale](double x) { return ToScale(scale, x); };
+  const auto scaled_quantile = [&](double p) { return cloud.Quantile(p, scaled); };
+  s.median = cloud.Quantile(0.5);
   // The pivot on the scale: the estimand's value in the bootstrap world.
-  const double pivot_scaled = std::isfinite(pivot) ? ToScale(scale, pivot) : SortedQuantile(scaled, 0.5);
-  s.bias = SortedQuantile(scaled, 0.5) - pivot_scaled;
+  const double scaled_median = scaled_quantile(0.5);
+  const double pivot_scaled = std::isfinite(pivot) ? ToScale(scale, pivot) : scaled_median;
+  s.bias = scaled_median - pivot_scaled;
   s.point = FromScale(scale, estimator_scaled - s.bias);
   s.by_method[static_cast<int>(EstimandMethod::kLogCentred)] =
-      LogCentredInterval(scaled, estimator_scaled, level, scale, pivot_scaled);
+      LogCentred(cloud.size(), scaled_quantile, estimator_scaled, level, scale, pivot_scaled);
   if (std::isfinite(calibrated_level)) {
     s.by_method[static_cast<int>(EstimandMethod::kLogCentredCalibrated)] =
-        LogCentredInterval(scaled, estimator_scaled, calibrated_level, scale, pivot_scaled);
+        LogCentred(cloud.size(), scaled_quantile, estimator_scaled, calibrated_level, scale, pivot_scaled);
   } else {
     s.by_method[static_cast<int>(EstimandMethod::kLogCentredCalibrated)].note = "calibration not requested";
   }
   const double alpha = (1.0 - level) / 2.0;
-  s.by_method[static_cast<int>(EstimandMethod::kPercentile)] = {SortedQuantile(natural, alpha),
-                                                                 SortedQuantile(natural, 1.0 - alpha), true, ""};
+  s.by_method[static_cast<int>(EstimandMethod::kPercentile)] = {cloud.Quantile(alpha), cloud.Quantile(1.0 - alpha),
+                                                                 true, ""};
   s.ok = s[EstimandMethod::kLogCentred].ok && std::isfinite(s.point);
   if (!s.ok) s.note = s[EstimandMethod::kLogCentred].ok ? "point overflows" : s[EstimandMethod::kLogCentred].note;
   return s;

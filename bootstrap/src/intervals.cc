@@ -38,6 +38,45 @@ double SortedQuantile(std::span<const double> sorted, double p) {
   return sorted[lo - 1] + frac * (sorted[lo] - sorted[lo - 1]);
 }
 
+QuantileSelector QuantileSelector::OfSorted(std::span<const double> sorted) {
+  // Never written through: sorted_ short-cuts every selection.
+  QuantileSelector s(std::span<double>(const_cast<double*>(sorted.data()), sorted.size()));
+  s.sorted_ = true;
+  return s;
+}
+
+double QuantileSelector::OrderStatistic(size_t k) {
+  if (sorted_) return values_[k];
+  // The bracket (left, right) of fixed positions around k.
+  size_t i = 0;
+  while (i < num_fixed_ && fixed_[i] < k) ++i;
+  if (i < num_fixed_ && fixed_[i] == k) return values_[k];
+  const size_t left = i > 0 ? fixed_[i - 1] + 1 : 0;
+  const size_t right = i < num_fixed_ ? fixed_[i] : values_.size();
+  std::nth_element(values_.begin() + static_cast<std::ptrdiff_t>(left), values_.begin() + static_cast<std::ptrdiff_t>(k),
+                   values_.begin() + static_cast<std::ptrdiff_t>(right));
+  if (num_fixed_ < fixed_.size()) {
+    std::copy_backward(fixed_.begin() + static_cast<std::ptrdiff_t>(i),
+                       fixed_.begin() + static_cast<std::ptrdiff_t>(num_fixed_),
+                       fixed_.begin() + static_cast<std::ptrdiff_t>(num_fixed_ + 1));
+    fixed_[i] = k;
+    ++num_fixed_;
+  } else {
+    std::sort(values_.begin(), values_.end());  // many quantiles asked: a sort is cheaper from here
+    sorted_ = true;
+  }
+  return values_[k];
+}
+
+double MidRank(std::span<const double> cloud, double theta) {
+  size_t below = 0, ties = 0;
+  for (double v : cloud) {
+    below += v < theta;
+    ties += v == theta;
+  }
+  return (static_cast<double>(below) + 0.5 * static_cast<double>(ties)) / static_cast<double>(cloud.size());
+}
+
 double JackknifeAcceleration(std::span<const double> v) {
   if (v.empty()) return 0.0;
   double mean = 0.0;
@@ -53,23 +92,25 @@ double JackknifeAcceleration(std::span<const double> v) {
   return s3 / (6.0 * std::pow(s2, 1.5));
 }
 
-std::optional<double> BiasCorrection(std::span<const double> sorted, double theta_hat) {
-  const auto lower = std::lower_bound(sorted.begin(), sorted.end(), theta_hat);
-  const auto upper = std::upper_bound(sorted.begin(), sorted.end(), theta_hat);
-  const double below = static_cast<double>(lower - sorted.begin());
-  const double ties = static_cast<double>(upper - lower);
-  const double share = (below + 0.5 * ties) / static_cast<double>(sorted.size());
+std::optional<double> BiasCorrection(std::span<const double> replicates, double theta_hat) {
+  if (replicates.empty()) return std::nullopt;
+  const double share = MidRank(replicates, theta_hat);
   if (!(share > 0.0 && share < 1.0)) return std::nullopt;
   return NormalQuantile(share);
 }
 
 Interval BcaInterval(std::span<const double> sorted, double theta_hat, double level, double a) {
+  QuantileSelector s = QuantileSelector::OfSorted(sorted);
+  return BcaInterval(s, theta_hat, level, a);
+}
+
+Interval BcaInterval(QuantileSelector& cloud, double theta_hat, double level, double a) {
   Interval out;
-  if (sorted.size() < 2) {
+  if (cloud.size() < 2) {
     out.note = "fewer than 2 finite replicates";
     return out;
   }
-  const auto z0 = BiasCorrection(sorted, theta_hat);
+  const auto z0 = BiasCorrection(cloud.values(), theta_hat);
   if (!z0) {
     out.note = "all replicates lie on one side of the estimate: bias correction z0 is infinite";
     return out;
@@ -86,36 +127,43 @@ Interval BcaInterval(std::span<const double> sorted, double theta_hat, double le
     }
     p[i] = NormalCdf(*z0 + s / denom);
   }
-  out.lower = SortedQuantile(sorted, p[0]);
-  out.upper = SortedQuantile(sorted, p[1]);
+  out.lower = cloud.Quantile(p[0]);
+  out.upper = cloud.Quantile(p[1]);
   out.ok = true;
   return out;
 }
 
 IntervalSet ComputeIntervals(std::span<const double> sorted, double theta_hat, double level, double acceleration,
                              double theta_star) {
+  QuantileSelector s = QuantileSelector::OfSorted(sorted);
+  return ComputeIntervals(s, theta_hat, level, acceleration, theta_star);
+}
+
+IntervalSet ComputeIntervals(QuantileSelector& cloud, double theta_hat, double level, double acceleration,
+                             double theta_star) {
   const double pivot = std::isfinite(theta_star) ? theta_star : theta_hat;
   IntervalSet set;
   set.acceleration = acceleration;
-  const size_t b = sorted.size();
+  const size_t b = cloud.size();
   for (auto& i : set.by_method) i.note = "fewer than 2 finite replicates";
   if (b < 2) return set;
-  const double alpha = (1.0 - level) / 2.0;
-  const double q_lo = SortedQuantile(sorted, alpha);
-  const double q_hi = SortedQuantile(sorted, 1.0 - alpha);
-  set.by_method[0] = {q_lo, q_hi, true, ""};
-  set.by_method[1] = {theta_hat - (q_hi - pivot), theta_hat - (q_lo - pivot), true, ""};
+  // Moments first, over the cloud in the order given (selection reorders).
   double mean = 0.0;
-  for (double v : sorted) mean += v;
+  for (double v : cloud.values()) mean += v;
   mean /= static_cast<double>(b);
   double ss = 0.0;
-  for (double v : sorted) ss += (v - mean) * (v - mean);
+  for (double v : cloud.values()) ss += (v - mean) * (v - mean);
   const double sd = std::sqrt(ss / static_cast<double>(b - 1));
+  const double alpha = (1.0 - level) / 2.0;
+  const double q_lo = cloud.Quantile(alpha);
+  const double q_hi = cloud.Quantile(1.0 - alpha);
+  set.by_method[0] = {q_lo, q_hi, true, ""};
+  set.by_method[1] = {theta_hat - (q_hi - pivot), theta_hat - (q_lo - pivot), true, ""};
   const double z = NormalQuantile(1.0 - alpha);
   const double centre = theta_hat - (mean - pivot);
   set.by_method[2] = {centre - z * sd, centre + z * sd, true, ""};
-  set.by_method[3] = BcaInterval(sorted, theta_hat, level, acceleration);
-  if (auto z0 = BiasCorrection(sorted, theta_hat)) set.z0 = *z0;
+  set.by_method[3] = BcaInterval(cloud, theta_hat, level, acceleration);
+  if (auto z0 = BiasCorrection(cloud.values(), theta_hat)) set.z0 = *z0;
   else set.z0 = std::nan("");
   return set;
 }

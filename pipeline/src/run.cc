@@ -1,5 +1,6 @@
 #include "chokepoint/pipeline/run.h"
 
+#include <cstdio>
 #include <chrono>
 
 #include <oneapi/tbb/global_control.h>
@@ -107,6 +108,17 @@ RunOutcome ExecuteRun(const PipelineConfig& config, const RunObserver& observer)
     clock.Done("bootstrap, " + std::to_string(r.bootstrap->replicates) + " replicates x " +
                std::to_string(r.bootstrap->num_groups()) + " groups" +
                (episodes.empty() ? std::string() : std::string(", fitted episodes kept in the fitted path")));
+    if (observer.info) {
+      const bootstrap::BootstrapResult& b = *r.bootstrap;
+      auto ms = [](double s) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.2f ms", 1e3 * s);
+        return std::string(text);
+      };
+      observer.info("bootstrap phases: setup " + ms(b.setup_seconds) + ", replicates " + ms(b.replicate_seconds) +
+                    ", calibration " + ms(b.calibration_seconds) + ", summaries " + ms(b.summary_seconds) +
+                    ", scheme diagnostics " + ms(b.diagnostics_seconds));
+    }
   }
   if (config.run.aggregate) {
     r.aggregates = ComputeAggregates(*r.data.panel, *r.data.catalog, config.aggregate.LoadBec(),

@@ -187,7 +187,14 @@ struct BootstrapResult {
   std::vector<double> G_trend_replicates;  // when options.trend_growth and kept
   std::vector<double> V_signal_replicates;  // groups x B, the signal estimand's (when kept)
   std::vector<double> G_signal_replicates;
+  // Wall seconds per phase, in the order they run (their sum is `seconds`
+  // up to the copies of the kept replicates): fitting each group's
+  // resampler, the replicates, the calibration, the summaries, the scheme
+  // diagnostics.
+  double setup_seconds = 0.0;
+  double replicate_seconds = 0.0;
   double calibration_seconds = 0.0;
+  double summary_seconds = 0.0;
   double diagnostics_seconds = 0.0;
 
   int num_groups() const { return static_cast<int>(groups.size()); }

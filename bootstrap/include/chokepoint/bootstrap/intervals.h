@@ -12,6 +12,8 @@
 #pragma once
 
 #include <array>
+#include <cmath>
+#include <cstddef>
 #include <optional>
 #include <limits>
 #include <span>
@@ -35,6 +37,50 @@ struct Interval {
 // Quantile at probability p of sorted replicates (type 6).
 double SortedQuantile(std::span<const double> sorted, double p);
 
+// The same type-6 quantiles of a cloud in any order, without sorting it: a
+// quantile needs two order statistics, each found by selection inside the
+// bracket earlier selections left fixed (expected O(B) each; a handful of
+// quantiles cost a fraction of the O(B log B) sort). Selection reorders
+// `values`; every number equals SortedQuantile's on the sorted cloud.
+class QuantileSelector {
+ public:
+  explicit QuantileSelector(std::span<double> values) : values_(values) {}
+  // Already ascending: nothing is reordered.
+  static QuantileSelector OfSorted(std::span<const double> sorted);
+
+  size_t size() const { return values_.size(); }
+  // The k-th smallest value (0-based, k < size()).
+  double OrderStatistic(size_t k);
+  double Quantile(double p) { return Quantile(p, [](double x) { return x; }); }
+  // The type-6 quantile of the transformed cloud f(x) for an increasing f:
+  // neighbours are transformed before interpolating, as SortedQuantile on
+  // the transformed sorted values.
+  template <class Increasing>
+  double Quantile(double p, Increasing f) {
+    const size_t b = size();
+    if (b == 0) return std::nan("");
+    const double h = (static_cast<double>(b) + 1.0) * p;  // 1-based position
+    if (h <= 1.0) return f(OrderStatistic(0));
+    if (h >= static_cast<double>(b)) return f(OrderStatistic(b - 1));
+    const size_t lo = static_cast<size_t>(std::floor(h));
+    const double frac = h - static_cast<double>(lo);
+    const double below = f(OrderStatistic(lo - 1)), above = f(OrderStatistic(lo));
+    return below + frac * (above - below);
+  }
+  std::span<const double> values() const { return values_; }
+
+ private:
+  std::span<double> values_;
+  bool sorted_ = false;
+  // Positions already holding their order statistic (ascending); each
+  // splits the cloud into values <= and >= it.
+  std::array<size_t, 32> fixed_{};
+  size_t num_fixed_ = 0;
+};
+
+// Share of a cloud (any order) below theta plus half the share equal to it.
+double MidRank(std::span<const double> cloud, double theta);
+
 // Standard normal quantile and distribution function.
 double NormalQuantile(double p);
 double NormalCdf(double z);
@@ -44,7 +90,8 @@ double NormalCdf(double z);
 double JackknifeAcceleration(std::span<const double> jackknife_values);
 
 // Bias correction z0; nullopt when all replicates are on one side of theta_hat.
-std::optional<double> BiasCorrection(std::span<const double> sorted, double theta_hat);
+// The replicates may be in any order.
+std::optional<double> BiasCorrection(std::span<const double> replicates, double theta_hat);
 
 // All intervals at `level` (e.g. 0.9). `sorted` are the finite replicates in
 // ascending order; `acceleration` feeds BCa (0 gives the BC interval).
@@ -65,8 +112,12 @@ struct IntervalSet {
 // nonparametric (levels, growth) case.
 IntervalSet ComputeIntervals(std::span<const double> sorted, double theta_hat, double level, double acceleration,
                              double theta_star = std::numeric_limits<double>::quiet_NaN());
+// The same from the finite replicates in any order (reordered by selection).
+IntervalSet ComputeIntervals(QuantileSelector& cloud, double theta_hat, double level, double acceleration,
+                             double theta_star = std::numeric_limits<double>::quiet_NaN());
 
 // BCa interval alone (a = 0: BC interval).
 Interval BcaInterval(std::span<const double> sorted, double theta_hat, double level, double acceleration);
+Interval BcaInterval(QuantileSelector& cloud, double theta_hat, double level, double acceleration);
 
 }  // namespace chokepoint::bootstrap
