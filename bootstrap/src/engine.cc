@@ -18,6 +18,7 @@
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include "block_indices.h"
 #include "chokepoint/core/error.h"
@@ -375,6 +376,40 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
   std::optional<tbb::task_arena> own_arena;
   if (!caller_arena) own_arena.emplace(threads);
   tbb::task_arena& arena = caller_arena ? *caller_arena : *own_arena;
+
+  // Scheme diagnostics (docs/method.md §5.14): the other schemes' runs are
+  // independent of this one, so they start now and fill the threads this
+  // run's phases leave idle (setup and summaries go one group per task);
+  // each run is deterministic, so the outcome does not depend on scheduling.
+  // Their rows are read after the summaries.
+  std::array<BootstrapResult, kNumSchemes> others;
+  std::array<std::string, kNumSchemes> failures;
+  tbb::task_group diagnostics;
+  const auto t_diag = std::chrono::steady_clock::now();
+  if (options.scheme_diagnostics && mode == EngineMode::kFull) {
+    arena.execute([&] {
+      diagnostics.run([&] {
+        tbb::parallel_for(0, kNumSchemes, [&](int k) {
+          if (static_cast<Scheme>(k) == options.resampler.scheme) return;
+          BootstrapOptions o = options;
+          o.resampler.scheme = static_cast<Scheme>(k);
+          o.replicates = options.diagnostic_replicates;
+          o.scheme_diagnostics = false;
+          o.base_sensitivity = false;
+          o.calibrate = false;
+          o.trend_growth = false;
+          o.keep_replicates = false;
+          o.progress = false;
+          o.signal = false;  // the diagnostics classify the observed statistic only
+          try {
+            others[k] = RunEngine(series, spec, thresholds, o, log_components, EngineMode::kRegimesOnly, &arena);
+          } catch (const Error& e) {
+            failures[k] = e.what();
+          }
+        });
+      });
+    });
+  }
 
   // Prepare each group once: window, resampler fitted on the window, weights.
   // Groups are independent (each writes only its own plan and result row),
@@ -833,32 +868,9 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
   // probabilities under every scheme from the same seed at a modest count.
   // The run's own scheme reuses its first replicates (the same streams).
   if (options.scheme_diagnostics) {
-    const auto t_diag = std::chrono::steady_clock::now();
+    arena.execute([&] { diagnostics.wait(); });
+    ThrowIfInterrupted();  // an interrupted scheme run is not a failed scheme
     const int R = std::min(options.diagnostic_replicates, B);
-    // The other schemes' runs are independent: run concurrently (each is
-    // deterministic, so the outcome does not depend on the scheduling).
-    std::array<BootstrapResult, kNumSchemes> others;
-    std::array<std::string, kNumSchemes> failures;
-    arena.execute([&] {
-      tbb::parallel_for(0, kNumSchemes, [&](int k) {
-        if (static_cast<Scheme>(k) == options.resampler.scheme) return;
-        BootstrapOptions o = options;
-        o.resampler.scheme = static_cast<Scheme>(k);
-        o.replicates = options.diagnostic_replicates;
-        o.scheme_diagnostics = false;
-        o.base_sensitivity = false;
-        o.calibrate = false;
-        o.trend_growth = false;
-        o.keep_replicates = false;
-        o.progress = false;
-        o.signal = false;  // the diagnostics classify the observed statistic only
-        try {
-          others[k] = RunEngine(series, spec, thresholds, o, log_components, EngineMode::kRegimesOnly, &arena);
-        } catch (const Error& e) {
-          failures[k] = e.what();
-        }
-      });
-    });
     for (int k = 0; k < kNumSchemes; ++k) {
       const Scheme scheme = static_cast<Scheme>(k);
       if (scheme == options.resampler.scheme) {

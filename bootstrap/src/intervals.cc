@@ -53,8 +53,12 @@ double QuantileSelector::OrderStatistic(size_t k) {
   if (i < num_fixed_ && fixed_[i] == k) return values_[k];
   const size_t left = i > 0 ? fixed_[i - 1] + 1 : 0;
   const size_t right = i < num_fixed_ ? fixed_[i] : values_.size();
-  std::nth_element(values_.begin() + static_cast<std::ptrdiff_t>(left), values_.begin() + static_cast<std::ptrdiff_t>(k),
-                   values_.begin() + static_cast<std::ptrdiff_t>(right));
+  const auto at = [this](size_t j) { return values_.begin() + static_cast<std::ptrdiff_t>(j); };
+  // A quantile's second neighbour sits at a bracket's edge: a minimum (or
+  // maximum) scan, cheaper than a selection.
+  if (k == left) std::iter_swap(at(k), std::min_element(at(left), at(right)));
+  else if (k + 1 == right) std::iter_swap(at(k), std::max_element(at(left), at(right)));
+  else std::nth_element(at(left), at(k), at(right));
   if (num_fixed_ < fixed_.size()) {
     std::copy_backward(fixed_.begin() + static_cast<std::ptrdiff_t>(i),
                        fixed_.begin() + static_cast<std::ptrdiff_t>(num_fixed_),

@@ -121,6 +121,30 @@ std::vector<double> FitTrendSeason(std::span<const double> y, YearMonth first, b
 
 // Yule-Walker AR(p) by Levinson-Durbin for p = 0..pmax, p chosen by
 // AIC = n log(sigma2_p) + 2 p (as R's ar.yw up to a constant). Returns phi.
+}  // namespace
+
+int SieveBurnIn(std::span<const double> ar) {
+  const int p = static_cast<int>(ar.size());
+  if (p == 0) return 0;
+  // psi_0 = 1, psi_j = sum_k phi_k psi_{j-k}, far enough past the longest
+  // burn-in that a slowly decaying response keeps the tail above the bound.
+  const int horizon = 2 * kSieveBurnIn + p;
+  std::vector<double> psi(static_cast<size_t>(horizon) + 1, 0.0), tail(static_cast<size_t>(horizon) + 2, 0.0);
+  psi[0] = 1.0;
+  for (int j = 1; j <= horizon; ++j) {
+    double v = 0.0;
+    for (int k = 1; k <= std::min(j, p); ++k) v += ar[k - 1] * psi[j - k];
+    psi[j] = v;
+  }
+  for (int j = horizon; j >= 0; --j) tail[j] = tail[j + 1] + psi[j] * psi[j];
+  if (!std::isfinite(tail[0])) return kSieveBurnIn;
+  for (int b = p; b <= kSieveBurnIn; ++b)
+    if (tail[b] <= 1e-12 * tail[0]) return b;
+  return kSieveBurnIn;
+}
+
+namespace {
+
 std::vector<double> FitArByAic(std::span<const double> e) {
   const int n = static_cast<int>(e.size());
   const int pmax = std::min(n - 1, static_cast<int>(std::floor(10.0 * std::log10(static_cast<double>(n)))));
@@ -236,6 +260,7 @@ SeriesResampler::SeriesResampler(std::span<const double> monthly, YearMonth firs
       if (options.scheme == Scheme::kSieve) {
         ar_ = FitArByAic(object_);
         ar_reversed_.assign(ar_.rbegin(), ar_.rend());
+        sieve_burn_in_ = SieveBurnIn(ar_);
         const int p = static_cast<int>(ar_.size());
         // Innovations e_t - sum phi_k e_{t-k}, t >= p, centred.
         std::vector<double> innov;
@@ -432,7 +457,7 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
     }
     case Scheme::kSieve: {
       const int p = static_cast<int>(ar_.size());
-      const int total = n + kSieveBurnIn;
+      const int total = n + sieve_burn_in_;
       std::span<double> e = ws.a().first(total + p);
       const uint32_t k = static_cast<uint32_t>(object_.size());
       for (int t = 0; t < p; ++t) e[t] = 0.0;
@@ -453,7 +478,7 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
         for (; j < p; ++j) a0 += phi[j] * past[j];
         e[t] = object_[rs.NextBelow(k)] + ((a0 + a1) + (a2 + a3));
       }
-      const double* tail = e.data() + p + kSieveBurnIn;
+      const double* tail = e.data() + p + sieve_burn_in_;
       for (int t = 0; t < n; ++t) out[t] = std::exp(base_[t] + tail[t]);
       return;
     }
@@ -473,10 +498,8 @@ void SeriesResampler::Generate(uint64_t seed, uint32_t group, uint32_t replicate
     // x* = exp(base + e*): the noise is the AR path itself.
     Generate(seed, group, replicate, out, ws);
     const int p = static_cast<int>(ar_.size());
-    const int total = n + kSieveBurnIn;
-    std::span<double> e = ws.a().first(total + p);
     // Generate left the AR path in ws.a(): read it back.
-    const double* tail = e.data() + p + kSieveBurnIn;
+    const double* tail = ws.a().data() + p + sieve_burn_in_;
     for (int t = 0; t < n; ++t) log_noise[t] = tail[t];
     return;
   }
@@ -711,7 +734,8 @@ std::string SeriesResampler::Describe() const {
   out << "scheme=" << ToString(options_.scheme) << " blocks=" << ToString(options_.blocks) << " block_length given="
       << (options_.block_length == 0.0 ? std::string("auto") : std::to_string(options_.block_length))
       << " used=" << block_length_used_;
-  if (options_.scheme == Scheme::kSieve) out << " (i.i.d. AR innovations) AR order=" << ar_.size();
+  if (options_.scheme == Scheme::kSieve)
+    out << " (i.i.d. AR innovations) AR order=" << ar_.size() << " burn-in=" << sieve_burn_in_;
   if (options_.scheme != Scheme::kLevels) out << " month_effects=" << (month_effects_ ? "yes" : "no");
   if (!log_component_.empty()) out << " fitted_path=trend+season+given component";
   if (automatic_) out << " [" << automatic_->Describe() << "]";

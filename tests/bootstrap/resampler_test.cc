@@ -213,6 +213,45 @@ TEST(ResamplerTest, SieveRecoversArOrderOnALongAr1) {
   EXPECT_EQ(r.block_length_used(), 1.0);
 }
 
+// Burn-in from the impulse response (values by an independent numpy
+// recursion): AR(1) 0.5 needs 0.25^b <= 1e-12, b = 20; persistent
+// processes keep the longest burn-in.
+TEST(ResamplerTest, SieveBurnInFollowsTheImpulseResponse) {
+  EXPECT_EQ(SieveBurnIn(std::vector<double>{}), 0);
+  EXPECT_EQ(SieveBurnIn(std::vector<double>{0.0}), 1);
+  EXPECT_EQ(SieveBurnIn(std::vector<double>{0.5}), 20);
+  EXPECT_EQ(SieveBurnIn(std::vector<double>{-0.5}), 20);
+  EXPECT_EQ(SieveBurnIn(std::vector<double>{0.6, 0.2}), 79);
+  EXPECT_EQ(SieveBurnIn(std::vector<double>{1.2, -0.5}), 41);
+  EXPECT_EQ(SieveBurnIn(std::vector<double>{0.9}), kSieveBurnIn);
+  EXPECT_EQ(SieveBurnIn(std::vector<double>{1.0}), kSieveBurnIn);  // a unit root never forgets
+  EXPECT_EQ(SieveBurnIn(std::vector<double>{1.5}), kSieveBurnIn);  // explosive: the longest
+}
+
+// The replicate's AR path is stationary from its first month: on a long
+// AR(1) with phi near 0.7 the replicates' first-month log variance matches
+// the last month's (a short burn-in would leave the first months quieter).
+TEST(ResamplerTest, SieveReplicatesStartStationary) {
+  RandomStream rs(10, 0, 0);
+  const auto x = testing::SimulateSeries(rs, 600, 15.0, 0.002, 0.7, 0.1);
+  ResamplerOptions o;
+  o.scheme = Scheme::kSieve;
+  SeriesResampler r(x, YearMonth{2000, 1}, o);
+  ASSERT_GE(r.sieve_burn_in(), r.ar_order());
+  ASSERT_LT(r.sieve_burn_in(), kSieveBurnIn);
+  Workspace ws(600);
+  std::vector<double> out(600), noise(600);
+  double first = 0, last = 0;
+  const int reps = 4000;
+  for (int k = 0; k < reps; ++k) {
+    r.Generate(3, 0, static_cast<uint32_t>(k), out, ws, noise);
+    first += noise[0] * noise[0];
+    last += noise[599] * noise[599];
+  }
+  // Both estimate the same variance; 4000 draws give each about 3% error.
+  EXPECT_NEAR(first / last, 1.0, 0.12);
+}
+
 TEST(ResamplerTest, JackknifeSeriesDeletesBlocks) {
   std::vector<double> x = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
   ResamplerOptions levels;

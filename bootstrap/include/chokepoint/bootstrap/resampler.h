@@ -72,8 +72,14 @@ class Workspace {
   std::vector<double> a_, b_;
 };
 
-// Burn-in of the sieve AR recursion, in months.
+// Longest burn-in of the sieve AR recursion, in months.
 inline constexpr int kSieveBurnIn = 120;
+// The burn-in the AR(p) with coefficients phi_1..phi_p needs from a zero
+// start (docs/method.md §5.3): the smallest b >= p at which the squared
+// impulse response left after b, sum_{j>=b} psi_j^2, is at most 1e-12 of
+// the whole (the variance the zero start leaves out), else kSieveBurnIn.
+// 0 for p = 0 (no recursion).
+int SieveBurnIn(std::span<const double> ar);
 // Chunk of the stationary-block copy; the workspace pads by at least this.
 inline constexpr uint32_t kCopyChunk = 16;
 
@@ -109,6 +115,7 @@ class SeriesResampler {
   std::span<const double> resampled_object() const { return object_; }
   // Sieve only: AR order chosen by AIC and its coefficients.
   int ar_order() const { return static_cast<int>(ar_.size()); }
+  int sieve_burn_in() const { return sieve_burn_in_; }  // 0 unless sieve
   std::span<const double> ar_coefficients() const { return ar_; }
   // Residual/sieve: whether month-of-year effects were fitted (n >= 24);
   // growth: whether month-of-year means of the changes were removed (n - 1 >= 24).
@@ -187,6 +194,7 @@ class SeriesResampler {
   std::vector<double> object_exp_, base_exp_;
   std::vector<double> ar_;       // sieve coefficients phi_1..phi_p
   std::vector<double> ar_reversed_;  // phi_p..phi_1 (the recursion's dot product)
+  int sieve_burn_in_ = 0;            // SieveBurnIn(ar_)
   std::vector<double> projection_;  // residual/sieve: (X'X)^-1 X', k x n row-major
   std::vector<double> xtx_inverse_;  // residual/sieve: (X'X)^-1 = P P', k x k
   std::vector<double> beta_;         // residual/sieve: the fitted coefficients b
