@@ -25,10 +25,6 @@
 namespace chokepoint::cli {
 namespace {
 
-// Single-series bootstrap's first month when the file has none: the index
-// values do not depend on the calendar, only windows do.
-constexpr YearMonth kDefaultFirstMonth{2015, 1};
-
 struct BootstrapFlags {
   pipeline::ConfigOverrides config;
   SeriesInputFlags series;
@@ -40,13 +36,7 @@ void RunBootstrapCommand(BootstrapFlags& f) {
   pipeline::RefuseOutputOverInput(f.out, f.series.input, "--input");
   const pipeline::PipelineConfig config = pipeline::ResolveConfig(f.config, pipeline::ConfigPurpose::kBootstrap);
   pipeline::UseDataDirectory(config.data);
-  const LoadedSeries series = LoadSeries(f.series);
-  if (series.values.size() < 3) ThrowInputError(f.series.input, 0, 0, "need at least 3 monthly values");
-  pipeline::ThreadLimit limit(config.bootstrap.threads);
-  const bootstrap::BootstrapResult r = bootstrap::RunSeriesBootstrap(
-      series.values, series.start.value_or(kDefaultFirstMonth), config.index, config.thresholds, config.bootstrap,
-      series.name);
-  if (!r.groups[0].ok) ThrowInputError(f.series.input, 0, 0, "cannot bootstrap this series: " + r.groups[0].note);
+  const bootstrap::BootstrapResult r = pipeline::BootstrapSeries(LoadPipelineSeries(f.series), config);
   if (!f.out.empty()) {
     AtomicOutput output(f.out);
     {
@@ -104,19 +94,8 @@ void RegisterBlocklengthCommand(CLI::App& app) {
   sub->add_option("--scheme", flags->scheme,
                   "select on the object this scheme resamples (residual|growth|levels); default: the series as given");
   sub->callback([flags] {
-    const LoadedSeries series = LoadSeries(flags->series);
-    bootstrap::BlockLengthSelection s;
-    if (flags->scheme.empty()) {
-      s = bootstrap::SelectBlockLength(series.values);
-    } else {
-      bootstrap::ResamplerOptions o;
-      auto scheme = bootstrap::SchemeFromString(flags->scheme);
-      if (!scheme || *scheme == bootstrap::Scheme::kSieve)
-        ThrowUsageError("--scheme must be residual, growth or levels, got \"" + flags->scheme + "\"");
-      o.scheme = *scheme;
-      const bootstrap::SeriesResampler r(series.values, series.start.value_or(kDefaultFirstMonth), o);
-      s = *r.automatic();
-    }
+    const bootstrap::BlockLengthSelection s =
+        pipeline::SeriesBlockLength(LoadPipelineSeries(flags->series), flags->scheme);
     if (flags->series.json) std::cout << bootstrap::FormatBlockLengthJson(s);
     else std::cout << "stationary " << s.stationary << "\ncircular " << s.circular << "\n" << s.Describe() << "\n";
   });

@@ -6,16 +6,11 @@
 #include "commands.h"
 #include "chokepoint/core/error.h"
 #include "flags.h"
-#include "json.h"
 
 namespace chokepoint::cli {
 
-using robustness::BreakInterval;
 using robustness::BreakOptions;
 using robustness::BreakResult;
-using robustness::EstimateBreaks;
-using robustness::NullErrorsFromString;
-using robustness::TrendRegressorsFromString;
 
 namespace {
 
@@ -27,93 +22,16 @@ struct BreaksArgs {
   bool no_tests = false;
 };
 
-std::string DateString(const BreakResult& r, int bp) {
-  const auto d = r.DateOf(bp);
-  return d ? JsonString(d->ToString()) : "null";
-}
-
-std::string BreaksJson(const BreakResult& r, const BreaksArgs& a) {
-  std::ostringstream o;
-  auto bps_json = JsonArray(r.breakpoints_by_m, [](const std::vector<int>& v) { return JsonInts(v); });
-  auto ci_json = JsonArray(r.confidence_intervals, [](const BreakInterval& ci) {
-    if (!ci.computed) return "[null, " + std::to_string(ci.breakpoint) + ", null]";
-    return "[" + std::to_string(ci.lower) + ", " + std::to_string(ci.breakpoint) + ", " + std::to_string(ci.upper) + "]";
-  });
-  o << "{\n"
-    << "  \"command\": \"breaks\",\n"
-    << "  \"input\": " << JsonString(a.series.input) << ",\n"
-    << "  \"estimator\": " << JsonString(r.options.Describe()) << ",\n"
-    << "  \"regressors\": " << JsonString(ToString(r.options.regressors)) << ",\n"
-    << "  \"seasonal_fixed\": " << (r.options.seasonal_fixed ? "true" : "false") << ",\n"
-    << "  \"n\": " << r.n << ",\n"
-    << "  \"k\": " << r.q << ",\n"
-    << "  \"fixed_regressors\": " << r.p << ",\n"
-    << "  \"trim\": " << JsonNumber(r.options.trim) << ",\n"
-    << "  \"trim_obs\": " << r.trim_obs << ",\n"
-    << "  \"max_breaks_requested\": " << r.options.max_breaks << ",\n"
-    << "  \"max_breaks\": " << r.max_breaks << ",\n"
-    << "  \"rss\": " << JsonNumbers(r.rss) << ",\n"
-    << "  \"bic\": " << JsonNumbers(r.bic) << ",\n"
-    << "  \"lwz\": " << JsonNumbers(r.lwz) << ",\n"
-    << "  \"breakpoints_by_m\": " << bps_json << ",\n"
-    << "  \"selected\": {\"bic\": " << r.selected_bic << ", \"lwz\": " << r.selected_lwz << ", \"sequential\": "
-    << (r.selected_sequential >= 0 ? std::to_string(r.selected_sequential) : "null") << "},\n"
-    << "  \"breakpoints\": " << JsonInts(r.breakpoints) << ",\n"
-    << "  \"confidence_level\": " << JsonNumber(r.options.ci_level) << ",\n"
-    << "  \"confidence_intervals\": " << ci_json << ",\n"
-    << "  \"sup_f\": " << JsonNumbers(r.sup_f) << ",\n"
-    << "  \"sup_f_p\": " << JsonNumbers(r.sup_f_p) << ",\n"
-    << "  \"sup_f_critical_5\": " << JsonNumbers(r.sup_f_critical_5) << ",\n"
-    << "  \"seq_f\": " << JsonNumbers(r.seq_f) << ",\n"
-    << "  \"seq_f_p\": " << JsonNumbers(r.seq_f_p) << ",\n"
-    << "  \"ud_max\": " << JsonNumber(r.ud_max) << ",\n"
-    << "  \"ud_max_p\": " << JsonNumber(r.ud_max_p) << ",\n"
-    << "  \"wd_max\": " << JsonNumber(r.wd_max) << ",\n"
-    << "  \"wd_max_p\": " << JsonNumber(r.wd_max_p) << ",\n"
-    << "  \"pvalue_source\": " << JsonString(r.pvalue_source) << ",\n"
-    << "  \"null_errors\": " << JsonString(ToString(r.options.null_errors)) << ",\n"
-    << "  \"null_rho\": " << JsonNumber(r.null_rho) << ",\n"
-    << "  \"seed\": " << r.options.seed << ",\n"
-    << "  \"test_replicates\": " << (r.tests_computed ? std::to_string(r.options.test_replicates) : "null") << ",\n";
-  if (r.start) {
-    auto dates = [&r](const std::vector<int>& v) {
-      return JsonArray(v, [&r](int bp) { return DateString(r, bp); });
-    };
-    o << "  \"start\": " << JsonString(r.start->ToString()) << ",\n"
-      << "  \"breakdates\": " << dates(r.breakpoints) << ",\n"
-      << "  \"breakdates_by_m\": " << JsonArray(r.breakpoints_by_m, dates) << ",\n"
-      << "  \"confidence_interval_dates\": " << JsonArray(r.confidence_intervals, [&r](const BreakInterval& ci) {
-           if (!ci.computed) return "[null, " + DateString(r, ci.breakpoint) + ", null]";
-           return "[" + DateString(r, ci.lower) + ", " + DateString(r, ci.breakpoint) + ", " + DateString(r, ci.upper) + "]";
-         }) << ",\n";
-  } else {
-    o << "  \"start\": null,\n";
-  }
-  o << "  \"warnings\": " << JsonArray(r.warnings, [](const std::string& w) { return JsonString(w); }) << "\n"
-    << "}\n";
-  return o.str();
-}
-
 void RunBreaks(BreaksArgs& a) {
-  const LoadedSeries s = LoadSeries(a.series);
-  const auto regressors = TrendRegressorsFromString(a.regressors);
-  if (!regressors) ThrowUsageError("--regressors must be level or trend, got \"" + a.regressors + "\"");
-  a.options.regressors = *regressors;
-  a.options.compute_tests = !a.no_tests;
-  const auto null_errors = NullErrorsFromString(a.null_errors);
-  if (!null_errors) ThrowUsageError("--null-errors must be iid or ar1, got \"" + a.null_errors + "\"");
-  a.options.null_errors = *null_errors;
-  std::string error;
-  if (!a.options.IsValid(&error)) ThrowUsageError(error);
-  BreakResult r;
-  try {
-    r = EstimateBreaks(s.values, a.options, s.start);
-  } catch (const Error& e) {
-    if (e.kind() == ErrorKind::kInput) throw Error(ErrorKind::kInput, a.series.input + ": " + e.what());
-    throw;
-  }
+  const pipeline::Series s = LoadPipelineSeries(a.series);
+  pipeline::BreaksRequest request;
+  request.options = a.options;
+  request.regressors = a.regressors;
+  request.null_errors = a.null_errors;
+  request.tests = !a.no_tests;
+  const BreakResult r = pipeline::SeriesBreaks(s, request);
   if (a.series.json) {
-    std::cout << BreaksJson(r, a);
+    std::cout << pipeline::FormatBreaksJson(r, a.series.input);
   } else {
     std::cout << "Series: " << a.series.input << "\n" << r.FullReport();
   }

@@ -308,4 +308,14 @@ LoadedSeries LoadSeries(const SeriesInputFlags& flags) {
   return s;
 }
 
+pipeline::Series LoadPipelineSeries(const SeriesInputFlags& flags) {
+  LoadedSeries loaded = LoadSeries(flags);
+  pipeline::Series s;
+  s.values = std::move(loaded.values);
+  s.start = loaded.start;
+  s.name = std::move(loaded.name);
+  s.source = flags.input;
+  return s;
+}
+
 }  // namespace chokepoint::cli

@@ -23,6 +23,7 @@
 
 #include "chokepoint/core/period.h"
 #include "chokepoint/pipeline/config.h"
+#include "chokepoint/pipeline/series.h"
 
 namespace chokepoint::cli {
 
@@ -84,5 +85,7 @@ struct LoadedSeries {
   std::string name;  // the column's header name, or "series"
 };
 LoadedSeries LoadSeries(const SeriesInputFlags& flags);
+// The same as the pipeline's single-series input (source = the file).
+pipeline::Series LoadPipelineSeries(const SeriesInputFlags& flags);
 
 }  // namespace chokepoint::cli

@@ -10,6 +10,7 @@ PACKAGES=(
   libcli11-dev libtomlplusplus-dev libfast-float-dev librandom123-dev
   libboost-math-dev
   python3-h5py python3-pandas python3-numpy
+  python3-dev pybind11-dev python3-pybind11 python3-pytest
 )
 # Optional extras (golden-file generation, MPI mode, notebooks) are not needed
 # to build or test: scripts/setup-dev.sh installs them.

@@ -1,5 +1,6 @@
-// Small helpers for hand-written JSON output of the CLI: full double
-// precision (%.17g) and null for non-finite values (JSON has no NaN).
+// Small helpers for hand-written JSON output (the CLI's --json, the Python
+// module's to_dict): full double precision (%.17g) and null for non-finite
+// values (JSON has no NaN).
 #pragma once
 
 #include <cmath>
@@ -8,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace chokepoint::cli {
+namespace chokepoint::json {
 
 inline std::string JsonNumber(double v) {
   if (!std::isfinite(v)) return "null";
@@ -50,4 +51,4 @@ inline std::string JsonInts(const std::vector<int>& v) {
   return JsonArray(v, [](int x) { return std::to_string(x); });
 }
 
-}  // namespace chokepoint::cli
+}  // namespace chokepoint::json

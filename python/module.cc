@@ -1,0 +1,256 @@
+// The compiled half of the `chokepoint` Python package (`chokepoint._core`).
+// Each function takes numpy arrays and the CLI's option words, calls the
+// pipeline layer the CLI calls, and returns what the CLI's --json prints (a
+// JSON string the package parses), so the two cannot drift apart. The GIL is
+// released while the engine runs; chokepoint::Error becomes ValueError
+// (usage, input), KeyboardInterrupt or RuntimeError (internal).
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <tbb/parallel_for.h>
+
+#include "chokepoint/bootstrap/bootstrap_io.h"
+#include "chokepoint/core/classify.h"
+#include "chokepoint/core/data_dir.h"
+#include "chokepoint/core/error.h"
+#include "chokepoint/core/indices.h"
+#include "chokepoint/core/period.h"
+#include "chokepoint/core/version.h"
+#include "chokepoint/pipeline/config.h"
+#include "chokepoint/pipeline/run.h"
+#include "chokepoint/pipeline/series.h"
+
+namespace py = pybind11;
+
+namespace chokepoint::python {
+namespace {
+
+using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+std::optional<YearMonth> ParseStart(const std::optional<std::string>& start) {
+  if (!start) return std::nullopt;
+  const auto month = YearMonth::Parse(*start);
+  if (!month) ThrowUsageError("start must be YYYY-MM, got \"" + *start + "\"");
+  return month;
+}
+
+pipeline::Series ToSeries(const DoubleArray& values, const std::optional<std::string>& start, const std::string& name) {
+  if (values.ndim() != 1) ThrowUsageError("the series must be one-dimensional, got " + std::to_string(values.ndim()) +
+                                          " dimensions");
+  pipeline::Series s;
+  s.values.assign(values.data(), values.data() + values.size());
+  s.start = ParseStart(start);
+  s.name = name;
+  s.source = "<python>";
+  return s;
+}
+
+// The configuration `bootstrap` and `indices` use: a TOML file (optional),
+// then the "section.key=value" assignments the package builds from keyword
+// arguments, resolved and validated as the CLI resolves --config and --set.
+pipeline::PipelineConfig ResolveConfig(const std::string& config_file, const std::vector<std::string>& sets) {
+  pipeline::ConfigOverrides overrides;
+  overrides.config_file = config_file;
+  overrides.set_assignments = sets;
+  overrides.quiet = true;
+  return pipeline::ResolveConfig(overrides, pipeline::ConfigPurpose::kBootstrap);
+}
+
+std::string Bootstrap(const DoubleArray& values, const std::optional<std::string>& start, const std::string& name,
+                      const std::string& config_file, const std::vector<std::string>& sets) {
+  const pipeline::Series series = ToSeries(values, start, name);
+  const pipeline::PipelineConfig config = ResolveConfig(config_file, sets);
+  py::gil_scoped_release release;
+  return bootstrap::FormatSeriesJson(pipeline::BootstrapSeries(series, config));
+}
+
+std::string BlockLength(const DoubleArray& values, const std::optional<std::string>& start, const std::string& scheme) {
+  const pipeline::Series series = ToSeries(values, start, "series");
+  py::gil_scoped_release release;
+  return bootstrap::FormatBlockLengthJson(pipeline::SeriesBlockLength(series, scheme));
+}
+
+// Keyword options of one function: each key read once by name; a key
+// nobody read is an error naming it and the accepted ones.
+class Options {
+ public:
+  Options(const py::dict& given, std::string function) : given_(given), function_(std::move(function)) {}
+  template <typename T>
+  void Read(const char* key, T* into) {
+    accepted_.push_back(key);
+    if (!given_.contains(key)) return;
+    const py::handle value = given_[key];
+    if (value.is_none()) return;
+    try {
+      *into = value.cast<T>();
+    } catch (const py::cast_error&) {
+      ThrowUsageError(function_ + ": " + key + " has the wrong type (" + std::string(py::str(value.get_type())) + ")");
+    }
+  }
+  void CheckAllRead() const {
+    for (const auto& item : given_) {
+      const std::string key = py::str(item.first);
+      if (std::find(accepted_.begin(), accepted_.end(), key) == accepted_.end()) {
+        std::string names;
+        for (const std::string& a : accepted_) names += (names.empty() ? "" : ", ") + a;
+        ThrowUsageError(function_ + ": unknown option \"" + key + "\" (options: " + names + ")");
+      }
+    }
+  }
+
+ private:
+  const py::dict& given_;
+  std::string function_;
+  std::vector<std::string> accepted_;
+};
+
+// Names and defaults as the CLI's flags (--max-breaks is max_breaks, ...).
+std::string Breaks(const DoubleArray& values, const std::optional<std::string>& start, const py::dict& options) {
+  const pipeline::Series series = ToSeries(values, start, "series");
+  pipeline::BreaksRequest request;
+  Options o(options, "breaks");
+  o.Read("regressors", &request.regressors);
+  o.Read("trim", &request.options.trim);
+  o.Read("max_breaks", &request.options.max_breaks);
+  o.Read("seasonal", &request.options.seasonal_fixed);
+  o.Read("significance", &request.options.significance);
+  o.Read("replicates", &request.options.test_replicates);
+  o.Read("seed", &request.options.seed);
+  o.Read("level", &request.options.ci_level);
+  o.Read("null_errors", &request.null_errors);
+  o.Read("tests", &request.tests);
+  o.CheckAllRead();
+  py::gil_scoped_release release;
+  return pipeline::FormatBreaksJson(pipeline::SeriesBreaks(series, request), series.source);
+}
+
+std::string Hac(const DoubleArray& values, const std::optional<std::string>& start, const py::dict& options) {
+  const pipeline::Series series = ToSeries(values, start, "series");
+  pipeline::HacRequest request;
+  Options o(options, "hac");
+  o.Read("regressors", &request.regressors);
+  o.Read("seasonal", &request.seasonal);
+  o.Read("kernel", &request.kernel);
+  o.Read("lag", &request.lag);
+  o.Read("bandwidth_rule", &request.bandwidth_rule);
+  o.Read("prewhite", &request.prewhite);
+  o.Read("adjust", &request.adjust);
+  o.CheckAllRead();
+  py::gil_scoped_release release;
+  return pipeline::FormatHacJson(pipeline::SeriesHac(series, request), series, request);
+}
+
+std::string Surge(const DoubleArray& values, const std::optional<std::string>& start, const py::dict& options) {
+  const pipeline::Series series = ToSeries(values, start, "series");
+  pipeline::SurgeRequest request;
+  Options o(options, "surge");
+  o.Read("events", &request.events);
+  o.Read("onsets", &request.onsets);
+  o.Read("loss", &request.loss);
+  o.Read("loss_scale", &request.loss_scale);
+  o.Read("max_surges", &request.max_surges);
+  o.Read("ar1", &request.ar1);
+  o.Read("seasonal", &request.seasonal);
+  o.CheckAllRead();
+  py::gil_scoped_release release;
+  return pipeline::FormatSurgeJson(pipeline::SeriesSurge(series, request));
+}
+
+// V, G and the index status of each row of a (series x months) matrix under
+// the [index] specification, in parallel over rows (each row independent, so
+// the numbers do not depend on threads).
+py::tuple Indices(const DoubleArray& matrix, const std::optional<std::string>& start, const std::string& config_file,
+                  const std::vector<std::string>& sets, int threads) {
+  if (matrix.ndim() != 2) ThrowUsageError("indices: expected a 2-D array (series x months)");
+  const pipeline::PipelineConfig config = ResolveConfig(config_file, sets);
+  const auto rows = static_cast<size_t>(matrix.shape(0)), months = static_cast<size_t>(matrix.shape(1));
+  if (months < 2) ThrowUsageError("indices: need at least 2 months, got " + std::to_string(months));
+  const YearMonth first = ParseStart(start).value_or(pipeline::kDefaultFirstMonth);
+  const double* data = matrix.data();
+  py::array_t<double> V(rows), G(rows);
+  py::array_t<int> status(rows);
+  double* v = V.mutable_data();
+  double* g = G.mutable_data();
+  int* st = status.mutable_data();
+  {
+    py::gil_scoped_release release;
+    pipeline::ThreadLimit limit(threads);
+    tbb::parallel_for(size_t{0}, rows, [&](size_t r) {
+      const IndexValues iv =
+          ComputeSeriesIndices(std::span<const double>(data + r * months, months), {}, first, config.index);
+      v[r] = iv.ok() ? iv.V : std::numeric_limits<double>::quiet_NaN();
+      g[r] = iv.ok() ? iv.G : std::numeric_limits<double>::quiet_NaN();
+      st[r] = static_cast<int>(iv.status);
+    });
+  }
+  return py::make_tuple(V, G, status);
+}
+
+// Regime and cell names of (V, G) pairs under [thresholds].
+py::tuple ClassifyPairs(const DoubleArray& V, const DoubleArray& G, const std::vector<bool>& semiconductor,
+                        const std::string& config_file, const std::vector<std::string>& sets) {
+  if (V.ndim() != 1 || G.ndim() != 1 || V.size() != G.size())
+    ThrowUsageError("classify: V and G must be one-dimensional and of one length");
+  if (!semiconductor.empty() && semiconductor.size() != static_cast<size_t>(V.size()))
+    ThrowUsageError("classify: semiconductor must be one flag or one per pair");
+  const pipeline::PipelineConfig config = ResolveConfig(config_file, sets);
+  std::vector<std::string> regimes, cells;
+  for (py::ssize_t i = 0; i < V.size(); ++i) {
+    const bool semi = !semiconductor.empty() && semiconductor[static_cast<size_t>(i)];
+    const Classification c = Classify(V.data()[i], G.data()[i], semi, config.thresholds);
+    regimes.emplace_back(ToString(c.regime));
+    cells.push_back(CellName(c.cell()));
+  }
+  return py::make_tuple(regimes, cells);
+}
+
+std::vector<std::string> IndexStatusNames() {
+  std::vector<std::string> out;
+  for (int s = 0;; ++s) {
+    const std::string_view name = ToString(static_cast<IndexStatus>(s));
+    if (name == "?" || s > 64) break;
+    out.emplace_back(name);
+  }
+  return out;
+}
+
+}  // namespace
+}  // namespace chokepoint::python
+
+PYBIND11_MODULE(_core, m) {
+  using namespace chokepoint::python;
+  m.doc() = "chokepoint's engine (C++); use the `chokepoint` package, not this module.";
+  static py::exception<chokepoint::Error> internal(m, "InternalError", PyExc_RuntimeError);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const chokepoint::Error& e) {
+      switch (e.kind()) {
+        case chokepoint::ErrorKind::kUsage:
+        case chokepoint::ErrorKind::kInput: PyErr_SetString(PyExc_ValueError, e.what()); return;
+        case chokepoint::ErrorKind::kInterrupted: PyErr_SetString(PyExc_KeyboardInterrupt, e.what()); return;
+        case chokepoint::ErrorKind::kInternal: internal(e.what()); return;
+      }
+    }
+  });
+  m.def("version", [] { return std::string(chokepoint::ToolVersion()); });
+  m.def("set_data_directory", [](const std::string& dir) { chokepoint::SetDataDirectory(dir); }, py::arg("dir"));
+  m.def("data_directory", [] { return chokepoint::DataDirectory().string(); });
+  m.def("bootstrap_json", &Bootstrap, py::arg("values"), py::arg("start"), py::arg("name"), py::arg("config_file"),
+        py::arg("sets"));
+  m.def("block_length_json", &BlockLength, py::arg("values"), py::arg("start"), py::arg("scheme"));
+  m.def("breaks_json", &Breaks, py::arg("values"), py::arg("start"), py::arg("options"));
+  m.def("hac_json", &Hac, py::arg("values"), py::arg("start"), py::arg("options"));
+  m.def("surge_json", &Surge, py::arg("values"), py::arg("start"), py::arg("options"));
+  m.def("indices", &Indices, py::arg("matrix"), py::arg("start"), py::arg("config_file"), py::arg("sets"),
+        py::arg("threads"));
+  m.def("classify", &ClassifyPairs, py::arg("V"), py::arg("G"), py::arg("semiconductor"), py::arg("config_file"),
+        py::arg("sets"));
+  m.def("index_status_names", &IndexStatusNames);
+}

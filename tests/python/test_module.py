@@ -1,0 +1,241 @@
+"""The Python module against the CLI, an independent numpy computation and
+hand-derived cases. Run by ctest (tests/CMakeLists.txt) with PYTHONPATH set to
+the build tree's python/ and CHOKEPOINT_EXE to the executable."""
+
+import json
+import os
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import chokepoint
+
+EXE = os.environ.get("CHOKEPOINT_EXE", "chokepoint")
+
+
+def cli_json(*args):
+    out = subprocess.run([EXE, *args, "--json"], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def cli_error(*args):
+    out = subprocess.run([EXE, *args], capture_output=True, text=True)
+    assert out.returncode != 0
+    return out.stderr
+
+
+def make_series(n=102, seed=5, start="2016-01"):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    season = 0.1 * np.sin(2 * np.pi * t / 12)
+    noise = np.zeros(n)
+    for i in range(1, n):
+        noise[i] = 0.5 * noise[i - 1] + rng.normal(0, 0.08)
+    values = 100 * np.exp(0.01 * t + season + noise)
+    return pd.Series(values, index=pd.period_range(start, periods=n, freq="M"), name="value")
+
+
+@pytest.fixture()
+def series_csv(tmp_path):
+    s = make_series()
+    path = tmp_path / "series.csv"
+    with open(path, "w") as f:
+        f.write("month,value\n")
+        for month, v in s.items():
+            f.write(f"{month.year:04d}-{month.month:02d},{v!r}\n")
+    return s, str(path)
+
+
+def without_input(d):
+    d = dict(d)
+    d.pop("input", None)
+    return d
+
+
+def test_version_is_the_executables():
+    out = subprocess.run([EXE, "version"], check=True, capture_output=True, text=True).stdout
+    assert chokepoint.__version__ in out
+
+
+def test_bootstrap_equals_the_cli(series_csv):
+    s, path = series_csv
+    py = chokepoint.bootstrap(s, replicates=199, seed=11, scheme="residual", level=0.8).to_dict()
+    cli = cli_json("bootstrap", "--input", path, "--column", "value", "--replicates", "199", "--seed", "11",
+                   "--scheme", "residual", "--level", "0.8", "--quiet")
+    assert py == cli
+    assert py["replicates"] == 199
+
+
+def test_bootstrap_result_attributes(series_csv):
+    s, _ = series_csv
+    r = chokepoint.bootstrap(s, replicates=99, seed=1)
+    assert r.V["point"] == r.to_dict()["V"]["point"]
+    assert "bootstrap" in repr(r)
+    with pytest.raises(AttributeError):
+        r.no_such_field
+
+
+def test_bootstrap_is_thread_invariant(series_csv):
+    s, _ = series_csv
+    one = chokepoint.bootstrap(s, replicates=300, seed=4, threads=1).to_dict()
+    two = chokepoint.bootstrap(s, replicates=300, seed=4, threads=2).to_dict()
+    assert (one.pop("threads"), two.pop("threads")) == (1, 2)  # what ran; everything else equal
+    assert one == two
+
+
+def test_bootstrap_set_reaches_any_key(series_csv):
+    s, _ = series_csv
+    a = chokepoint.bootstrap(s, replicates=99, seed=2, set={"bootstrap.scheme_diagnostics": False}).to_dict()
+    b = chokepoint.bootstrap(s, replicates=99, seed=2).to_dict()
+    assert "scheme_regime_probability" not in a  # the diagnostics were switched off
+    assert set(b["scheme_regime_probability"]) == {"levels", "residual", "growth", "sieve"}
+
+
+def test_block_length_equals_the_cli(series_csv):
+    s, path = series_csv
+    assert chokepoint.block_length(s).to_dict() == cli_json("blocklength", "--input", path, "--column", "value")
+    assert chokepoint.block_length(s, scheme="growth").to_dict() == cli_json(
+        "blocklength", "--input", path, "--column", "value", "--scheme", "growth")
+
+
+def test_breaks_equals_the_cli(series_csv):
+    s, path = series_csv
+    py = chokepoint.breaks(np.log(s), replicates=99, seed=3, max_breaks=3).to_dict()
+    log_path = path.replace("series.csv", "log.csv")
+    with open(log_path, "w") as f:
+        f.write("month,value\n")
+        for month, v in np.log(s).items():
+            f.write(f"{month.year:04d}-{month.month:02d},{v!r}\n")
+    cli = cli_json("breaks", "--input", log_path, "--column", "value", "--replicates", "99", "--seed", "3",
+                   "--max-breaks", "3")
+    assert without_input(py) == without_input(cli)
+    assert py["input"] == "<python>"
+
+
+def test_hac_equals_the_cli(series_csv):
+    s, path = series_csv
+    for options, flags in [({}, []), ({"kernel": "qs", "prewhite": True}, ["--kernel", "qs", "--prewhite"]),
+                           ({"lag": 4, "seasonal": True}, ["--lag", "4", "--seasonal"])]:
+        py = chokepoint.hac(s, **options).to_dict()
+        cli = cli_json("hac", "--input", path, "--column", "value", *flags)
+        assert without_input(py) == without_input(cli), options
+
+
+def test_surge_equals_the_cli(series_csv):
+    s, path = series_csv
+    py = chokepoint.surge(s, max_surges=1).to_dict()
+    cli = cli_json("surge", "--input", path, "--column", "value", "--max-surges", "1")
+    assert py == cli
+
+
+def test_errors_carry_the_cli_message(series_csv):
+    s, path = series_csv
+    with pytest.raises(ValueError, match="regressors must be level or trend"):
+        chokepoint.breaks(s, regressors="quadratic")
+    with pytest.raises(ValueError, match='unknown option "lags"'):
+        chokepoint.hac(s, lags=3)
+    with pytest.raises(ValueError, match="unknown option 'replicate'"):
+        chokepoint.bootstrap(s, replicate=10)
+    with pytest.raises(ValueError) as py_error:
+        chokepoint.bootstrap(s, replicates=-5)
+    # Keyword options travel as --set assignments: the message --set gives.
+    cli = cli_error("bootstrap", "--input", path, "--column", "value", "--set", "bootstrap.replicates=-5")
+    assert str(py_error.value) in cli and "bootstrap.replicates" in str(py_error.value)
+    with pytest.raises(ValueError, match="no month column"):
+        chokepoint.surge(s.to_numpy())
+    with pytest.raises(ValueError, match="at least 3"):
+        chokepoint.bootstrap(np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match="one-dimensional"):
+        chokepoint.bootstrap(np.ones((3, 4)))
+
+
+def test_pandas_indexes_give_the_start(series_csv):
+    s, _ = series_csv
+    by_period = chokepoint.surge(s, max_surges=1).to_dict()
+    by_datetime = chokepoint.surge(pd.Series(s.to_numpy(), index=s.index.to_timestamp()), max_surges=1).to_dict()
+    by_start = chokepoint.surge(s.to_numpy(), start="2016-01", max_surges=1).to_dict()
+    assert by_period == by_datetime == by_start
+    assert by_period["first_month"] == "2016-01"
+    gappy = s.drop(s.index[10])
+    with pytest.raises(ValueError, match="follow one another"):
+        chokepoint.surge(gappy)
+    with pytest.raises(ValueError, match="disagrees"):
+        chokepoint.surge(s, start="2017-01")
+    with pytest.raises(ValueError, match="monthly"):
+        chokepoint.indices(pd.Series(s.to_numpy(), index=pd.period_range("2016Q1", periods=len(s), freq="Q")))
+
+
+def numpy_indices(x, weighting="linear", base="first"):
+    """V and G of docs/method.md §2.2-2.4, written independently."""
+    x = np.asarray(x, dtype=float)
+    P = len(x)
+    V = x.std(ddof=1) / x.mean()
+    p = np.arange(1, P + 1, dtype=float)
+    w = {"linear": p, "equal": np.ones(P), "quadratic": p ** 2}[weighting]
+    b = x[0] if base == "first" else x[:12].mean()
+    G = (w * x).sum() / w.sum() / b - 1
+    return V, G
+
+
+def test_indices_match_an_independent_numpy_computation():
+    rng = np.random.default_rng(8)
+    frame = pd.DataFrame(rng.lognormal(3, 0.4, size=(120, 40)),
+                         index=pd.period_range("2015-01", periods=120, freq="M"),
+                         columns=[f"s{i}" for i in range(40)])
+    for weighting, base in [("linear", "first"), ("equal", "first12"), ("quadratic", "first")]:
+        got = chokepoint.indices(frame, weighting=weighting, base=base, threads=2)
+        assert list(got.index) == list(frame.columns)
+        for name in frame.columns:
+            V, G = numpy_indices(frame[name], weighting, base)
+            assert got.loc[name, "V"] == pytest.approx(V, rel=1e-12)
+            assert got.loc[name, "G"] == pytest.approx(G, rel=1e-12)
+            assert got.loc[name, "status"] == "ok"
+    one = chokepoint.indices(frame["s3"])
+    assert one.V == got.loc["s3", "V"] or one.V == pytest.approx(numpy_indices(frame["s3"])[0], rel=1e-12)
+    single_thread = chokepoint.indices(frame, threads=1)
+    assert single_thread.equals(chokepoint.indices(frame, threads=2))
+
+
+def test_indices_report_undefined_values():
+    got = chokepoint.indices(np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0], [-1.0, 1.0, 0.5]]))
+    assert list(got["status"]) == ["mean_not_positive", "ok", "base_not_positive"]
+    assert np.isnan(got["V"][0]) and np.isnan(got["G"][2])
+    window = chokepoint.indices(np.arange(1.0, 25.0), start="2016-01", window_start="2017-01")
+    V, G = numpy_indices(np.arange(13.0, 25.0))
+    assert window.V == pytest.approx(V, rel=1e-12) and window.G == pytest.approx(G, rel=1e-12)
+
+
+def test_classify_by_hand():
+    # Thresholds g* = 0.5, v_hi = 0.3, v_lo = 0.24: G = g* is low growth,
+    # both volatility bounds belong to medium.
+    r = chokepoint.classify(0.31, 0.6)
+    assert (r.regime, r.cell) == ("stockpiling", "high_volatility/high_growth")
+    table = chokepoint.classify(np.array([0.30, 0.24, 0.2399, 0.5]), np.array([0.5, 0.51, 2.0, 0.1]))
+    assert list(table["cell"]) == ["medium_volatility/low_growth", "medium_volatility/high_growth",
+                                   "low_volatility/high_growth", "high_volatility/low_growth"]
+    moved = chokepoint.classify(0.31, 0.6, growth_threshold=0.7)
+    assert moved.cell == "high_volatility/low_growth"
+    with pytest.raises(ValueError):
+        chokepoint.classify(0.3, 0.1, volatility_low=0.5)  # v_lo > v_hi
+
+
+def test_read_run(tmp_path):
+    path = tmp_path / "run.h5"
+    subprocess.run([EXE, "run", "--out", str(path), "--no-models", "--no-bootstrap", "--quiet"], check=True,
+                   capture_output=True)
+    run = chokepoint.read_run(str(path))
+    import h5py
+
+    with h5py.File(path) as f:
+        assert list(run.groups["V"]) == list(f["indices/V"][()])
+        assert run.meta["seed"] == f.attrs["seed"]
+        assert run.series.shape == tuple(reversed(f["series/values"].shape))
+    assert run.series.index[0] == pd.Period("2015-01", freq="M") or run.series.index.freqstr.startswith("M")
+    assert "aggregate" in run.tables
+    with pytest.raises(ValueError, match="not a chokepoint run file"):
+        other = tmp_path / "other.h5"
+        with h5py.File(other, "w") as f:
+            f["x"] = [1, 2, 3]
+        chokepoint.read_run(str(other))
