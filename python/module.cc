@@ -20,11 +20,15 @@
 #include "chokepoint/core/data_dir.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/indices.h"
+#include "chokepoint/core/panel.h"
 #include "chokepoint/core/period.h"
+#include "chokepoint/core/scenario.h"
+#include "chokepoint/core/simulate.h"
 #include "chokepoint/core/version.h"
 #include "chokepoint/pipeline/config.h"
 #include "chokepoint/pipeline/run.h"
 #include "chokepoint/pipeline/series.h"
+#include "chokepoint/pipeline/sweep.h"
 
 namespace py = pybind11;
 
@@ -210,6 +214,43 @@ py::tuple ClassifyPairs(const DoubleArray& V, const DoubleArray& G, const std::v
   return py::make_tuple(regimes, cells);
 }
 
+// `run` and `sweep` in this process: the configuration from a TOML file and
+// --set assignments, the output file [run] out (written atomically).
+void Run(const std::string& config_file, const std::vector<std::string>& sets, bool sweep,
+         const std::string& series_file, const std::optional<std::string>& start) {
+  pipeline::ConfigOverrides overrides;
+  overrides.config_file = config_file;
+  overrides.set_assignments = sets;
+  overrides.quiet = true;
+  const pipeline::PipelineConfig config =
+      pipeline::ResolveConfig(overrides, sweep ? pipeline::ConfigPurpose::kSweep : pipeline::ConfigPurpose::kRun);
+  pipeline::SweepInput input;
+  input.series_file = series_file;
+  input.start = ParseStart(start);
+  py::gil_scoped_release release;
+  if (sweep) pipeline::SweepToFile(config, input);
+  else pipeline::RunToFile(config);
+}
+
+// The scenario's simulated panel: codes, first month, values (codes x
+// months) and the present mask.
+py::tuple SimulatePanel(const std::string& scenario, uint64_t seed) {
+  SimulationResult r;
+  {
+    py::gil_scoped_release release;
+    r = Simulate(Scenario::Load(scenario), seed);
+  }
+  const Panel& panel = r.panel;
+  std::vector<std::string> codes;
+  for (const HsCode& c : panel.codes()) codes.push_back(c.ToString());
+  const auto rows = static_cast<py::ssize_t>(panel.num_codes()), cols = static_cast<py::ssize_t>(panel.num_months());
+  py::array_t<double> values({rows, cols});
+  py::array_t<bool> present({rows, cols});
+  std::copy(panel.values().begin(), panel.values().end(), values.mutable_data());
+  std::copy(panel.present_mask().begin(), panel.present_mask().end(), present.mutable_data());
+  return py::make_tuple(codes, panel.first_month().ToString(), values, present, r.panel.provenance.label);
+}
+
 std::vector<std::string> IndexStatusNames() {
   std::vector<std::string> out;
   for (int s = 0;; ++s) {
@@ -253,4 +294,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("classify", &ClassifyPairs, py::arg("V"), py::arg("G"), py::arg("semiconductor"), py::arg("config_file"),
         py::arg("sets"));
   m.def("index_status_names", &IndexStatusNames);
+  m.def("run", &Run, py::arg("config_file"), py::arg("sets"), py::arg("sweep"), py::arg("series_file"),
+        py::arg("start"));
+  m.def("simulate", &SimulatePanel, py::arg("scenario"), py::arg("seed"));
 }

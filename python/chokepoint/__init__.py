@@ -42,7 +42,8 @@ def _find_data():
 
 _find_data()
 __all__ = [
-    "Result", "bootstrap", "block_length", "breaks", "hac", "surge", "indices", "classify", "read_run",
+    "Result", "bootstrap", "block_length", "breaks", "hac", "surge", "indices", "classify", "read_run", "run",
+    "sweep", "simulate",
     "__version__",
 ]
 
@@ -159,6 +160,8 @@ def _toml_value(key, value):
         return repr(float(value))
     if isinstance(value, str):
         return json.dumps(value)  # a TOML basic string
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "[" + ", ".join(_toml_value(key, v) for v in value) + "]"
     raise ValueError(f"{key}: unsupported value {value!r} ({type(value).__name__})")
 
 
@@ -291,6 +294,49 @@ def classify(V, G, semiconductor=False, *, config=None, set=None, **options):
         return Result("classify", {"V": float(v[0]), "G": float(g[0]), "regime": regimes[0], "cell": cells[0]})
     index = V.index if isinstance(V, pd.Series) else None
     return pd.DataFrame({"V": v, "G": g, "regime": regimes, "cell": cells}, index=index)
+
+
+_RUN_KEYS = {
+    "seed": "run.seed", "threads": "run.threads", "scenario": "data.scenario", "data": "data.file",
+    "catalog": "data.catalog", "replicates": "bootstrap.replicates", "scheme": "bootstrap.scheme",
+}
+
+
+def run(out, *, config=None, set=None, **options):
+    """The whole method on a panel, as ``chokepoint run --out OUT``, in this
+    process; returns ``read_run(out)``. Options: seed, threads, scenario,
+    data (a panel file), catalog, replicates, scheme, the index and threshold
+    options; ``config`` and ``set`` as --config and --set (e.g.
+    ``set={"run.models": False}``)."""
+    sets = _assignments(options, (_RUN_KEYS, _INDEX_KEYS, _THRESHOLD_KEYS), set)
+    sets.append(f"run.out={_toml_value('out', str(out))}")
+    _core.run(config or "", sets, False, "", None)
+    return read_run(str(out))
+
+
+def sweep(out, series=None, start=None, *, config=None, set=None, **options):
+    """The robustness sweep, as ``chokepoint sweep --out OUT``, in this
+    process; returns ``read_run(out)`` (the sweep's tables under
+    ``tables["sweep"]`` and ``arrays``). ``series`` is a wide CSV of group
+    series (default: the [data] panel); options and ``set`` as for ``run``
+    (sweep axes through ``set={"sweep.growth": [0.3, 0.5, 0.7]}``)."""
+    sets = _assignments(options, (_RUN_KEYS, _INDEX_KEYS, _THRESHOLD_KEYS), set)
+    sets.append(f"run.out={_toml_value('out', str(out))}")
+    _core.run(config or "", sets, True, "" if series is None else str(series), start)
+    return read_run(str(out))
+
+
+def simulate(scenario="paper2025", seed=1):
+    """A simulated panel (``chokepoint simulate``): a DataFrame, months x HS
+    codes (strings), NaN where a cell is absent; ``frame.attrs["label"]`` says
+    scenario and seed."""
+    import pandas as pd
+
+    codes, first, values, present, label = _core.simulate(scenario, int(seed))
+    months = pd.period_range(first, periods=values.shape[1], freq="M")
+    frame = pd.DataFrame(np.where(present, values, np.nan).T, index=months, columns=codes)
+    frame.attrs["label"] = label
+    return frame
 
 
 def read_run(path):

@@ -239,3 +239,26 @@ def test_read_run(tmp_path):
         with h5py.File(other, "w") as f:
             f["x"] = [1, 2, 3]
         chokepoint.read_run(str(other))
+
+
+def test_run_in_process_equals_the_cli(tmp_path):
+    ours = chokepoint.run(tmp_path / "py.h5", seed=3, replicates=60, set={"run.models": False})
+    subprocess.run([EXE, "run", "--out", str(tmp_path / "cli.h5"), "--seed", "3", "--replicates", "60", "--no-models",
+                    "--quiet"], check=True, capture_output=True)
+    theirs = chokepoint.read_run(str(tmp_path / "cli.h5"))
+    assert ours.meta["config_toml"].replace("py.h5", "X") == theirs.meta["config_toml"].replace("cli.h5", "X")
+    pd.testing.assert_frame_equal(ours.groups, theirs.groups)
+    pd.testing.assert_frame_equal(ours.tables["bootstrap"], theirs.tables["bootstrap"])
+    assert np.array_equal(ours.arrays["bootstrap/G_replicates"], theirs.arrays["bootstrap/G_replicates"], equal_nan=True)
+
+
+def test_simulate_is_the_run_panel(tmp_path):
+    frame = chokepoint.simulate("paper2025", seed=3)
+    assert frame.attrs["label"] == "synthetic: scenario paper2025, seed 3"
+    assert frame.index[0] == pd.Period("2015-01", freq="M")
+    assert all(len(c) == 8 for c in frame.columns)
+    again = chokepoint.simulate("paper2025", seed=3)
+    pd.testing.assert_frame_equal(frame, again)
+    assert not frame.equals(chokepoint.simulate("paper2025", seed=4))
+    with pytest.raises(ValueError):
+        chokepoint.simulate("no_such_scenario")
