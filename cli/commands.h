@@ -21,5 +21,6 @@ void RegisterSurgeCommand(CLI::App& app);
 void RegisterModelsCommand(CLI::App& app);
 void RegisterSweepCommand(CLI::App& app);
 void RegisterCoverageCommand(CLI::App& app);
+void RegisterExportCommand(CLI::App& app);
 
 }  // namespace chokepoint::cli

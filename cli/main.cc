@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
 
   chokepoint::cli::RegisterRunCommand(app);
   chokepoint::cli::RegisterReportCommand(app);
+  chokepoint::cli::RegisterExportCommand(app);
   chokepoint::cli::RegisterConfigCommand(app);
   chokepoint::cli::RegisterVersionCommand(app);
   chokepoint::cli::RegisterAggregateCommand(app);

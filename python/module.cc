@@ -5,6 +5,7 @@
 // released while the engine runs; chokepoint::Error becomes ValueError
 // (usage, input), KeyboardInterrupt or RuntimeError (internal).
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include "chokepoint/bootstrap/bootstrap_io.h"
@@ -185,12 +187,30 @@ py::tuple Indices(const DoubleArray& matrix, const std::optional<std::string>& s
   {
     py::gil_scoped_release release;
     pipeline::ThreadLimit limit(threads);
-    tbb::parallel_for(size_t{0}, rows, [&](size_t r) {
-      const IndexValues iv =
-          ComputeSeriesIndices(std::span<const double>(data + r * months, months), {}, first, config.index);
-      v[r] = iv.ok() ? iv.V : std::numeric_limits<double>::quiet_NaN();
-      g[r] = iv.ok() ? iv.G : std::numeric_limits<double>::quiet_NaN();
-      st[r] = static_cast<int>(iv.status);
+    // One window, one weight vector for every row (as ComputeSeriesIndices
+    // resolves them); a NaN month is a missing month (docs/method.md §2.6).
+    const ResolvedWindow w = ResolveWindow(config.index, first, static_cast<int>(months));
+    const std::vector<double> weights =
+        w.status == IndexStatus::kOk ? MakeWeights(config.index, w.num_periods) : std::vector<double>{};
+    const int base = BasePeriods(config.index);
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, rows, 64), [&](const tbb::blocked_range<size_t>& range) {
+      std::vector<double> periods(static_cast<size_t>(std::max(w.num_periods, 1)));
+      for (size_t r = range.begin(); r < range.end(); ++r) {
+        const std::span<const double> row(data + r * months, months);
+        IndexValues iv;
+        iv.status = w.status;
+        if (iv.ok()) {
+          for (int t = 0; t < w.num_months; ++t)
+            if (std::isnan(row[static_cast<size_t>(w.first_column + t)])) iv.status = IndexStatus::kMissingInWindow;
+        }
+        if (iv.ok()) {
+          AggregateToPeriods(row, w, periods);
+          iv = ComputeIndices(periods, weights, base);
+        }
+        v[r] = iv.ok() ? iv.V : std::numeric_limits<double>::quiet_NaN();
+        g[r] = iv.ok() ? iv.G : std::numeric_limits<double>::quiet_NaN();
+        st[r] = static_cast<int>(iv.status);
+      }
     });
   }
   return py::make_tuple(V, G, status);
@@ -207,6 +227,11 @@ py::tuple ClassifyPairs(const DoubleArray& V, const DoubleArray& G, const std::v
   std::vector<std::string> regimes, cells;
   for (py::ssize_t i = 0; i < V.size(); ++i) {
     const bool semi = !semiconductor.empty() && semiconductor[static_cast<size_t>(i)];
+    if (!std::isfinite(V.data()[i]) || !std::isfinite(G.data()[i])) {  // an undefined index: not classified
+      regimes.emplace_back("undefined");
+      cells.emplace_back("undefined");
+      continue;
+    }
     const Classification c = Classify(V.data()[i], G.data()[i], semi, config.thresholds);
     regimes.emplace_back(ToString(c.regime));
     cells.push_back(CellName(c.cell()));

@@ -11,6 +11,7 @@ PACKAGES=(
   libboost-math-dev
   python3-h5py python3-pandas python3-numpy
   python3-dev pybind11-dev python3-pybind11 python3-pytest
+  r-base-core r-cran-hdf5r
 )
 # Optional extras (golden-file generation, MPI mode, notebooks) are not needed
 # to build or test: scripts/setup-dev.sh installs them.

@@ -41,6 +41,7 @@ def _find_data():
 
 
 _find_data()
+_STATUS_NAMES = np.array(_core.index_status_names(), dtype=object)
 __all__ = [
     "Result", "bootstrap", "block_length", "breaks", "hac", "surge", "indices", "classify", "read_run", "run",
     "sweep", "simulate",
@@ -258,23 +259,23 @@ def indices(x, start=None, *, threads=0, config=None, set=None, **options):
     if isinstance(x, pd.DataFrame):
         index_start = _month_of(x.index)
         start = start or index_start
-        names = [str(c) for c in x.columns]
-        matrix = np.ascontiguousarray(x.to_numpy(dtype=float, na_value=np.nan).T)
+        names = x.columns
+        # A float frame's values are usually one months x series block in
+        # Fortran order: its transpose is the series x months C array the
+        # engine reads, without a copy.
+        matrix = np.ascontiguousarray(x.to_numpy(dtype=float).T)
     else:
         array = x.to_numpy(dtype=float) if isinstance(x, pd.Series) else np.asarray(x, dtype=float)
         if array.ndim == 1:
             values, start, _ = _series(x, start)
             V, G, status = _core.indices(values.reshape(1, -1), start, config or "", sets, int(threads))
-            status_names = _core.index_status_names()
             return Result("indices", {"V": None if math.isnan(V[0]) else float(V[0]),
                                       "G": None if math.isnan(G[0]) else float(G[0]),
-                                      "status": status_names[int(status[0])]})
+                                      "status": _STATUS_NAMES[int(status[0])]})
         matrix = np.ascontiguousarray(array)
     V, G, status = _core.indices(matrix, start, config or "", sets, int(threads))
-    status_names = _core.index_status_names()
-    frame = pd.DataFrame({"V": V, "G": G, "status": [status_names[int(s)] for s in status]},
-                         index=pd.Index(names if names is not None else range(len(V)), name="series"))
-    return frame
+    return pd.DataFrame({"V": V, "G": G, "status": _STATUS_NAMES[status]},
+                        index=names if names is not None else pd.RangeIndex(len(V), name="series"))
 
 
 def classify(V, G, semiconductor=False, *, config=None, set=None, **options):

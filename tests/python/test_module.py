@@ -202,6 +202,10 @@ def test_indices_report_undefined_values():
     got = chokepoint.indices(np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0], [-1.0, 1.0, 0.5]]))
     assert list(got["status"]) == ["mean_not_positive", "ok", "base_not_positive"]
     assert np.isnan(got["V"][0]) and np.isnan(got["G"][2])
+    gap = np.arange(1.0, 25.0)
+    gap[5] = np.nan  # a missing month inside the window, not a bad mean
+    assert chokepoint.indices(gap).status == "missing_in_window"
+    assert chokepoint.indices(gap, start="2016-01", window_start="2017-01").status == "ok"
     window = chokepoint.indices(np.arange(1.0, 25.0), start="2016-01", window_start="2017-01")
     V, G = numpy_indices(np.arange(13.0, 25.0))
     assert window.V == pytest.approx(V, rel=1e-12) and window.G == pytest.approx(G, rel=1e-12)
@@ -219,6 +223,8 @@ def test_classify_by_hand():
     assert moved.cell == "high_volatility/low_growth"
     with pytest.raises(ValueError):
         chokepoint.classify(0.3, 0.1, volatility_low=0.5)  # v_lo > v_hi
+    undefined = chokepoint.classify(np.array([np.nan, 0.3]), np.array([0.1, np.nan]))
+    assert list(undefined["regime"]) == ["undefined", "undefined"]  # as the run leaves them
 
 
 def test_read_run(tmp_path):
