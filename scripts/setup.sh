@@ -12,9 +12,11 @@ PACKAGES=(
   python3-h5py python3-pandas python3-numpy
   python3-dev pybind11-dev python3-pybind11 python3-pytest
   r-base-core r-cran-hdf5r
+  python3-matplotlib jupyter-nbconvert python3-ipykernel
 )
-# Optional extras (golden-file generation, MPI mode, notebooks) are not needed
-# to build or test: scripts/setup-dev.sh installs them.
+# The notebooks' tests need nbconvert, ipykernel and matplotlib (installed
+# here, so CI executes them). Golden-file generation and MPI mode are not
+# needed to build or test: scripts/setup-dev.sh installs them.
 
 missing=()
 for p in "${PACKAGES[@]}"; do
