@@ -6,6 +6,7 @@
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/ingest.h"
+#include "chokepoint/pipeline/ingest.h"
 #include "commands.h"
 
 namespace chokepoint::cli {
@@ -22,27 +23,14 @@ struct IngestArgs {
 };
 
 void RunIngest(const IngestArgs& a) {
-  IngestOptions options;
-  auto format = IngestFormatFromString(a.format);
-  if (!format) ThrowUsageError("--format must be auto, canonical, customs or comtrade, not '" + a.format + "'");
-  options.format = *format;
-  if (!a.jan_feb.empty()) {
-    auto p = JanFebPolicyFromString(a.jan_feb);
-    if (!p || *p == JanFebPolicy::kReject)
-      ThrowUsageError("--jan-feb must be keep-merged or split, not '" + a.jan_feb + "'");
-    options.jan_feb = *p;
-  }
-  options.rates_file = a.rates;
-  options.lenient = a.lenient;
-  options.max_examples = a.max_examples;
-  std::string error;
-  if (!options.IsValid(&error)) ThrowUsageError(error);
-  const std::filesystem::path out(a.out);
-  const std::string ext = out.extension().string();
-  if (ext != ".h5" && ext != ".hdf5") ThrowUsageError("--out must name an HDF5 file (.h5 or .hdf5): " + a.out);
-  std::vector<std::filesystem::path> inputs(a.inputs.begin(), a.inputs.end());
-  const IngestResult result = IngestFiles(inputs, options);
-  WriteIngestedPanelH5(result, out);
+  pipeline::IngestRequest request;
+  request.inputs = a.inputs;
+  request.format = a.format;
+  request.jan_feb = a.jan_feb;
+  request.rates = a.rates;
+  request.lenient = a.lenient;
+  request.max_examples = a.max_examples;
+  const IngestResult result = pipeline::IngestToFile(request, a.out);
   const std::string summary = result.report.FullReport();
   long long bad = 0;
   for (long long c : result.report.problem_counts) bad += c;

@@ -28,6 +28,7 @@
 #include "chokepoint/core/simulate.h"
 #include "chokepoint/core/version.h"
 #include "chokepoint/pipeline/config.h"
+#include "chokepoint/pipeline/ingest.h"
 #include "chokepoint/pipeline/run.h"
 #include "chokepoint/pipeline/series.h"
 #include "chokepoint/pipeline/sweep.h"
@@ -259,13 +260,18 @@ void Run(const std::string& config_file, const std::vector<std::string>& sets, b
 
 // The scenario's simulated panel: codes, first month, values (codes x
 // months) and the present mask.
+py::tuple PanelTuple(const Panel& panel, const std::string& label);
+
 py::tuple SimulatePanel(const std::string& scenario, uint64_t seed) {
   SimulationResult r;
   {
     py::gil_scoped_release release;
     r = Simulate(Scenario::Load(scenario), seed);
   }
-  const Panel& panel = r.panel;
+  return PanelTuple(r.panel, r.panel.provenance.label);
+}
+
+py::tuple PanelTuple(const Panel& panel, const std::string& label) {
   std::vector<std::string> codes;
   for (const HsCode& c : panel.codes()) codes.push_back(c.ToString());
   const auto rows = static_cast<py::ssize_t>(panel.num_codes()), cols = static_cast<py::ssize_t>(panel.num_months());
@@ -273,7 +279,29 @@ py::tuple SimulatePanel(const std::string& scenario, uint64_t seed) {
   py::array_t<bool> present({rows, cols});
   std::copy(panel.values().begin(), panel.values().end(), values.mutable_data());
   std::copy(panel.present_mask().begin(), panel.present_mask().end(), present.mutable_data());
-  return py::make_tuple(codes, panel.first_month().ToString(), values, present, r.panel.provenance.label);
+  return py::make_tuple(codes, panel.first_month().ToString(), values, present, label);
+}
+
+// `ingest`: the files' panel (as `simulate` returns one) and the ingest
+// report; the panel file too when `out` is given.
+py::tuple PanelTuple(const Panel& panel, const std::string& label);
+
+py::tuple Ingest(const std::vector<std::string>& inputs, const std::string& out, const py::dict& options) {
+  pipeline::IngestRequest request;
+  request.inputs = inputs;
+  Options o(options, "ingest");
+  o.Read("format", &request.format);
+  o.Read("jan_feb", &request.jan_feb);
+  o.Read("rates", &request.rates);
+  o.Read("lenient", &request.lenient);
+  o.Read("max_examples", &request.max_examples);
+  o.CheckAllRead();
+  IngestResult result;
+  {
+    py::gil_scoped_release release;
+    result = out.empty() ? pipeline::Ingest(request) : pipeline::IngestToFile(request, out);
+  }
+  return py::make_tuple(PanelTuple(result.panel, result.panel.provenance.label), result.report.FullReport());
 }
 
 std::vector<std::string> IndexStatusNames() {
@@ -322,4 +350,5 @@ PYBIND11_MODULE(_core, m) {
   m.def("run", &Run, py::arg("config_file"), py::arg("sets"), py::arg("sweep"), py::arg("series_file"),
         py::arg("start"));
   m.def("simulate", &SimulatePanel, py::arg("scenario"), py::arg("seed"));
+  m.def("ingest", &Ingest, py::arg("inputs"), py::arg("out"), py::arg("options"));
 }

@@ -44,7 +44,7 @@ _find_data()
 _STATUS_NAMES = np.array(_core.index_status_names(), dtype=object)
 __all__ = [
     "Result", "bootstrap", "block_length", "breaks", "hac", "surge", "indices", "classify", "read_run", "run",
-    "sweep", "simulate",
+    "sweep", "simulate", "ingest",
     "__version__",
 ]
 
@@ -319,10 +319,30 @@ def sweep(out, series=None, start=None, *, config=None, set=None, **options):
     """The robustness sweep, as ``chokepoint sweep --out OUT``, in this
     process; returns ``read_run(out)`` (the sweep's tables under
     ``tables["sweep"]`` and ``arrays``). ``series`` is a wide CSV of group
-    series (default: the [data] panel); options and ``set`` as for ``run``
+    series, or a DataFrame of them (columns = groups, monthly index; passed
+    to the engine's CSV reader through a temporary file), default the [data]
+    panel; options and ``set`` as for ``run``
     (sweep axes through ``set={"sweep.growth": [0.3, 0.5, 0.7]}``)."""
     sets = _assignments(options, (_RUN_KEYS, _INDEX_KEYS, _THRESHOLD_KEYS), set)
     sets.append(f"run.out={_toml_value('out', str(out))}")
+    try:
+        import pandas as pd
+    except ImportError:
+        pd = None
+    if pd is not None and isinstance(series, pd.DataFrame):
+        # The engine reads group series through its one CSV reader: the frame
+        # goes through a temporary file in that layout (month column first).
+        import tempfile
+
+        index_start = _month_of(series.index)
+        with tempfile.TemporaryDirectory(prefix="chokepoint_sweep_") as tmp:
+            path = os.path.join(tmp, "series.csv")
+            table = series.copy()
+            table.index = [f"{p.year:04d}-{p.month:02d}" for p in pd.period_range(index_start, periods=len(series), freq="M")]
+            table.index.name = "month"
+            table.to_csv(path, float_format="%.17g")
+            _core.run(config or "", sets, True, path, None)
+        return read_run(str(out))
     _core.run(config or "", sets, True, "" if series is None else str(series), start)
     return read_run(str(out))
 
@@ -333,10 +353,30 @@ def simulate(scenario="paper2025", seed=1):
     scenario and seed."""
     import pandas as pd
 
-    codes, first, values, present, label = _core.simulate(scenario, int(seed))
+    return _panel_frame(*_core.simulate(scenario, int(seed)))
+
+
+def _panel_frame(codes, first, values, present, label):
+    import pandas as pd
+
     months = pd.period_range(first, periods=values.shape[1], freq="M")
     frame = pd.DataFrame(np.where(present, values, np.nan).T, index=months, columns=codes)
     frame.attrs["label"] = label
+    return frame
+
+
+def ingest(paths, out=None, **options):
+    """Import files (canonical long CSV, China Customs export, UN Comtrade
+    monthly CSV) as ``chokepoint ingest``: a DataFrame, months x HS8 codes in
+    US$ (NaN where absent), with ``attrs["report"]`` the ingest report; the
+    panel file too when ``out`` (.h5) is given. Options: format
+    (auto|canonical|customs|comtrade), jan_feb (keep-merged|split), rates,
+    lenient, max_examples."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    panel, report = _core.ingest([str(p) for p in paths], "" if out is None else str(out), options)
+    frame = _panel_frame(*panel)
+    frame.attrs["report"] = report
     return frame
 
 

@@ -268,3 +268,50 @@ def test_simulate_is_the_run_panel(tmp_path):
     assert not frame.equals(chokepoint.simulate("paper2025", seed=4))
     with pytest.raises(ValueError):
         chokepoint.simulate("no_such_scenario")
+
+
+def test_ingest_equals_the_cli(tmp_path):
+    src = tmp_path / "canonical.csv"
+    with open(src, "w") as f:
+        f.write("hs8,period,value_usd\n")
+        for code in ("84861000", "85423100"):
+            for m in range(1, 13):
+                f.write(f"{code},2020-{m:02d},{1000 * m + int(code[-3:])}\n")
+    frame = chokepoint.ingest(src, out=tmp_path / "py.h5")
+    assert list(frame.columns) == ["84861000", "85423100"]
+    assert frame.loc[pd.Period("2020-03", freq="M"), "85423100"] == 3100
+    assert "rows" in frame.attrs["report"]
+    subprocess.run([EXE, "ingest", str(src), "--out", str(tmp_path / "cli.h5")], check=True, capture_output=True)
+    import h5py
+
+    with h5py.File(tmp_path / "py.h5") as a, h5py.File(tmp_path / "cli.h5") as b:
+        assert np.array_equal(a["panel/values"][()], b["panel/values"][()])
+    with pytest.raises(ValueError, match="--format must be"):
+        chokepoint.ingest(src, format="xls")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("hs8,period,value_usd\n8486100,2020-01,5\n")
+    with pytest.raises(ValueError, match="bad.csv:2"):
+        chokepoint.ingest(bad)
+
+
+def test_sweep_of_a_dataframe_equals_the_csv(tmp_path):
+    frame = chokepoint.simulate("paper2025", seed=2).iloc[:, :6].fillna(1.0)
+    frame.columns = [f"group{i}" for i in range(6)]
+    settings = {"sweep.replicates": 20, "sweep.growth": [0.4, 0.5]}
+    a = chokepoint.sweep(tmp_path / "a.h5", frame, set=settings)
+    path = tmp_path / "series.csv"
+    table = frame.copy()
+    table.index = [str(p) for p in frame.index]
+    table.index.name = "month"
+    table.to_csv(path, float_format="%.17g")
+    b = chokepoint.sweep(tmp_path / "b.h5", str(path), set=settings)
+    sweep_arrays = [k for k in a.arrays if k.startswith("sweep/")]
+    assert len(sweep_arrays) > 10 and sorted(sweep_arrays) == sorted(k for k in b.arrays if k.startswith("sweep/"))
+    for k in sweep_arrays:
+        x, y = np.asarray(a.arrays[k]), np.asarray(b.arrays[k])
+        assert x.shape == y.shape, k
+        if x.dtype.kind == "f":
+            assert np.array_equal(x, y, equal_nan=True), k
+        else:
+            assert (x == y).all(), k
+    assert len(a.groups) == 6 and list(a.groups["name"]) == list(frame.columns)
