@@ -1,7 +1,7 @@
 # Thin wrapper over CMake presets. See README "Quick start".
 JOBS ?= $(shell nproc)
 
-.PHONY: setup demo test build debug bench sanitize sanitize-all sanitize-thread clean
+.PHONY: setup demo test build debug bench sanitize sanitize-all sanitize-thread fuzz fuzz-smoke clean
 
 setup:
 	./scripts/setup.sh
@@ -52,8 +52,30 @@ sanitize-thread: setup
 	TSAN_OPTIONS='halt_on_error=0 suppressions=$(CURDIR)/tests/tsan.supp' \
 	  ./build-tsan/bin/bootstrap_tests --gtest_filter='$(TSAN_FILTER)'
 
+# libFuzzer (clang, ASan + UBSan; fuzz/README.md). `fuzz-smoke` (CI runs it):
+# each target for FUZZ_SECONDS on a scratch copy of its committed corpus; a
+# crash, leak, sanitizer report or uncaught exception fails it and leaves the
+# input in build-fuzz/artifacts/. `fuzz`: the same for longer, by hand.
+FUZZ_TARGETS = fuzz_series_csv fuzz_ingest fuzz_config
+FUZZ_SECONDS ?= 20
+fuzz-smoke: setup
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	mkdir -p build-fuzz/artifacts
+	set -e; for t in $(FUZZ_TARGETS); do \
+	  rm -rf build-fuzz/corpus/$$t; mkdir -p build-fuzz/corpus/$$t; \
+	  echo "fuzz-smoke: $$t for $(FUZZ_SECONDS) s"; \
+	  ./build-fuzz/bin/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=build-fuzz/artifacts/$$t- build-fuzz/corpus/$$t fuzz/corpus/$$t > build-fuzz/$$t.log 2>&1 \
+	    || { tail -n 60 build-fuzz/$$t.log; echo "fuzz-smoke: $$t FAILED (input in build-fuzz/artifacts/)"; exit 1; }; \
+	  tail -n 6 build-fuzz/$$t.log; \
+	done
+
+fuzz:
+	$(MAKE) fuzz-smoke FUZZ_SECONDS=600
+
 bench: build
 	./build/bin/chokepoint_benchmarks --benchmark_min_time=0.2
 
 clean:
-	rm -rf build build-debug build-asan build-tsan
+	rm -rf build build-debug build-asan build-tsan build-fuzz

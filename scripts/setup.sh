@@ -13,6 +13,7 @@ PACKAGES=(
   python3-dev pybind11-dev python3-pybind11 python3-pytest
   r-base-core r-cran-hdf5r
   python3-matplotlib jupyter-nbconvert python3-ipykernel
+  clang libclang-rt-14-dev libfuzzer-14-dev
 )
 # The notebooks' tests need nbconvert, ipykernel and matplotlib (installed
 # here, so CI executes them). Golden-file generation and MPI mode are not
