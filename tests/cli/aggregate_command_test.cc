@@ -3,13 +3,19 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/panel_io.h"
+#include "temp_dir.h"
 
 namespace chokepoint {
 namespace {
@@ -37,8 +43,8 @@ CliRun RunCli(const std::string& args) {
 class AggregateCommandTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("chokepoint_aggregate_cli_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
+    tmp_ = std::make_unique<testing::ScopedTempDir>("aggregate_cli");  // unique per process and test
+    dir_ = tmp_->path();
     Panel p({*HsCode::Parse("84862031"), *HsCode::Parse("84798999"), *HsCode::Parse("85423190"),
              *HsCode::Parse("84821010"), *HsCode::Parse("77777777")},
             YearMonth{2015, 1}, 24);
@@ -49,8 +55,15 @@ class AggregateCommandTest : public ::testing::Test {
       for (int t = 0; t < 24; ++t) p.Set(row, t, v[row]);
     WritePanelH5(p, dir_ / "panel.h5");
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override { tmp_.reset(); }
   std::string Path(const char* name) const { return (dir_ / name).string(); }
+  std::vector<std::string> Entries() const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  std::unique_ptr<testing::ScopedTempDir> tmp_;
   fs::path dir_;
 };
 
@@ -66,16 +79,27 @@ TEST_F(AggregateCommandTest, PrintsSharesAndWritesSection) {
   ASSERT_EQ(pct.size(), 2u);
   EXPECT_DOUBLE_EQ(pct[0], 100.0 * 24e9 / 11061572618579.0);
   const auto semi = h5::ReadDoubles(f.id(), "/aggregate/intermediate_semiconductor_usd");
+  ASSERT_EQ(semi.size(), 2u);
   EXPECT_DOUBLE_EQ(semi[1], 36e9);
 }
 
 TEST_F(AggregateCommandTest, BadUsageAndInputExitTwo) {
-  EXPECT_EQ(RunCli("aggregate --data " + Path("panel.h5") + " --nn-rule modal").exit_code, 2);
-  EXPECT_EQ(RunCli("aggregate --data " + Path("nope.h5")).exit_code, 2);
-  const CliRun r = RunCli("aggregate --data " + Path("panel.h5") + " --first-year 2014");
+  // Each failing command is given --out: it must write nothing there and
+  // leave no temporary behind.
+  EXPECT_EQ(RunCli("aggregate --data " + Path("panel.h5") + " --nn-rule modal --out " + Path("a.h5")).exit_code, 2);
+  EXPECT_EQ(RunCli("aggregate --data " + Path("nope.h5") + " --out " + Path("b.h5")).exit_code, 2);
+  const CliRun r = RunCli("aggregate --data " + Path("panel.h5") + " --first-year 2014 --out " + Path("c.h5"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("not all complete in the panel"), std::string::npos) << r.output;
-  EXPECT_FALSE(fs::exists(Path("x.h5")));
+  EXPECT_EQ(Entries(), (std::vector<std::string>{"panel.h5"}));
+  // An existing output file is left as it was when the command fails.
+  { std::ofstream(Path("kept.h5")) << "earlier output\n"; }
+  EXPECT_EQ(RunCli("aggregate --data " + Path("panel.h5") + " --first-year 2014 --out " + Path("kept.h5")).exit_code, 2);
+  std::ifstream in(Path("kept.h5"));
+  std::stringstream kept;
+  kept << in.rdbuf();
+  EXPECT_TRUE(kept.str() == "earlier output\n") << "kept.h5 was replaced (" << kept.str().size() << " bytes)";
+  EXPECT_EQ(Entries(), (std::vector<std::string>{"kept.h5", "panel.h5"}));
 }
 
 TEST_F(AggregateCommandTest, BatchesCommand) {

@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.h"
+
 namespace {
 
 const std::string kData = std::string(CHOKEPOINT_TEST_DATA_DIR) + "/models/";
@@ -183,14 +185,15 @@ TEST(HacCli, JsonMatchesSandwich) {
 }
 
 TEST(SeriesCommandsCli, BadInputExitsWithTwoAndALocation) {
-  const std::string bad = ::testing::TempDir() + "/chokepoint_bad_series.csv";
+  const chokepoint::testing::ScopedTempDir dir("bad_series");  // unique per process and test
+  const std::string bad = (dir / "bad_series.csv").string();
   {
     std::ofstream out(bad);
     out << "value\n1.5\n2.5\nabc\n";
   }
   CliRun r = RunCli("breaks --input " + bad, true);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.out.find(":4:1: not a finite number"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(bad + ":4:1: not a finite number"), std::string::npos) << r.out;
   r = RunCli("hac --input " + kData + "does_not_exist.csv", true);
   EXPECT_EQ(r.exit_code, 2);
   r = RunCli("hac --input " + kData + "hac_series.csv --lag abc", true);

@@ -117,10 +117,13 @@ TEST(DurableOutput, StaleTemporariesOfDeadProcessesAreRemovedLiveOnesKept) {
 
 // Runs a long command in the foreground and sends it the signal after
 // `delay` seconds (coreutils timeout; --preserve-status returns the
-// command's own status).
+// command's own status). --foreground: without it timeout signals the
+// command and then its whole process group, so on a loaded machine the
+// command can receive the signal twice, and a second signal stops chokepoint
+// at once (by design), without its message and leaving its temporary.
 testing::CommandResult Interrupt(const std::string& args, const std::string& signal, double delay) {
   std::ostringstream prefix;
-  prefix << "timeout --preserve-status -s " << signal << " " << delay;
+  prefix << "timeout --foreground --preserve-status -s " << signal << " " << delay;
   return RunChokepoint(args, prefix.str());
 }
 

@@ -103,17 +103,19 @@ TEST(FlagVocabulary, AliasesGiveTheSameOutputAsTheNewSpelling) {
 }
 
 TEST(FlagVocabulary, ErrorsNameTheFlagTyped) {
-  CommandResult r = RunChokepoint("run --replicates 1 --no-models --out /tmp/chokepoint_never_written.h5");
+  const auto dir = TempDir("flags_errors");
+  const std::string never = (dir / "never_written.h5").string();
+  CommandResult r = RunChokepoint("run --replicates 1 --no-models --out " + never);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--replicates (bootstrap.replicates): must be >= 2, got 1"), std::string::npos) << r.err;
-  r = RunChokepoint("sweep --frequencies weekly --out /tmp/chokepoint_never_written.h5");
+  r = RunChokepoint("sweep --frequencies weekly --out " + never);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--frequencies must be one of monthly, quarterly, annual, got \"weekly\""), std::string::npos)
       << r.err;
   r = RunChokepoint("bootstrap --input " + kSeries + " --start 2015-13");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--start must be a month YYYY-MM"), std::string::npos) << r.err;
-  EXPECT_FALSE(std::filesystem::exists("/tmp/chokepoint_never_written.h5"));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));  // nothing written, not even a temporary
 }
 
 TEST(FlagVocabulary, SweepGivenARunsConfigurationAnalysesTheSamePanel) {

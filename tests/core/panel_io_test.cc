@@ -1,10 +1,13 @@
 #include "chokepoint/core/panel_io.h"
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/error.h"
+#include "temp_dir.h"
 
 namespace chokepoint {
 namespace {
@@ -17,8 +20,14 @@ TEST(PanelIo, H5RoundTripKeepsMissingCellsAndProvenance) {
   p.provenance.synthetic = true;
   p.provenance.label = "synthetic: scenario test, seed 7";
   p.provenance.seed = 7;
-  const auto path = std::filesystem::temp_directory_path() / "chokepoint_panel_io_test.h5";
+  const testing::ScopedTempDir dir("panel_io");
+  const auto path = dir / "panel.h5";
   WritePanelH5(p, path);
+  // No temporary file is left behind (AtomicOutput writes
+  // ".panel.h5.chokepoint-tmp-<pid>-XXXXXX" beside it): the file is alone.
+  std::vector<std::string> entries;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) entries.push_back(e.path().filename().string());
+  EXPECT_EQ(entries, (std::vector<std::string>{"panel.h5"}));
   const Panel q = ReadPanelH5(path);
   ASSERT_EQ(q.num_codes(), 2);
   ASSERT_EQ(q.num_months(), 3);
@@ -32,10 +41,6 @@ TEST(PanelIo, H5RoundTripKeepsMissingCellsAndProvenance) {
   EXPECT_TRUE(q.provenance.synthetic);
   EXPECT_EQ(q.provenance.label, "synthetic: scenario test, seed 7");
   EXPECT_EQ(q.provenance.seed, 7u);
-  std::filesystem::remove(path);
-  // No temporary file is left behind.
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::temp_directory_path()))
-    EXPECT_EQ(e.path().filename().string().find("chokepoint_panel_io_test.h5.tmp"), std::string::npos);
 }
 
 TEST(PanelIo, MissingFileIsAnInputError) {

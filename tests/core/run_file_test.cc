@@ -8,6 +8,7 @@
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
+#include "temp_dir.h"
 
 namespace chokepoint {
 namespace {
@@ -43,7 +44,8 @@ TEST(RunFile, WritesContractAndReadsBack) {
   meta.seed = 3;
   meta.data_label = "synthetic: scenario unit, seed 3";
   meta.synthetic = true;
-  const auto path = std::filesystem::temp_directory_path() / "chokepoint_run_file_test.h5";
+  const testing::ScopedTempDir dir("run_file");
+  const auto path = dir / "run.h5";
   {
     h5::File f = h5::File::Create(path);
     WriteRunBase(f.id(), meta, s, a);
@@ -75,7 +77,8 @@ TEST(RunFile, WritesContractAndReadsBack) {
 }
 
 TEST(RunFile, RejectsNonRunFile) {
-  const auto path = std::filesystem::temp_directory_path() / "chokepoint_not_a_run.h5";
+  const testing::ScopedTempDir dir("not_a_run");
+  const auto path = dir / "not_a_run.h5";
   { h5::File f = h5::File::Create(path); }
   h5::File f = h5::File::OpenReadOnly(path);
   EXPECT_THROW(ReadRunBase(f.id(), path.string()), Error);

@@ -1,17 +1,21 @@
 // Scenario files: parsing, defaults, and errors that name file:line and key.
 #include <filesystem>
 #include <fstream>
+#include <string>
 
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/scenario.h"
+#include "temp_dir.h"
 
 namespace chokepoint {
 namespace {
 
-std::string WriteTemp(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("chokepoint_scenario_test_" + name + ".toml");
+// Writes a scenario file into `dir` (unique to this process and test,
+// removed when the test ends).
+std::string WriteTemp(const testing::ScopedTempDir& dir, const std::string& name, const std::string& text) {
+  const auto path = dir / (name + ".toml");
   std::ofstream(path) << text;
   return path.string();
 }
@@ -40,7 +44,8 @@ members = [ { code = "27090000", share = 1.0 } ]
 )";
 
 TEST(Scenario, ParsesBlocksAndInheritsDefaults) {
-  const Scenario sc = Scenario::LoadFile(WriteTemp("good", kGood));
+  const testing::ScopedTempDir dir("scenario");
+  const Scenario sc = Scenario::LoadFile(WriteTemp(dir, "good", kGood));
   EXPECT_EQ(sc.name, "tiny");
   EXPECT_EQ(sc.num_months(), 24);
   ASSERT_EQ(sc.groups.size(), 1u);
@@ -72,9 +77,9 @@ std::string Edit(const std::string& from, const std::string& to) {
   return s.replace(pos, from.size(), to);
 }
 
-void ExpectError(const std::string& name, const std::string& text, const std::string& line,
-                 const std::string& fragment) {
-  const std::string file = WriteTemp(name, text);
+void ExpectError(const testing::ScopedTempDir& dir, const std::string& name, const std::string& text,
+                 const std::string& line, const std::string& fragment) {
+  const std::string file = WriteTemp(dir, name, text);
   try {
     Scenario::LoadFile(file);
     FAIL() << "no error for " << name;
@@ -86,18 +91,19 @@ void ExpectError(const std::string& name, const std::string& text, const std::st
 }
 
 TEST(Scenario, ErrorsNameFileLineAndKey) {
-  ExpectError("unknown", Edit("slope = 0.1\n", "slop = 0.1\n"), "11", "'group[0].slop' is not a known option");
-  ExpectError("code", Edit("\"84118200\"", "\"8411820\""), "15", "group[0].members[0].code");
-  ExpectError("shares", Edit("share = 0.5 }, { code", "share = 0.4 }, { code"), "15", "sum to 1");
-  ExpectError("season", Edit("lny_dip = 0.2\n", "season = [1, 2]\n"), "5", "'defaults.season' must hold 12");
-  ExpectError("month", Edit("onset = \"2015-06\"", "onset = \"2015-13\""), "13", "surges[0].onset");
-  ExpectError("halflife", Edit("half_life = 3", "half_life = 0"), "13", "half_life' must be a positive");
-  ExpectError("totals", Edit("[6e10, 7e10]", "[6e10]"), "20", "one total per calendar year");
-  ExpectError("rho", Edit("sigma = 0.07\n", "rho = 1.0\n"), "14", "'group[0].rho' must be in (-1, 1)");
-  ExpectError("level", Edit("level_usd = 1e8\n", ""), "7", "'group[0].level_usd' is required");
-  ExpectError("dup", Edit("\"27090000\"", "\"84118200\""), "21", "more than one block");
-  ExpectError("lny", Edit("last_month = \"2016-12\"", "last_month = \"2031-12\""), "7", "Lunar New Year");
-  ExpectError("syntax", Edit("slope = 0.1\n", "slope = = 0.1\n"), "11", "");
+  const testing::ScopedTempDir dir("scenario");
+  ExpectError(dir, "unknown", Edit("slope = 0.1\n", "slop = 0.1\n"), "11", "'group[0].slop' is not a known option");
+  ExpectError(dir, "code", Edit("\"84118200\"", "\"8411820\""), "15", "group[0].members[0].code");
+  ExpectError(dir, "shares", Edit("share = 0.5 }, { code", "share = 0.4 }, { code"), "15", "sum to 1");
+  ExpectError(dir, "season", Edit("lny_dip = 0.2\n", "season = [1, 2]\n"), "5", "'defaults.season' must hold 12");
+  ExpectError(dir, "month", Edit("onset = \"2015-06\"", "onset = \"2015-13\""), "13", "surges[0].onset");
+  ExpectError(dir, "halflife", Edit("half_life = 3", "half_life = 0"), "13", "half_life' must be a positive");
+  ExpectError(dir, "totals", Edit("[6e10, 7e10]", "[6e10]"), "20", "one total per calendar year");
+  ExpectError(dir, "rho", Edit("sigma = 0.07\n", "rho = 1.0\n"), "14", "'group[0].rho' must be in (-1, 1)");
+  ExpectError(dir, "level", Edit("level_usd = 1e8\n", ""), "7", "'group[0].level_usd' is required");
+  ExpectError(dir, "dup", Edit("\"27090000\"", "\"84118200\""), "21", "more than one block");
+  ExpectError(dir, "lny", Edit("last_month = \"2016-12\"", "last_month = \"2031-12\""), "7", "Lunar New Year");
+  ExpectError(dir, "syntax", Edit("slope = 0.1\n", "slope = = 0.1\n"), "11", "");
 }
 
 TEST(Scenario, UnknownNameListsShippedScenarios) {

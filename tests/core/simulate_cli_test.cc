@@ -13,6 +13,7 @@
 #include "chokepoint/core/panel_io.h"
 #include "chokepoint/core/toml_section.h"
 #include "chokepoint/core/simulate.h"
+#include "temp_dir.h"
 
 namespace chokepoint {
 namespace {
@@ -24,9 +25,9 @@ int RunChokepoint(const std::string& args) {
 }
 
 TEST(SimulateCli, WritesLabelledCsvAndH5) {
-  const auto dir = std::filesystem::temp_directory_path();
-  const auto csv = dir / "chokepoint_simulate_cli_test.csv";
-  const auto h5 = dir / "chokepoint_simulate_cli_test.h5";
+  const testing::ScopedTempDir dir("simulate_cli");  // fresh: nothing of an earlier run
+  const auto csv = dir / "panel.csv";
+  const auto h5 = dir / "panel.h5";
   ASSERT_EQ(RunChokepoint("simulate --scenario one_break --seed 4 --out " + csv.string()), 0);
   std::ifstream in(csv);
   std::string first, header, row;
@@ -64,15 +65,15 @@ TEST(SimulateCli, WritesLabelledCsvAndH5) {
     const Scenario back = Scenario::FromToml(ParseTomlText(h5::ReadStringAttribute(g.id(), "scenario_toml"), "h5"), "h5");
     EXPECT_EQ(back.groups[0].shape.slope_per_year, r2.scenario.groups[0].shape.slope_per_year);
   }
-  std::filesystem::remove(csv);
-  std::filesystem::remove(h5);
 }
 
 TEST(SimulateCli, BadUsageExitsWithTwo) {
-  EXPECT_EQ(RunChokepoint("simulate --scenario no_such_scenario --out /tmp/chokepoint_never.csv"), 2);
-  EXPECT_EQ(RunChokepoint("simulate --out /tmp/chokepoint_never.txt"), 2);
+  const testing::ScopedTempDir dir("simulate_cli_bad");
+  EXPECT_EQ(RunChokepoint("simulate --scenario no_such_scenario --out " + (dir / "never.csv").string()), 2);
+  EXPECT_EQ(RunChokepoint("simulate --out " + (dir / "never.txt").string()), 2);
   EXPECT_EQ(RunChokepoint("simulate --seed 1"), 2);
-  EXPECT_FALSE(std::filesystem::exists("/tmp/chokepoint_never.csv"));
+  // Nothing written, not even a temporary.
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 }  // namespace

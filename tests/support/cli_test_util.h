@@ -11,6 +11,8 @@
 #include <sstream>
 #include <string>
 
+#include "temp_dir.h"
+
 namespace chokepoint::testing {
 
 struct CommandResult {
@@ -19,13 +21,9 @@ struct CommandResult {
   std::string err;  // stderr
 };
 
-inline std::filesystem::path TempDir(const std::string& name) {
-  // Unique per process: two test runs (or ctest -j) never share a directory.
-  auto dir = std::filesystem::temp_directory_path() / ("chokepoint_test_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+// A fresh directory unique to this process and test, removed (with its
+// contents) at the end of the scope: see temp_dir.h.
+inline ScopedTempDir TempDir(const std::string& name) { return ScopedTempDir(name); }
 
 // Runs `chokepoint <args>` through /bin/sh; args are passed verbatim.
 // `shell_prefix` (optional) runs first in the same shell, e.g.
