@@ -384,8 +384,14 @@ void WriteStrings(hid_t loc, std::string_view path, const std::vector<std::strin
   std::vector<const char*> ptrs;
   ptrs.reserve(data.size());
   for (const auto& s : data) ptrs.push_back(s.c_str());
-  if (!ptrs.empty())
-    CheckStatus(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + Str(path));
+  if (ptrs.empty()) return;
+  // Variable-length strings go through HDF5's type conversion, whose buffer
+  // (1 MiB by default) is allocated and zeroed on every write: with the
+  // hundreds of small string datasets of a run file that was half of a short
+  // run's time, in page faults. 64 KiB holds any of them at once.
+  Handle transfer(Check(H5Pcreate(H5P_DATASET_XFER), "transfer properties"));
+  CheckStatus(H5Pset_buffer(transfer.id(), 64 * 1024, nullptr, nullptr), "conversion buffer");
+  CheckStatus(H5Dwrite(ds.id(), type.id(), H5S_ALL, H5S_ALL, transfer.id(), ptrs.data()), "write " + Str(path));
 }
 
 std::vector<hsize_t> Dimensions(hid_t loc, std::string_view path) {
