@@ -81,10 +81,24 @@ bool IndexSpec::IsValid(std::string* error) const {
   return true;
 }
 
+namespace {
+// The shortest of 6, 15 or 17 significant digits that reads back as `v`: a
+// description a run file records must name the specification exactly.
+std::string ExactText(double v) {
+  for (int digits : {6, 15, 17}) {
+    std::ostringstream text;
+    text.precision(digits);
+    text << v;
+    if (digits == 17 || std::stod(text.str()) == v) return text.str();
+  }
+  return std::to_string(v);
+}
+}  // namespace
+
 std::string IndexSpec::Describe() const {
   std::ostringstream out;
   out << ToString(weighting);
-  if (weighting == Weighting::kExponential) out << "(half_life=" << half_life << ")";
+  if (weighting == Weighting::kExponential) out << "(half_life=" << ExactText(half_life) << ")";
   if (weighting == Weighting::kLastK) out << "(k=" << last_k << ")";
   out << '/' << ToString(base) << '/' << ToString(frequency);
   if (window_start || window_end) {

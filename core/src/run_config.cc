@@ -6,6 +6,7 @@
 
 #include "chokepoint/core/data_dir.h"
 
+#include <cmath>
 #include <sstream>
 
 namespace chokepoint {
@@ -142,11 +143,41 @@ toml::table ToToml(const Thresholds& t) {
                      {"semiconductor_override", t.semiconductor_override}};
 }
 
+namespace {
+// Whether every float in `node` reads back as itself from toml++'s relaxed
+// (6 significant digits) form.
+bool FloatsSurviveRelaxedPrecision(const toml::node& node) {
+  if (const auto* t = node.as_table()) {
+    for (const auto& [key, child] : *t)
+      if (!FloatsSurviveRelaxedPrecision(child)) return false;
+    return true;
+  }
+  if (const auto* a = node.as_array()) {
+    for (const auto& child : *a)
+      if (!FloatsSurviveRelaxedPrecision(child)) return false;
+    return true;
+  }
+  if (const auto* f = node.as_floating_point()) {
+    const double v = f->get();
+    if (!std::isfinite(v)) return true;
+    std::ostringstream text;
+    text << v;  // the stream's default precision, as relaxed_float_precision writes
+    return std::stod(text.str()) == v;
+  }
+  return true;
+}
+}  // namespace
+
 std::string TomlToString(const toml::table& table) {
-  // Shortest round-trip floats ("0.9", not "0.90000000000000002"): the text
-  // is read by people in reports and run files.
+  // Short floats ("0.9", not "0.90000000000000002") when every float reads
+  // back exactly from them, as the defaults do; otherwise full precision, so
+  // a configuration recorded in a run file replays the same run (a half-life
+  // of 7.3333333333333 written as 7.33333 would not).
   std::ostringstream out;
-  out << toml::toml_formatter(table, toml::toml_formatter::default_flags | toml::format_flags::relaxed_float_precision);
+  if (FloatsSurviveRelaxedPrecision(table))
+    out << toml::toml_formatter(table, toml::toml_formatter::default_flags | toml::format_flags::relaxed_float_precision);
+  else
+    out << toml::toml_formatter(table);
   return out.str();
 }
 

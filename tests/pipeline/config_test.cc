@@ -154,5 +154,27 @@ TEST(PipelineConfig, ResolvedTableRoundTrips) {
   EXPECT_DOUBLE_EQ(d.sweep.default_thresholds.growth, 0.55);
 }
 
+// The configuration a run records replays it exactly: a float that six
+// significant digits would round (a half-life of 7.3333333333333) is written
+// in full, while the defaults stay short.
+TEST(ConfigTest, RecordedFloatsReadBackExactly) {
+  toml::table t{{"index", toml::table{{"half_life", 7.3333333333333}, {"weight", 0.9}}}};
+  const std::string text = TomlToString(t);
+  const toml::table back = toml::parse(text);
+  EXPECT_EQ(back["index"]["half_life"].value<double>(), 7.3333333333333) << text;
+  EXPECT_EQ(back["index"]["weight"].value<double>(), 0.9) << text;
+  toml::table plain{{"index", toml::table{{"half_life", 12.0}, {"weight", 0.9}}}};
+  const std::string short_text = TomlToString(plain);
+  EXPECT_NE(short_text.find("weight = 0.9"), std::string::npos) << short_text;
+  EXPECT_EQ(short_text.find("0.9000"), std::string::npos) << short_text;  // not 0.90000000000000002
+  // The specification's description, recorded as index_spec, as well.
+  IndexSpec spec;
+  spec.weighting = Weighting::kExponential;
+  spec.half_life = 7.3333333333333;
+  EXPECT_EQ(spec.Describe(), "exponential(half_life=7.3333333333333)/first/monthly");
+  spec.half_life = 12.0;
+  EXPECT_EQ(spec.Describe(), "exponential(half_life=12)/first/monthly");
+}
+
 }  // namespace
 }  // namespace chokepoint::pipeline
