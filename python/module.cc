@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "chokepoint/core/data_dir.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/indices.h"
+#include "chokepoint/core/interrupt.h"
 #include "chokepoint/core/panel.h"
 #include "chokepoint/core/period.h"
 #include "chokepoint/core/scenario.h"
@@ -39,6 +41,26 @@ namespace chokepoint::python {
 namespace {
 
 using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+// The interpreter's main thread (the module is imported there): the thread
+// that receives SIGINT.
+const std::thread::id kMainThread = std::this_thread::get_id();
+
+// Runs engine work without the GIL. On the main thread Ctrl-C reaches the
+// engine's unit-boundary checks for the call's duration (InterruptScope),
+// so a long call stops with KeyboardInterrupt; a signal that arrived after
+// the last check is raised when the call returns.
+template <typename F>
+auto Engine(F&& work) {
+  std::optional<InterruptScope> interrupts;
+  if (std::this_thread::get_id() == kMainThread) interrupts.emplace();
+  auto result = [&] {
+    py::gil_scoped_release release;
+    return work();
+  }();
+  if (interrupts && InterruptRequested()) ThrowIfInterrupted();
+  return result;
+}
 
 std::optional<YearMonth> ParseStart(const std::optional<std::string>& start) {
   if (!start) return std::nullopt;
@@ -73,14 +95,12 @@ std::string Bootstrap(const DoubleArray& values, const std::optional<std::string
                       const std::string& config_file, const std::vector<std::string>& sets) {
   const pipeline::Series series = ToSeries(values, start, name);
   const pipeline::PipelineConfig config = ResolveConfig(config_file, sets);
-  py::gil_scoped_release release;
-  return bootstrap::FormatSeriesJson(pipeline::BootstrapSeries(series, config));
+  return Engine([&] { return bootstrap::FormatSeriesJson(pipeline::BootstrapSeries(series, config)); });
 }
 
 std::string BlockLength(const DoubleArray& values, const std::optional<std::string>& start, const std::string& scheme) {
   const pipeline::Series series = ToSeries(values, start, "series");
-  py::gil_scoped_release release;
-  return bootstrap::FormatBlockLengthJson(pipeline::SeriesBlockLength(series, scheme));
+  return Engine([&] { return bootstrap::FormatBlockLengthJson(pipeline::SeriesBlockLength(series, scheme)); });
 }
 
 // Keyword options of one function: each key read once by name; a key
@@ -133,8 +153,7 @@ std::string Breaks(const DoubleArray& values, const std::optional<std::string>& 
   o.Read("null_errors", &request.null_errors);
   o.Read("tests", &request.tests);
   o.CheckAllRead();
-  py::gil_scoped_release release;
-  return pipeline::FormatBreaksJson(pipeline::SeriesBreaks(series, request), series.source);
+  return Engine([&] { return pipeline::FormatBreaksJson(pipeline::SeriesBreaks(series, request), series.source); });
 }
 
 std::string Hac(const DoubleArray& values, const std::optional<std::string>& start, const py::dict& options) {
@@ -149,8 +168,7 @@ std::string Hac(const DoubleArray& values, const std::optional<std::string>& sta
   o.Read("prewhite", &request.prewhite);
   o.Read("adjust", &request.adjust);
   o.CheckAllRead();
-  py::gil_scoped_release release;
-  return pipeline::FormatHacJson(pipeline::SeriesHac(series, request), series, request);
+  return Engine([&] { return pipeline::FormatHacJson(pipeline::SeriesHac(series, request), series, request); });
 }
 
 std::string Surge(const DoubleArray& values, const std::optional<std::string>& start, const py::dict& options) {
@@ -165,8 +183,7 @@ std::string Surge(const DoubleArray& values, const std::optional<std::string>& s
   o.Read("ar1", &request.ar1);
   o.Read("seasonal", &request.seasonal);
   o.CheckAllRead();
-  py::gil_scoped_release release;
-  return pipeline::FormatSurgeJson(pipeline::SeriesSurge(series, request));
+  return Engine([&] { return pipeline::FormatSurgeJson(pipeline::SeriesSurge(series, request)); });
 }
 
 // V, G and the index status of each row of a (series x months) matrix under
@@ -185,8 +202,7 @@ py::tuple Indices(const DoubleArray& matrix, const std::optional<std::string>& s
   double* v = V.mutable_data();
   double* g = G.mutable_data();
   int* st = status.mutable_data();
-  {
-    py::gil_scoped_release release;
+  Engine([&] {
     pipeline::ThreadLimit limit(threads);
     // One window, one weight vector for every row (as ComputeSeriesIndices
     // resolves them); a NaN month is a missing month (docs/method.md §2.6).
@@ -213,7 +229,8 @@ py::tuple Indices(const DoubleArray& matrix, const std::optional<std::string>& s
         st[r] = static_cast<int>(iv.status);
       }
     });
-  }
+    return 0;
+  });
   return py::make_tuple(V, G, status);
 }
 
@@ -253,9 +270,11 @@ void Run(const std::string& config_file, const std::vector<std::string>& sets, b
   pipeline::SweepInput input;
   input.series_file = series_file;
   input.start = ParseStart(start);
-  py::gil_scoped_release release;
-  if (sweep) pipeline::SweepToFile(config, input);
-  else pipeline::RunToFile(config);
+  Engine([&] {
+    if (sweep) pipeline::SweepToFile(config, input);
+    else pipeline::RunToFile(config);
+    return 0;
+  });
 }
 
 // The scenario's simulated panel: codes, first month, values (codes x
@@ -263,11 +282,7 @@ void Run(const std::string& config_file, const std::vector<std::string>& sets, b
 py::tuple PanelTuple(const Panel& panel, const std::string& label);
 
 py::tuple SimulatePanel(const std::string& scenario, uint64_t seed) {
-  SimulationResult r;
-  {
-    py::gil_scoped_release release;
-    r = Simulate(Scenario::Load(scenario), seed);
-  }
+  const SimulationResult r = Engine([&] { return Simulate(Scenario::Load(scenario), seed); });
   return PanelTuple(r.panel, r.panel.provenance.label);
 }
 
@@ -296,11 +311,8 @@ py::tuple Ingest(const std::vector<std::string>& inputs, const std::string& out,
   o.Read("lenient", &request.lenient);
   o.Read("max_examples", &request.max_examples);
   o.CheckAllRead();
-  IngestResult result;
-  {
-    py::gil_scoped_release release;
-    result = out.empty() ? pipeline::Ingest(request) : pipeline::IngestToFile(request, out);
-  }
+  const IngestResult result =
+      Engine([&] { return out.empty() ? pipeline::Ingest(request) : pipeline::IngestToFile(request, out); });
   return py::make_tuple(PanelTuple(result.panel, result.panel.provenance.label), result.report.FullReport());
 }
 

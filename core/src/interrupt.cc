@@ -42,6 +42,22 @@ void InstallInterruptHandlers() {
 
 int InterruptSignal() { return g_signal.load(std::memory_order_relaxed); }
 
+InterruptScope::InterruptScope() {
+  g_signal.store(0);
+  struct sigaction action;
+  std::memset(&action, 0, sizeof action);
+  action.sa_handler = OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  if (::sigaction(SIGINT, nullptr, &previous_) == 0 && previous_.sa_handler != SIG_IGN)
+    installed_ = ::sigaction(SIGINT, &action, nullptr) == 0;
+}
+
+InterruptScope::~InterruptScope() {
+  if (installed_) ::sigaction(SIGINT, &previous_, nullptr);
+  g_signal.store(0);
+}
+
 void ThrowIfInterrupted() {
   const int s = InterruptSignal();
   if (s == 0) return;

@@ -315,3 +315,28 @@ def test_sweep_of_a_dataframe_equals_the_csv(tmp_path):
         else:
             assert (x == y).all(), k
     assert len(a.groups) == 6 and list(a.groups["name"]) == list(frame.columns)
+
+
+def test_ctrl_c_stops_a_long_call(tmp_path):
+    # A long bootstrap in a fresh interpreter gets SIGINT after half a
+    # second: KeyboardInterrupt from the engine's next unit boundary, and the
+    # next call runs normally (the flag does not stick).
+    script = tmp_path / "interrupt.py"
+    script.write_text(
+        "import os, signal, threading, time, numpy as np, chokepoint\n"
+        "x = np.exp(np.linspace(0, 1, 2400)) * (1 + 0.1 * np.sin(np.arange(2400)))\n"
+        "threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+        "t = time.time()\n"
+        "try:\n"
+        "    chokepoint.bootstrap(x, replicates=6_000_000, set={'bootstrap.keep_replicates': False,\n"
+        "        'bootstrap.signal': False, 'bootstrap.base_sensitivity': False, 'bootstrap.scheme_diagnostics': False})\n"
+        "    print('finished')\n"
+        "except KeyboardInterrupt as e:\n"
+        "    print('interrupted after %.1f s: %s' % (time.time() - t, e))\n"
+        "print('next', chokepoint.bootstrap(x[:120], replicates=99).to_dict()['replicates'])\n")
+    out = subprocess.run([os.environ.get("PYTHON", "/usr/bin/python3"), str(script)], capture_output=True, text=True,
+                         timeout=120, env={**os.environ})
+    assert "interrupted after" in out.stdout and "SIGINT" in out.stdout, out.stdout + out.stderr
+    seconds = float(out.stdout.split("interrupted after ")[1].split(" s")[0])
+    assert seconds < 3.0  # uninterrupted: about 11 s here
+    assert "next 99" in out.stdout

@@ -6,6 +6,8 @@
 // while stopping ends the process at once (the default action).
 #pragma once
 
+#include <signal.h>
+
 namespace chokepoint {
 
 // Installs the SIGINT and SIGTERM handlers (the CLI calls it once); a
@@ -16,5 +18,22 @@ int InterruptSignal();
 inline bool InterruptRequested() { return InterruptSignal() != 0; }
 // Throws chokepoint::Error (kind kInterrupted) when a signal was received.
 void ThrowIfInterrupted();
+
+// For hosts that keep their own SIGINT handler (the Python module): while
+// alive, SIGINT sets the flag the engine's loops check, so Ctrl-C stops a
+// long call at its next unit boundary; the host's handler is restored and
+// the flag cleared when it ends. Process-wide: create it on the thread that
+// receives signals (the interpreter's main thread), one at a time.
+class InterruptScope {
+ public:
+  InterruptScope();
+  ~InterruptScope();
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+
+ private:
+  struct sigaction previous_ {};
+  bool installed_ = false;
+};
 
 }  // namespace chokepoint
