@@ -13,31 +13,19 @@ namespace chokepoint::cli {
 
 namespace {
 struct IngestArgs {
-  std::vector<std::string> inputs;
+  pipeline::IngestRequest request;  // the flags write into it (defaults there)
   std::string out;
-  std::string format = "auto";
-  std::string jan_feb;  // empty: no policy (combined data is an error)
-  std::string rates;
-  bool lenient = false;
-  int max_examples = 20;
 };
 
 void RunIngest(const IngestArgs& a) {
-  pipeline::IngestRequest request;
-  request.inputs = a.inputs;
-  request.format = a.format;
-  request.jan_feb = a.jan_feb;
-  request.rates = a.rates;
-  request.lenient = a.lenient;
-  request.max_examples = a.max_examples;
-  const IngestResult result = pipeline::IngestToFile(request, a.out);
+  const IngestResult result = pipeline::IngestToFile(a.request, a.out);
   const std::string summary = result.report.FullReport();
   long long bad = 0;
   for (long long c : result.report.problem_counts) bad += c;
   // The summary goes to stderr so stdout stays clean for scripts; lenient
   // runs always say how much was skipped.
   std::cerr << summary;
-  if (a.lenient && bad > 0)
+  if (a.request.lenient && bad > 0)
     std::cerr << "chokepoint ingest: --lenient skipped " << result.report.rows_skipped
               << " bad row(s); counts and examples are in " << a.out << " under /panel/ingest\n";
   std::cout << "wrote " << a.out << ": " << result.panel.num_codes() << " codes x " << result.panel.num_months()
@@ -53,21 +41,21 @@ void RegisterIngestCommand(CLI::App& app) {
       "Read import files (canonical long CSV, China Customs export, UN Comtrade monthly CSV) into an "
       "HS8 x month panel in US$ and write it as HDF5. Bad input stops with file:line:column (exit 2) "
       "and leaves no output file.");
-  sub->add_option("inputs", args->inputs, "Input CSV files (UTF-8 with or without BOM, or GB18030)")
+  sub->add_option("inputs", args->request.inputs, "Input CSV files (UTF-8 with or without BOM, or GB18030)")
       ->required()
       ->check(CLI::ExistingFile);
   sub->add_option("--out,-o", args->out, "Output panel file (.h5)")->required();
-  sub->add_option("--format", args->format,
+  sub->add_option("--format", args->request.format,
                   "auto (by header) | canonical (hs8,period,value_usd) | customs | comtrade")
       ->capture_default_str();
-  sub->add_option("--jan-feb", args->jan_feb,
+  sub->add_option("--jan-feb", args->request.jan_feb,
                   "Policy for January-February combined periods: keep-merged (value in February, January "
                   "missing) | split (half each). Without it combined data is an error.");
-  sub->add_option("--rates", args->rates,
+  sub->add_option("--rates", args->request.rates,
                   "CSV period,cny_per_usd: converts Customs files that only have RMB values");
-  sub->add_flag("--lenient", args->lenient,
+  sub->add_flag("--lenient", args->request.lenient,
                 "Skip bad rows, count them by class and keep examples in /panel/ingest");
-  sub->add_option("--max-examples", args->max_examples, "Bad-row examples kept with --lenient")
+  sub->add_option("--max-examples", args->request.max_examples, "Bad-row examples kept with --lenient")
       ->capture_default_str();
   sub->callback([args] { RunIngest(*args); });
 }
