@@ -73,6 +73,12 @@ void AddConfigFlags(CLI::App* cmd, ConfigOverrides* o, bool with_out) {
                   "(value read as TOML; repeatable; applied after --config, before the other flags)");
   cmd->add_option("--data", o->data_file, "Panel file (.h5 or canonical .csv); default: the embedded synthetic scenario");
   cmd->add_option("--catalog", o->catalog, "Catalog directory (groups.csv, members.csv, ...); default: the shipped one");
+  cmd->add_option("--min-coverage", o->min_coverage,
+                  "A group whose panel carries fewer than this share of its catalog lines is marked partial "
+                  "(default 0.75)");
+  cmd->add_option("--code-map", o->code_map,
+                  "CSV code,group,weight assigning coarse panel codes that several groups share (otherwise "
+                  "such a code is used by none)");
   cmd->add_option("--scenario", o->scenario, "Simulation scenario for the default data (name or TOML file)");
   cmd->add_option("--data-dir", o->data_dir,
                   "Directory of the shipped data (catalog, scenarios, BEC, GDP, events); default: "

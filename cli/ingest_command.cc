@@ -38,16 +38,37 @@ void RegisterIngestCommand(CLI::App& app) {
   auto args = std::make_shared<IngestArgs>();
   auto* sub = app.add_subcommand(
       "ingest",
-      "Read import files (canonical long CSV, China Customs export, UN Comtrade monthly CSV) into an "
-      "HS8 x month panel in US$ and write it as HDF5. Bad input stops with file:line:column (exit 2) "
-      "and leaves no output file.");
+      "Read import files (canonical long CSV, China Customs export, UN Comtrade monthly CSV, or any "
+      "tidy CSV with --columns) into an HS code x month panel in US$ (codes kept at the level the "
+      "source gives: HS2/4/6/8; HS10 summed onto HS8) and write it as HDF5. Bad input stops with "
+      "file:line:column (exit 2) and leaves no output file.");
   sub->add_option("inputs", args->request.inputs, "Input CSV files (UTF-8 with or without BOM, or GB18030)")
       ->required()
       ->check(CLI::ExistingFile);
   sub->add_option("--out,-o", args->out, "Output panel file (.h5)")->required();
+  sub->add_option("--preset", args->request.preset,
+                  "Options for a common source: china-customs | comtrade | partner-exports (shipped in "
+                  "data/ingest_presets) or a TOML file with an [ingest] table; flags given override it");
   sub->add_option("--format", args->request.format,
-                  "auto (by header) | canonical (hs8,period,value_usd) | customs | comtrade")
+                  "auto (by header) | canonical (hs8,period,value_usd) | customs | comtrade | columns")
       ->capture_default_str();
+  sub->add_option("--columns", args->request.columns,
+                  "ROLE=COLUMN pairs naming the header's columns: code, period (or year and month), value; "
+                  "optional flow, quantity, unit. Other columns are summed over. Implies --format columns "
+                  "when --format is auto");
+  sub->add_option("--period-format", args->request.period_format,
+                  "How periods are written: auto, or a pattern of YYYY, MM, M, DD, D and separators "
+                  "(YYYY/M, M/YYYY, YYYYMM, YYYY-MM-DD)")
+      ->capture_default_str();
+  sub->add_option("--scale", args->request.scale, "Multiply values by this to get US$ (1000 for thousands)");
+  sub->add_option("--where", args->request.where,
+                  "COLUMN=VALUE: use only rows whose COLUMN is VALUE (repeatable; the same column repeated "
+                  "means either value)")
+      ->allow_extra_args(false);
+  sub->add_option("--flow", args->request.flow,
+                  "The flow column's value to read as imports (e.g. Export, for a partner's exports to China)");
+  sub->add_option("--source", args->request.source,
+                  "Free text naming the source, kept in the panel and printed in reports");
   sub->add_option("--jan-feb", args->request.jan_feb,
                   "Policy for January-February combined periods: keep-merged (value in February, January "
                   "missing) | split (half each). Without it combined data is an error.");

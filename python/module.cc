@@ -305,11 +305,20 @@ py::tuple Ingest(const std::vector<std::string>& inputs, const std::string& out,
   pipeline::IngestRequest request;
   request.inputs = inputs;
   Options o(options, "ingest");
+  o.Read("preset", &request.preset);
   o.Read("format", &request.format);
   o.Read("jan_feb", &request.jan_feb);
   o.Read("rates", &request.rates);
   o.Read("lenient", &request.lenient);
   o.Read("max_examples", &request.max_examples);
+  o.Read("columns", &request.columns);
+  o.Read("period_format", &request.period_format);
+  double scale = 0;
+  o.Read("scale", &scale);
+  if (scale != 0) request.scale = scale;
+  o.Read("where", &request.where);
+  o.Read("flow", &request.flow);
+  o.Read("source", &request.source);
   o.CheckAllRead();
   const IngestResult result =
       Engine([&] { return out.empty() ? pipeline::Ingest(request) : pipeline::IngestToFile(request, out); });

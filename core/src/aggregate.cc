@@ -197,8 +197,23 @@ AggregateResult ComputeAggregates(const Panel& panel, const Catalog& catalog, co
 
   std::vector<double> semi_share(T);
   r.codes_in_panel = panel.num_codes();
+  // A code with finer codes of the panel under it (an HS4 total beside its
+  // HS8 lines) would count those lines twice: it is left out and listed.
+  // In text order a code's finer codes follow it directly.
+  std::vector<char> is_total_of_finer(static_cast<size_t>(panel.num_codes()), 0);
+  {
+    std::vector<int> order(static_cast<size_t>(panel.num_codes()));
+    for (int i = 0; i < panel.num_codes(); ++i) order[static_cast<size_t>(i)] = i;
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return panel.codes()[a] < panel.codes()[b]; });
+    for (size_t i = 0; i + 1 < order.size(); ++i)
+      is_total_of_finer[static_cast<size_t>(order[i])] = panel.codes()[order[i]].Contains(panel.codes()[order[i + 1]]);
+  }
   for (int row = 0; row < panel.num_codes(); ++row) {
     const HsCode code = panel.codes()[row];
+    if (is_total_of_finer[static_cast<size_t>(row)]) {
+      r.unmapped_codes.push_back(code.ToString() + " (total of finer panel codes: not added)");
+      continue;
+    }
     const BecAssignment a = bec.Map(code, &catalog);
     if (!a.mapped) {
       r.unmapped_codes.push_back(code.ToString());

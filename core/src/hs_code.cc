@@ -29,6 +29,20 @@ std::optional<HsCode> HsCode::Parse(std::string_view text) {
   return FromInt(v);
 }
 
+std::optional<HsCode> HsCode::ParseAnyLevel(std::string_view text, bool* was_hs10) {
+  if (was_hs10) *was_hs10 = false;
+  auto d = Digits(text);
+  if (!d) return std::nullopt;
+  const size_t n = d->size();
+  if (n != 2 && n != 4 && n != 6 && n != 8 && n != 10) return std::nullopt;
+  if ((*d)[0] == '0' && (*d)[1] == '0') return std::nullopt;  // chapter 00 does not exist
+  const size_t keep = n == 10 ? 8 : n;
+  uint32_t v = 0;
+  for (size_t i = 0; i < keep; ++i) v = v * 10 + static_cast<uint32_t>((*d)[i] - '0');
+  if (n == 10 && was_hs10) *was_hs10 = true;
+  return FromDigits(v, static_cast<int>(keep));
+}
+
 std::optional<HsCode> HsCode::FromHs6(std::string_view text) {
   auto d = Digits(text);
   if (!d || d->size() != 6) return std::nullopt;
@@ -40,13 +54,14 @@ std::optional<HsCode> HsCode::FromHs6(std::string_view text) {
 
 std::string HsCode::ToString() const {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%08u", value_);
+  std::snprintf(buf, sizeof buf, "%0*u", static_cast<int>(digits_), value_);
   return buf;
 }
 
 std::string HsCode::Hs6String() const {
+  if (digits_ < 6) return "";
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%06u", value_ / 100);
+  std::snprintf(buf, sizeof buf, "%06u", Hs6());
   return buf;
 }
 

@@ -14,9 +14,11 @@
 
 #include <fast_float/fast_float.h>
 
+#include "chokepoint/core/data_dir.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/panel_io.h"
+#include "chokepoint/core/run_config.h"
 #include "ingest_internal.h"
 
 namespace chokepoint {
@@ -29,12 +31,14 @@ std::string_view ToString(IngestFormat f) {
     case IngestFormat::kCanonical: return "canonical";
     case IngestFormat::kCustoms: return "customs";
     case IngestFormat::kComtrade: return "comtrade";
+    case IngestFormat::kColumns: return "columns";
   }
   return "auto";
 }
 
 std::optional<IngestFormat> IngestFormatFromString(std::string_view s) {
-  for (IngestFormat f : {IngestFormat::kAuto, IngestFormat::kCanonical, IngestFormat::kCustoms, IngestFormat::kComtrade})
+  for (IngestFormat f : {IngestFormat::kAuto, IngestFormat::kCanonical, IngestFormat::kCustoms, IngestFormat::kComtrade,
+                         IngestFormat::kColumns})
     if (ToString(f) == s) return f;
   return std::nullopt;
 }
@@ -69,6 +73,34 @@ std::string_view ToString(IngestProblem p) {
   return "unknown";
 }
 
+namespace {
+// Roles a `columns` pair may name.
+constexpr std::string_view kColumnRoles[] = {"code", "period", "year", "month", "value", "flow", "quantity", "unit"};
+
+// "role=column, role=column" -> pairs; false with a message on a bad entry.
+bool SplitPairs(std::string_view text, std::vector<std::pair<std::string, std::string>>* out, std::string* why) {
+  out->clear();
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    const std::string_view item = Trim(text.substr(start, comma - start));
+    start = comma + 1;
+    if (item.empty()) {
+      if (comma == text.size()) break;
+      continue;
+    }
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos || Trim(item.substr(0, eq)).empty() || Trim(item.substr(eq + 1)).empty()) {
+      *why = "'" + std::string(item) + "' is not ROLE=COLUMN";
+      return false;
+    }
+    out->emplace_back(std::string(Trim(item.substr(0, eq))), std::string(Trim(item.substr(eq + 1))));
+  }
+  return true;
+}
+}  // namespace
+
 bool IngestOptions::IsValid(std::string* error) const {
   auto fail = [&](const std::string& m) {
     if (error) *error = m;
@@ -77,15 +109,62 @@ bool IngestOptions::IsValid(std::string* error) const {
   if (max_examples < 0 || max_examples > 10000) return fail("ingest.max_examples must be in 0..10000");
   if (!rates_file.empty() && !std::filesystem::exists(rates_file))
     return fail("ingest.rates: file not found: " + rates_file);
+  if (!(scale > 0) || !std::isfinite(scale)) return fail("ingest.scale must be a positive finite number (1000 for thousands)");
+  std::string why;
+  if (period_format != "auto" && !ValidPeriodPattern(period_format, &why))
+    return fail("ingest.period_format '" + period_format + "': " + why);
+  std::vector<std::pair<std::string, std::string>> pairs;
+  if (!SplitPairs(columns, &pairs, &why)) return fail("ingest.columns: " + why);
+  std::vector<std::string> seen;
+  for (const auto& [role, column] : pairs) {
+    if (std::find(std::begin(kColumnRoles), std::end(kColumnRoles), role) == std::end(kColumnRoles))
+      return fail("ingest.columns: unknown role '" + role + "' (code, period, year, month, value, flow, quantity, unit)");
+    if (std::find(seen.begin(), seen.end(), role) != seen.end())
+      return fail("ingest.columns: role '" + role + "' given twice");
+    seen.push_back(role);
+  }
+  if (format == IngestFormat::kColumns) {
+    auto has = [&](std::string_view r) { return std::find(seen.begin(), seen.end(), r) != seen.end(); };
+    if (!has("code") || !has("value") || !(has("period") || (has("year") && has("month"))))
+      return fail("ingest.columns: format columns needs code=..., value=... and period=... (or year=... and month=...)");
+  }
+  for (const std::string& w : where) {
+    const size_t eq = w.find('=');
+    if (eq == std::string::npos || eq == 0) return fail("ingest.where: '" + w + "' is not COLUMN=VALUE");
+  }
   return true;
 }
 
+IngestOptions LoadIngestPreset(std::string_view name_or_path) {
+  std::filesystem::path path(name_or_path);
+  if (!std::filesystem::exists(path) || std::filesystem::is_directory(path)) {
+    path = DataDirectory() / "ingest_presets" / (std::string(name_or_path) + ".toml");
+    if (!std::filesystem::exists(path)) {
+      std::string known;
+      std::error_code ec;
+      for (const auto& e : std::filesystem::directory_iterator(DataDirectory() / "ingest_presets", ec))
+        if (e.path().extension() == ".toml") known += (known.empty() ? "" : ", ") + e.path().stem().string();
+      ThrowUsageError("ingest preset '" + std::string(name_or_path) + "': no such file and no shipped preset of that name" +
+                      (known.empty() ? std::string() : " (shipped: " + known + ")"));
+    }
+  }
+  const toml::table t = ParseTomlFile(path.string());
+  const toml::table* section = t["ingest"].as_table();
+  if (!section) ThrowInputError(path.string(), 0, 0, "an ingest preset needs an [ingest] table");
+  if (section->contains("preset")) ThrowInputError(path.string(), 0, 0, "a preset cannot name another preset");
+  IngestOptions o = IngestOptions::FromToml(TomlSection(section, "ingest", path.string()));
+  o.preset = std::string(name_or_path);
+  return o;
+}
+
 IngestOptions IngestOptions::FromToml(const TomlSection& s) {
-  s.RejectUnknownKeys({"format", "jan_feb", "rates", "lenient", "max_examples"});
+  s.RejectUnknownKeys({"format", "jan_feb", "rates", "lenient", "max_examples", "columns", "period_format", "scale",
+                       "where", "flow", "source", "preset"});
   IngestOptions o;
+  if (auto v = s.GetString("preset"); v && !v->empty()) o = LoadIngestPreset(*v);
   if (auto v = s.GetString("format")) {
     auto f = IngestFormatFromString(*v);
-    if (!f) s.Fail("format", "must be auto, canonical, customs or comtrade");
+    if (!f) s.Fail("format", "must be auto, canonical, customs, comtrade or columns");
     o.format = *f;
   }
   if (auto v = s.GetString("jan_feb")) {
@@ -96,6 +175,12 @@ IngestOptions IngestOptions::FromToml(const TomlSection& s) {
   if (auto v = s.GetString("rates")) o.rates_file = *v;
   if (auto v = s.GetBool("lenient")) o.lenient = *v;
   if (auto v = s.GetInt("max_examples")) o.max_examples = static_cast<int>(*v);
+  if (auto v = s.GetString("columns")) o.columns = *v;
+  if (auto v = s.GetString("period_format")) o.period_format = *v;
+  if (auto v = s.GetDouble("scale")) o.scale = *v;
+  if (auto v = s.GetStringArray("where")) o.where = *v;
+  if (auto v = s.GetString("flow")) o.flow = *v;
+  if (auto v = s.GetString("source")) o.source = *v;
   std::string error;
   if (!o.IsValid(&error)) s.Fail("", error);
   return o;
@@ -108,6 +193,15 @@ toml::table IngestOptions::ToToml() const {
   t.insert("rates", rates_file);
   t.insert("lenient", lenient);
   t.insert("max_examples", static_cast<int64_t>(max_examples));
+  t.insert("columns", columns);
+  t.insert("period_format", period_format);
+  t.insert("scale", scale);
+  toml::array w;
+  for (const auto& x : where) w.push_back(x);
+  t.insert("where", w);
+  t.insert("flow", flow);
+  t.insert("source", source);
+  t.insert("preset", preset);
   return t;
 }
 
@@ -130,7 +224,11 @@ struct Layout {
   Currency currency = Currency::kUsd;
   int flow_col = -1;
   int reporter_col = -1;
+  int quantity_col = -1;
+  int unit_col = -1;
   std::vector<int> dim_cols;
+  // `where` filters: column -> accepted values.
+  std::vector<std::pair<int, std::vector<std::string>>> filters;
   // Comtrade: a row is a total when every one of these is empty or a total code.
   std::vector<std::pair<int, std::vector<std::string>>> total_cols;
 
@@ -140,7 +238,7 @@ struct Layout {
 };
 
 // --- Header synonym tables (normalised with NormalizeHeader). -------------
-enum class Role { kCode, kPeriod, kUsd, kRmb, kFlow, kIgnore, kDimension };
+enum class Role { kCode, kPeriod, kUsd, kRmb, kFlow, kIgnore, kDimension, kQuantity, kUnit };
 
 struct Synonym {
   std::string_view name;
@@ -160,11 +258,13 @@ constexpr Synonym kCustomsSynonyms[] = {
     {"进出口", Role::kFlow}, {"进出口标志", Role::kFlow}, {"flow", Role::kFlow},
     {"import/export", Role::kFlow}, {"importorexport", Role::kFlow},
     {"商品名称", Role::kIgnore}, {"commodityname", Role::kIgnore}, {"nameofcommodity", Role::kIgnore},
-    {"第一数量", Role::kIgnore}, {"第一计量单位", Role::kIgnore}, {"第二数量", Role::kIgnore},
-    {"第二计量单位", Role::kIgnore}, {"数量", Role::kIgnore}, {"计量单位", Role::kIgnore},
-    {"firstquantity", Role::kIgnore}, {"firstunit", Role::kIgnore}, {"firstunitofmeasurement", Role::kIgnore},
+    // The first quantity and its unit are kept beside the value; the second
+    // (a supplementary unit on some lines) is read past.
+    {"第一数量", Role::kQuantity}, {"第一计量单位", Role::kUnit}, {"第二数量", Role::kIgnore},
+    {"第二计量单位", Role::kIgnore}, {"数量", Role::kQuantity}, {"计量单位", Role::kUnit},
+    {"firstquantity", Role::kQuantity}, {"firstunit", Role::kUnit}, {"firstunitofmeasurement", Role::kUnit},
     {"secondquantity", Role::kIgnore}, {"secondunit", Role::kIgnore}, {"secondunitofmeasurement", Role::kIgnore},
-    {"quantity", Role::kIgnore}, {"unit", Role::kIgnore},
+    {"quantity", Role::kQuantity}, {"unit", Role::kUnit}, {"quantity1", Role::kQuantity}, {"unit1", Role::kUnit},
     // Everything else (partner, trade mode, registration place, ...) is a
     // dimension summed over; these are listed for documentation only.
     {"贸易伙伴编码", Role::kDimension}, {"贸易伙伴名称", Role::kDimension}, {"贸易伙伴", Role::kDimension},
@@ -194,8 +294,10 @@ int FindColumn(const std::vector<std::string>& normalized, std::initializer_list
 bool LooksComtrade(const std::vector<std::string>& n) {
   return FindColumn(n, {"cmdcode", "primaryvalue", "tradevalueus$", "tradevalueusd"}) >= 0;
 }
+// The canonical code column: hs8 as written by `simulate`, or a level-neutral name.
+constexpr std::string_view kCanonicalCode[] = {"hs8", "code", "hs", "hscode", "hs2", "hs4", "hs6", "hs10"};
 bool LooksCanonical(const std::vector<std::string>& n) {
-  return FindColumn(n, {"hs8"}) >= 0 && FindColumn(n, {"period"}) >= 0 && FindColumn(n, {"valueusd"}) >= 0;
+  return FindColumn(n, kCanonicalCode) >= 0 && FindColumn(n, {"period"}) >= 0 && FindColumn(n, {"valueusd"}) >= 0;
 }
 bool LooksCustoms(const std::vector<std::string>& n) {
   int code = -1, period = -1, value = -1;
@@ -209,7 +311,9 @@ bool LooksCustoms(const std::vector<std::string>& n) {
   return code >= 0 && period >= 0 && value >= 0;
 }
 
-Layout DetectLayout(const std::vector<Field>& header, IngestFormat requested, const std::string& file, long line) {
+Layout DetectLayout(const std::vector<Field>& header, const IngestOptions& options, const std::string& file, long line) {
+  const IngestFormat requested =
+      options.format == IngestFormat::kAuto && !options.columns.empty() ? IngestFormat::kColumns : options.format;
   Layout L;
   L.num_fields = header.size();
   std::vector<std::string> n;
@@ -243,7 +347,7 @@ Layout DetectLayout(const std::vector<Field>& header, IngestFormat requested, co
   };
   switch (format) {
     case IngestFormat::kCanonical: {
-      L.code_col = require(FindColumn(n, {"hs8"}), "hs8");
+      L.code_col = require(FindColumn(n, kCanonicalCode), "hs8 (or code)");
       L.period_col = require(FindColumn(n, {"period"}), "period");
       L.value_col = require(FindColumn(n, {"valueusd"}), "value_usd");
       for (int i = 0; i < static_cast<int>(n.size()); ++i)
@@ -262,6 +366,8 @@ Layout DetectLayout(const std::vector<Field>& header, IngestFormat requested, co
           case Role::kUsd: if (usd < 0) usd = i; break;
           case Role::kRmb: if (rmb < 0) rmb = i; break;
           case Role::kFlow: L.flow_col = i; break;
+          case Role::kQuantity: if (L.quantity_col < 0) L.quantity_col = i; break;
+          case Role::kUnit: if (L.unit_col < 0) L.unit_col = i; break;
           case Role::kIgnore: break;
           case Role::kDimension:
             if (!n[static_cast<size_t>(i)].empty()) L.dim_cols.push_back(i);
@@ -296,6 +402,8 @@ Layout DetectLayout(const std::vector<Field>& header, IngestFormat requested, co
       L.flow_col = FindColumn(n, {"flowcode", "tradeflowcode", "tradeflow", "flowdesc"});
       L.freq_col = FindColumn(n, {"freqcode"});
       L.reporter_col = FindColumn(n, {"reportercode"});
+      L.quantity_col = FindColumn(n, {"qty", "quantity"});
+      L.unit_col = FindColumn(n, {"qtyunitabbr", "qtyunitcode", "qtyunit"});
       // Vectors, not initializer_lists: an initializer_list's array lives only
       // until the end of the full-expression that builds this table, and the
       // loop below would read it afterwards (AddressSanitizer:
@@ -316,13 +424,76 @@ Layout DetectLayout(const std::vector<Field>& header, IngestFormat requested, co
       }
       break;
     }
+    case IngestFormat::kColumns:
     case IngestFormat::kAuto:
       break;
+  }
+  // The user's column names: the whole layout for `columns`, overrides of
+  // single roles otherwise.
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::string why;
+  SplitPairs(options.columns, &pairs, &why);  // validated by IsValid
+  auto column_named = [&](const std::string& name, const std::string& what) {
+    const std::string wanted = NormalizeHeader(name);
+    for (size_t i = 0; i < n.size(); ++i)
+      if (n[i] == wanted) return static_cast<int>(i);
+    std::string have;
+    for (const auto& h : L.names) have += (have.empty() ? "" : ", ") + h;
+    ThrowInputError(file, line, 1, what + " '" + name + "' is not a column of the header (columns: " + have + ")");
+  };
+  std::vector<int> named;
+  for (const auto& [role, column] : pairs) {
+    const int c = column_named(column, "--columns " + role + "=" + column + ":");
+    named.push_back(c);
+    if (role == "code") L.code_col = c, L.code_hs6 = false;
+    else if (role == "period") L.period_col = c, L.year_col = L.month_col = -1;
+    else if (role == "year") L.year_col = c, L.period_col = -1;
+    else if (role == "month") L.month_col = c, L.period_col = -1;
+    else if (role == "value") L.value_col = c, L.currency = Currency::kUsd;
+    else if (role == "flow") L.flow_col = c;
+    else if (role == "quantity") L.quantity_col = c;
+    else if (role == "unit") L.unit_col = c;
+  }
+  if (format == IngestFormat::kColumns) {
+    // Every column not named is a dimension summed over.
+    L.dim_cols.clear();
+    for (int i = 0; i < static_cast<int>(n.size()); ++i)
+      if (std::find(named.begin(), named.end(), i) == named.end() && !n[static_cast<size_t>(i)].empty())
+        L.dim_cols.push_back(i);
+  } else if (!named.empty()) {
+    std::erase_if(L.dim_cols, [&](int c) { return std::find(named.begin(), named.end(), c) != named.end(); });
+  }
+  // Quantity and unit are kept, never summed over as dimensions.
+  std::erase_if(L.dim_cols, [&](int c) { return c == L.quantity_col || c == L.unit_col || c == L.flow_col; });
+  for (const std::string& w : options.where) {
+    const size_t eq = w.find('=');
+    const int c = column_named(w.substr(0, eq), "--where " + w + ":");
+    const std::string value(Trim(std::string_view(w).substr(eq + 1)));
+    auto it = std::find_if(L.filters.begin(), L.filters.end(), [&](const auto& f) { return f.first == c; });
+    if (it == L.filters.end()) L.filters.push_back({c, {value}});
+    else it->second.push_back(value);
   }
   return L;
 }
 
-bool IsImportFlow(std::string_view v) {
+std::string DescribeMapping(const Layout& L) {
+  std::string m;
+  auto add = [&](const char* role, int col) {
+    if (col >= 0) m += (m.empty() ? "" : ", ") + std::string(role) + "=" + L.names[static_cast<size_t>(col)];
+  };
+  add("code", L.code_col);
+  add("period", L.period_col);
+  add("year", L.year_col);
+  add("month", L.month_col);
+  add("value", L.value_col);
+  add("flow", L.flow_col);
+  add("quantity", L.quantity_col);
+  add("unit", L.unit_col);
+  return m;
+}
+
+bool IsImportFlow(std::string_view v, const std::string& wanted) {
+  if (!wanted.empty()) return NormalizeHeader(v) == NormalizeHeader(wanted);
   std::string s = NormalizeHeader(v);
   return s == "m" || s == "i" || s == "1" || s == "import" || s == "imports" || s == "进口";
 }
@@ -336,6 +507,8 @@ bool IsTotalLabel(std::string_view v) {
 
 // --- The accumulator. ------------------------------------------------------
 constexpr int kMinMonthIndex = 1900 * 12;
+// Physical lines one quoted CSV field may span.
+constexpr int kMaxLinesPerRecord = 32;
 
 enum CellState : uint8_t {
   kEmpty = 0,
@@ -350,7 +523,14 @@ struct CodeSeries {
   std::vector<double> value;
   std::vector<uint8_t> state;
   std::vector<uint64_t> origin;  // (file index << 40) | line of the first row
+  // Quantities beside the values (empty until a row brings one; NaN where a
+  // contributing row had none) and the unit (0 none, kMixedUnit when rows
+  // disagree, which makes the code's quantities unknown).
+  std::vector<double> quantity;
+  bool tracks_quantity = false;
+  uint32_t unit = 0;
 };
+constexpr uint32_t kMixedUnit = 0xffffffffu;
 
 struct DetailEntry {
   double value;
@@ -362,11 +542,14 @@ uint64_t Origin(size_t file_index, long line) { return (static_cast<uint64_t>(fi
 
 // A row ready to be added.
 struct RowValue {
-  uint32_t code = 0;
+  uint32_t code = 0;  // HsCode::key()
   ParsedPeriod period;
   double usd = 0;
   bool has_dims = false;
   uint32_t dim_id = 0;
+  bool has_quantity = false;   // the file has a quantity column
+  double quantity = 0;         // NaN: the row's quantity cell is empty
+  uint32_t unit = 0;           // id in unit_names_ (0: none)
 };
 
 struct RowProblem {
@@ -424,6 +607,7 @@ class Ingester {
         s.value.push_back(0.0);
         s.state.push_back(kEmpty);
         s.origin.push_back(0);
+        if (s.tracks_quantity) s.quantity.push_back(0.0);
         return i;
       }
     }
@@ -432,6 +616,7 @@ class Ingester {
       s.value.assign(1, 0.0);
       s.state.assign(1, kEmpty);
       s.origin.assign(1, 0);
+      if (s.tracks_quantity) s.quantity.assign(1, 0.0);
       return 0;
     }
     if (m < s.first) {
@@ -439,6 +624,7 @@ class Ingester {
       s.value.insert(s.value.begin(), grow, 0.0);
       s.state.insert(s.state.begin(), grow, kEmpty);
       s.origin.insert(s.origin.begin(), grow, 0);
+      if (s.tracks_quantity) s.quantity.insert(s.quantity.begin(), grow, 0.0);
       s.first = m;
     }
     const size_t i = static_cast<size_t>(m - s.first);
@@ -446,6 +632,7 @@ class Ingester {
       s.value.resize(i + 1, 0.0);
       s.state.resize(i + 1, kEmpty);
       s.origin.resize(i + 1, 0);
+      if (s.tracks_quantity) s.quantity.resize(i + 1, 0.0);
     }
     return i;
   }
@@ -460,11 +647,22 @@ class Ingester {
   std::optional<RowProblem> Add(const RowValue& r, uint64_t origin, long value_column) {
     CodeSeries& s = SeriesFor(r.code);
     const int m = r.period.month.MonthIndex();
+    if (r.has_quantity && !s.tracks_quantity) {
+      // Cells filled before any quantity arrived have none: NaN.
+      s.quantity.assign(s.value.size(), std::numeric_limits<double>::quiet_NaN());
+      s.tracks_quantity = true;
+      quantities_seen_ = true;
+    }
+    if (r.has_quantity) {
+      if (s.unit == 0) s.unit = r.unit;
+      else if (r.unit != 0 && r.unit != s.unit) s.unit = kMixedUnit;
+    }
     const size_t i = Slot(s, m);
+    const double q = r.has_quantity ? r.quantity : std::numeric_limits<double>::quiet_NaN();
     const uint8_t kind = r.period.combined_jan_feb ? kCombined : kMonth;
     const uint8_t st = s.state[i];
     auto key_text = [&] {
-      return "hs8 " + HsCode::FromInt(r.code).ToString() + " period " +
+      return "code " + HsCode::FromKey(r.code).ToString() + " period " +
              (r.period.combined_jan_feb ? std::to_string(r.period.month.year) + "-01~02" : r.period.month.ToString());
     };
     if (st != kEmpty && (st & kKindMask) != kind)
@@ -473,8 +671,9 @@ class Ingester {
                             Where(s.origin[i]) + ")"};
     // Rows without dimension columns have dimension id 0; a cell fed by more
     // than one kind of row keeps every row's key in detail_.
+    // code key: 29 bits; months since 1900: 12 bits; dimension id: 23 bits.
     const auto detail_key = [&](uint32_t dim_id) {
-      return (static_cast<uint64_t>(r.code) << 37) | (static_cast<uint64_t>(m - kMinMonthIndex) << 25) | dim_id;
+      return (static_cast<uint64_t>(r.code) << 35) | (static_cast<uint64_t>(m - kMinMonthIndex) << 23) | dim_id;
     };
     if (!r.has_dims && !(st & kSummed)) {
       if (st != kEmpty) {
@@ -489,6 +688,7 @@ class Ingester {
       s.value[i] = r.usd;
       s.state[i] = kind;
       s.origin[i] = origin;
+      if (s.tracks_quantity) s.quantity[i] = q;
       return std::nullopt;
     }
     if (st != kEmpty && !(st & kSummed))  // keep the earlier dimensionless row's key
@@ -506,6 +706,7 @@ class Ingester {
                             Where(it->second.origin)};
     }
     s.value[i] += r.usd;
+    if (s.tracks_quantity) s.quantity[i] = st == kEmpty ? q : s.quantity[i] + q;
     if (st == kEmpty) s.origin[i] = origin;
     s.state[i] = static_cast<uint8_t>(kind | kSummed);
     return std::nullopt;
@@ -543,7 +744,7 @@ class Ingester {
     if (e < end && *e == '\r') ++e;
     if (e < end && *e != '\n') return false;
     *next = e < end ? e + 1 : end;
-    row->code = code;
+    row->code = HsCode::FromInt(code).key();
     row->period = ParsedPeriod{YearMonth{year, month}, false};
     row->usd = v == 0 ? 0.0 : v;
     row->has_dims = false;
@@ -552,20 +753,29 @@ class Ingester {
 
   uint32_t DimId(const std::string& key) {
     auto [it, inserted] = dim_ids_.try_emplace(key, static_cast<uint32_t>(dim_ids_.size() + 1));
-    if (it->second >= (1u << 25))
+    if (it->second >= (1u << 23))
       ThrowInputError(FileName(current_file_), current_line_, 0,
-                      "more than 33 million distinct dimension combinations (partner x mode x region ...): "
+                      "more than 8 million distinct dimension combinations (partner x mode x region ...): "
                       "aggregate the input first");
     return it->second;
   }
 
   // Parses one data row into `out` or returns the first problem.
   std::optional<RowProblem> ParseRow(const Layout& L, const std::vector<Field>& f, size_t file, RowValue* out,
-                                     bool* ignored, bool* is_total) {
+                                     bool* ignored, bool* is_total, bool* filtered) {
     *ignored = false;
     *is_total = false;
-    // Not errors: other trade flows, aggregate and total rows.
-    if (L.flow_col >= 0 && !IsImportFlow(f[static_cast<size_t>(L.flow_col)].text)) {
+    *filtered = false;
+    // Not errors: rows the user's filters leave out, other trade flows,
+    // aggregate and total rows.
+    for (const auto& [col, accepted] : L.filters) {
+      const std::string_view v = Trim(f[static_cast<size_t>(col)].text);
+      if (std::find(accepted.begin(), accepted.end(), v) == accepted.end()) {
+        *filtered = true;
+        return std::nullopt;
+      }
+    }
+    if (L.flow_col >= 0 && !IsImportFlow(f[static_cast<size_t>(L.flow_col)].text, options_.flow)) {
       *ignored = true;
       return std::nullopt;
     }
@@ -575,37 +785,30 @@ class Ingester {
       *ignored = true;
       return std::nullopt;
     }
-    // Code: the 8-digit fast path, then the tolerant parser.
-    if (L.code_hs6) {
-      const std::string nc = NormalizeHeader(code_text);
-      if (nc == "total" || ((code_text.size() == 2 || code_text.size() == 4) &&
-                            std::all_of(code_text.begin(), code_text.end(), [](char c) { return c >= '0' && c <= '9'; }))) {
-        *ignored = true;
-        return std::nullopt;
-      }
-      auto c = HsCode::FromHs6(code_text);
+    // Code: the 8-digit fast path, then any level (HS2/4/6/8; HS10 summed onto HS8).
+    if (L.code_hs6 && NormalizeHeader(code_text) == "total") {
+      *ignored = true;
+      return std::nullopt;
+    }
+    uint32_t code8 = 0;
+    bool fast = code_text.size() == 8;
+    for (size_t k = 0; fast && k < 8; ++k) {
+      const char ch = code_text[k];
+      if (ch < '0' || ch > '9') fast = false;
+      else code8 = code8 * 10 + static_cast<uint32_t>(ch - '0');
+    }
+    if (fast && code8 >= 1000000) {
+      out->code = HsCode::FromInt(code8).key();
+    } else {
+      bool hs10 = false;
+      auto c = HsCode::ParseAnyLevel(code_text, &hs10);
       if (!c)
         return RowProblem{IngestProblem::kInvalidCode, L.code_col + 1,
-                          "invalid HS6 code '" + std::string(code_text) + "' in " + L.Describe(L.code_col) +
-                              " (expected 6 digits)"};
-      out->code = c->value();
-    } else {
-      uint32_t v = 0;
-      bool fast = code_text.size() == 8;
-      for (size_t k = 0; fast && k < 8; ++k) {
-        const char ch = code_text[k];
-        if (ch < '0' || ch > '9') fast = false;
-        else v = v * 10 + static_cast<uint32_t>(ch - '0');
-      }
-      if (!fast || v < 1000000) {
-        auto c = HsCode::Parse(code_text);
-        if (!c)
-          return RowProblem{IngestProblem::kInvalidCode, L.code_col + 1,
-                            "invalid HS8 code '" + std::string(code_text) + "' in " + L.Describe(L.code_col) +
-                                " (expected 8 digits, chapter 01-99; leading zeros lost by a spreadsheet?)"};
-        v = c->value();
-      }
-      out->code = v;
+                          "invalid HS code '" + std::string(code_text) + "' in " + L.Describe(L.code_col) +
+                              " (expected 2, 4, 6, 8 or 10 digits, chapter 01-99; leading zeros lost by a "
+                              "spreadsheet?)"};
+      if (hs10) ++report_.hs10_rows;
+      out->code = c->key();
     }
     // Period.
     if (L.freq_col >= 0) {
@@ -614,7 +817,15 @@ class Ingester {
         return RowProblem{IngestProblem::kInvalidPeriod, L.freq_col + 1,
                           "frequency '" + std::string(fq) + "' in " + L.Describe(L.freq_col) + ": monthly data (M) needed"};
     }
-    if (L.period_col >= 0) {
+    if (L.period_col >= 0 && options_.period_format != "auto") {
+      const std::string_view pt = f[static_cast<size_t>(L.period_col)].text;
+      auto m = ParsePeriodPattern(pt, options_.period_format);
+      if (!m)
+        return RowProblem{IngestProblem::kInvalidPeriod, L.period_col + 1,
+                          "invalid period '" + std::string(Trim(pt)) + "' in " + L.Describe(L.period_col) +
+                              " (expected the pattern " + options_.period_format + ")"};
+      out->period = ParsedPeriod{*m, false};
+    } else if (L.period_col >= 0) {
       const std::string_view pt = f[static_cast<size_t>(L.period_col)].text;
       auto p = ParsePeriod(pt, L.period_allow_day);
       if (!p)
@@ -675,7 +886,30 @@ class Ingester {
       }
       v /= *rate;
     }
-    out->usd = v;
+    out->usd = v * options_.scale;
+    if (!std::isfinite(out->usd))
+      return RowProblem{IngestProblem::kMalformedNumber, L.value_col + 1,
+                        "value '" + std::string(Trim(vt)) + "' times the scale " + Money(options_.scale) +
+                            " is not a finite number"};
+    out->has_quantity = L.quantity_col >= 0;
+    if (out->has_quantity) {
+      const std::string_view qt = f[static_cast<size_t>(L.quantity_col)].text;
+      if (Trim(qt).empty()) {
+        out->quantity = std::numeric_limits<double>::quiet_NaN();
+      } else if (ParseAmount(qt, &out->quantity) != AmountStatus::kOk) {
+        return RowProblem{IngestProblem::kMalformedNumber, L.quantity_col + 1,
+                          "malformed quantity '" + std::string(Trim(qt)) + "' in " + L.Describe(L.quantity_col)};
+      }
+      out->unit = 0;
+      if (L.unit_col >= 0) {
+        const std::string_view u = Trim(f[static_cast<size_t>(L.unit_col)].text);
+        if (!u.empty()) {
+          auto [it, inserted] = unit_ids_.try_emplace(std::string(u), static_cast<uint32_t>(unit_names_.size()));
+          if (inserted) unit_names_.emplace_back(u);
+          out->unit = it->second;
+        }
+      }
+    }
     if (L.reporter_col >= 0) {
       const std::string rep(Trim(f[static_cast<size_t>(L.reporter_col)].text));
       if (reporter_.empty()) reporter_ = rep;
@@ -732,7 +966,10 @@ class Ingester {
     const char* p = text.text.data();
     const char* end = p + text.text.size();
     long line_no = 0;
+    long pending_lines = 0;  // physical lines inside the previous record
     while (p < end) {
+      line_no += pending_lines;
+      pending_lines = 0;
       if (fast_canonical) {
         // Hot path for plain "hs8,period,value_usd" rows; anything unusual
         // (quotes, blanks, separators, errors) falls through to the general
@@ -754,6 +991,7 @@ class Ingester {
           continue;
         }
       }
+      const char* line_start = p;
       const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
       const char* line_end = nl ? nl : end;
       std::string_view line(p, static_cast<size_t>(line_end - p));
@@ -767,7 +1005,29 @@ class Ingester {
         if (!layout && line.rfind("# synthetic", 0) == 0) synthetic_labels_.emplace_back(Trim(line.substr(1)));
         continue;
       }
-      if (!SplitCsvLine(line, &fields, &scratch)) {
+      bool split = SplitCsvLine(line, &fields, &scratch);
+      if (!split) {
+        // A quoted field may hold line breaks (a description cell): extend
+        // the record line by line while its quotes are open, up to a bound
+        // so that one stray quote cannot swallow the file. Messages name the
+        // record's first line; the lines taken are counted from the next.
+        const char* q = p;
+        for (int extra = 1; q < end && extra <= kMaxLinesPerRecord; ++extra) {
+          const char* next_nl = static_cast<const char*>(std::memchr(q, '\n', static_cast<size_t>(end - q)));
+          const char* record_end = next_nl ? next_nl : end;
+          std::string_view record(line_start, static_cast<size_t>(record_end - line_start));
+          if (!record.empty() && record.back() == '\r') record.remove_suffix(1);
+          q = next_nl ? next_nl + 1 : end;
+          if (SplitCsvLine(record, &fields, &scratch)) {
+            split = true;
+            line = record;
+            pending_lines = extra;
+            p = q;
+            break;
+          }
+        }
+      }
+      if (!split) {
         if (!layout) ThrowInputError(name, line_no, 1, "unterminated quote in the header");
         ++report_.rows_read;
         ++summary.rows_read;
@@ -776,10 +1036,13 @@ class Ingester {
         continue;
       }
       if (!layout) {
-        layout = DetectLayout(fields, options_.format, name, line_no);
+        layout = DetectLayout(fields, options_, name, line_no);
         fast_canonical = layout->format == IngestFormat::kCanonical && layout->num_fields == 3 &&
-                         layout->code_col == 0 && layout->period_col == 1 && layout->value_col == 2;
+                         layout->code_col == 0 && layout->period_col == 1 && layout->value_col == 2 &&
+                         options_.scale == 1.0 && options_.period_format == "auto" && layout->filters.empty();
         summary.format = layout->format;
+        summary.mapping = DescribeMapping(*layout);
+        if (layout->quantity_col >= 0) summary.quantity_column = layout->names[static_cast<size_t>(layout->quantity_col)];
         summary.currency = layout->currency == Currency::kUsd ? "usd" : "rmb";
         for (int c : layout->dim_cols) summary.dimension_columns.push_back(layout->names[static_cast<size_t>(c)]);
         continue;
@@ -801,10 +1064,14 @@ class Ingester {
         }
       }
       RowValue row;
-      bool ignored = false, total = false;
-      if (auto problem = ParseRow(*layout, fields, file, &row, &ignored, &total)) {
+      bool ignored = false, total = false, filtered = false;
+      if (auto problem = ParseRow(*layout, fields, file, &row, &ignored, &total, &filtered)) {
         Problem(file, line_no, problem->column, problem->kind, problem->message);
         ++report_.rows_skipped;
+        continue;
+      }
+      if (filtered) {
+        ++summary.rows_filtered;
         continue;
       }
       if (ignored) {
@@ -843,6 +1110,7 @@ class Ingester {
     report_.bytes += summary.bytes;
     report_.rows_used += summary.rows_used;
     report_.rows_ignored += summary.rows_ignored;
+    report_.rows_filtered += summary.rows_filtered;
     report_.files.push_back(std::move(summary));
   }
 
@@ -910,6 +1178,7 @@ class Ingester {
         ++report_.rows_skipped;
         s.state[*j] = kEmpty;
         s.value[*j] = 0;
+        if (s.tracks_quantity) s.quantity[*j] = 0;
       }
     if (options_.jan_feb == JanFebPolicy::kSplit) {
       for (auto& s : series_) {
@@ -919,11 +1188,14 @@ class Ingester {
           if (!f || s.state[*f] == kEmpty) return;
           if (require_combined && (s.state[*f] & kKindMask) != kCombined) return;
           const double half = s.value[*f] / 2;
+          const double half_quantity = s.tracks_quantity ? s.quantity[*f] / 2 : 0.0;
           const uint64_t origin = s.origin[*f];
           const uint8_t state = s.state[*f];
           s.value[*f] = half;
+          if (s.tracks_quantity) s.quantity[*f] = half_quantity;
           const size_t j = Slot(s, jan);  // may shift indices
           s.value[j] = half;
+          if (s.tracks_quantity) s.quantity[j] = half_quantity;
           s.state[j] = state;
           s.origin[j] = origin;
         };
@@ -948,17 +1220,30 @@ class Ingester {
       if (any) codes.push_back(code);
     }
     if (codes.empty()) ThrowInputError(FileName(0), 0, 0, "no valid data rows were read");
-    std::sort(codes.begin(), codes.end());
+    std::sort(codes.begin(), codes.end());  // keys order as the codes do
     std::vector<HsCode> hs;
     hs.reserve(codes.size());
-    for (uint32_t c : codes) hs.push_back(HsCode::FromInt(c));
+    for (uint32_t c : codes) hs.push_back(HsCode::FromKey(c));
     IngestResult result;
     const YearMonth first = YearMonth::FromIndex(lo);
-    result.panel = Panel(std::move(hs), first, hi - lo + 1);
+    const int num_months = hi - lo + 1;
+    result.panel = Panel(std::move(hs), first, num_months);
+    Panel& panel = result.panel;
+    if (quantities_seen_) {
+      panel.quantities.assign(codes.size() * static_cast<size_t>(num_months), std::numeric_limits<double>::quiet_NaN());
+      panel.quantity_units.assign(codes.size(), "");
+    }
     for (int r = 0; r < static_cast<int>(codes.size()); ++r) {
       const auto& s = series_[static_cast<size_t>(row_of_.at(codes[static_cast<size_t>(r)]))];
-      for (size_t i = 0; i < s.state.size(); ++i)
-        if (s.state[i] != kEmpty) result.panel.Set(r, s.first + static_cast<int>(i) - lo, s.value[i]);
+      const bool quantities = s.tracks_quantity && s.unit != kMixedUnit;
+      for (size_t i = 0; i < s.state.size(); ++i) {
+        if (s.state[i] == kEmpty) continue;
+        const int t = s.first + static_cast<int>(i) - lo;
+        panel.Set(r, t, s.value[i]);
+        if (quantities) panel.quantities[static_cast<size_t>(r) * num_months + t] = s.quantity[i];
+      }
+      if (s.tracks_quantity)
+        panel.quantity_units[static_cast<size_t>(r)] = s.unit == kMixedUnit ? "mixed units" : unit_names_[s.unit];
     }
     // Provenance.
     auto& prov = result.panel.provenance;
@@ -979,6 +1264,31 @@ class Ingester {
     } else {
       prov.label = "ingested: " + label;
     }
+    // How the values were read, one line each (printed in reports).
+    if (!options_.source.empty()) prov.details.push_back("source: " + options_.source);
+    if (!options_.preset.empty()) prov.details.push_back("preset: " + options_.preset);
+    for (const auto& f : report_.files) {
+      std::string d = std::filesystem::path(f.path).filename().string() + ": " + std::string(ToString(f.format)) +
+                      " layout (" + f.mapping + ")";
+      if (!f.dimension_columns.empty()) {
+        d += ", summed over";
+        for (const auto& c : f.dimension_columns) d += " " + c;
+      }
+      prov.details.push_back(d);
+    }
+    if (options_.scale != 1.0) prov.details.push_back("values multiplied by " + Money(options_.scale));
+    if (!options_.where.empty()) {
+      std::string w;
+      for (const auto& x : options_.where) w += (w.empty() ? "" : ", ") + x;
+      prov.details.push_back("rows kept where " + w + " (" + std::to_string(report_.rows_filtered) + " left out)");
+    }
+    if (!options_.flow.empty()) prov.details.push_back("flow taken as imports: " + options_.flow);
+    if (report_.hs10_rows > 0)
+      prov.details.push_back(std::to_string(report_.hs10_rows) + " rows of 10-digit lines summed onto their HS8 codes");
+    std::string levels;
+    for (int l : panel.hs_levels()) levels += (levels.empty() ? "HS" : ", HS") + std::to_string(l);
+    prov.details.push_back("code levels: " + levels);
+    report_.hs_levels = panel.hs_levels();
     report_.num_codes = result.panel.num_codes();
     report_.num_months = result.panel.num_months();
     report_.first_month = result.panel.first_month().ToString();
@@ -997,6 +1307,9 @@ class Ingester {
   CodeSeries* last_series_ = nullptr;
   std::unordered_map<uint64_t, DetailEntry> detail_;
   std::unordered_map<std::string, uint32_t> dim_ids_;
+  std::unordered_map<std::string, uint32_t> unit_ids_;
+  std::vector<std::string> unit_names_{""};  // id 0: no unit
+  bool quantities_seen_ = false;
   std::string dim_key_;
   std::string reporter_;
   std::vector<std::string> synthetic_labels_;
@@ -1057,7 +1370,8 @@ std::map<YearMonth, double> ReadRateTable(const std::filesystem::path& path) {
 std::string IngestReport::FullReport() const {
   std::ostringstream o;
   o << "ingest: " << files.size() << " file(s), " << bytes << " bytes, " << rows_read << " data rows: " << rows_used
-    << " used, " << rows_ignored << " ignored (other flows / totals / aggregates), " << rows_skipped
+    << " used, " << rows_ignored << " ignored (other flows / totals / aggregates), " << rows_filtered
+    << " left out by filters, " << rows_skipped
     << " bad rows skipped, " << identical_duplicates << " identical duplicates counted once\n";
   for (const auto& f : files) {
     o << "  " << f.path << ": format " << ToString(f.format) << ", encoding " << f.encoding << ", values in "
@@ -1066,10 +1380,18 @@ std::string IngestReport::FullReport() const {
       o << ", summed over:";
       for (const auto& d : f.dimension_columns) o << " " << d;
     }
+    o << "\n    columns: " << f.mapping;
+    if (f.rows_filtered > 0) o << "; " << f.rows_filtered << " rows left out by filters";
     o << "\n";
   }
+  if (!options.source.empty()) o << "  source: " << options.source << "\n";
+  if (!options.preset.empty()) o << "  preset: " << options.preset << "\n";
+  if (options.scale != 1.0) o << "  values multiplied by " << options.scale << "\n";
+  if (hs10_rows > 0) o << "  " << hs10_rows << " rows of 10-digit lines summed onto their HS8 codes\n";
   o << "  panel: " << num_codes << " codes x " << num_months << " months (" << first_month << " .. " << last_month
-    << ")\n";
+    << "), code levels:";
+  for (int l : hs_levels) o << " HS" << l;
+  o << "\n";
   if (!jan_feb_combined.empty()) {
     o << "  January-February combined:";
     for (const auto& j : jan_feb_combined) o << " " << j << ";";
@@ -1101,9 +1423,13 @@ void WriteIngestSection(hid_t panel_group, const IngestReport& r) {
   h5::WriteAttribute(g.id(), "rows_ignored", static_cast<int64_t>(r.rows_ignored));
   h5::WriteAttribute(g.id(), "rows_skipped", static_cast<int64_t>(r.rows_skipped));
   h5::WriteAttribute(g.id(), "identical_duplicates", static_cast<int64_t>(r.identical_duplicates));
-  std::vector<std::string> paths, formats, encodings, currencies, dims;
+  h5::WriteAttribute(g.id(), "rows_filtered", static_cast<int64_t>(r.rows_filtered));
+  h5::WriteAttribute(g.id(), "hs10_rows", static_cast<int64_t>(r.hs10_rows));
+  h5::WriteAttribute(g.id(), "options_toml", TomlToString(r.options.ToToml()));
+  std::vector<std::string> paths, formats, encodings, currencies, dims, mappings;
   for (const auto& f : r.files) {
     paths.push_back(f.path);
+    mappings.push_back(f.mapping);
     formats.emplace_back(ToString(f.format));
     encodings.push_back(f.encoding);
     currencies.push_back(f.currency);
@@ -1116,6 +1442,7 @@ void WriteIngestSection(hid_t panel_group, const IngestReport& r) {
   h5::WriteStrings(g.id(), "file_encodings", encodings);
   h5::WriteStrings(g.id(), "file_currencies", currencies);
   h5::WriteStrings(g.id(), "file_dimension_columns", dims);
+  h5::WriteStrings(g.id(), "file_column_mapping", mappings);
   std::vector<std::string> classes;
   std::vector<int64_t> counts;
   for (int k = 0; k < kNumIngestProblems; ++k) {

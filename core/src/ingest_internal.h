@@ -71,6 +71,12 @@ struct ParsedPeriod {
 // "YYYY年1~2月" ('～' too). Other combined ranges are rejected.
 std::optional<ParsedPeriod> ParsePeriod(std::string_view text, bool allow_day);
 
+// A user's period pattern: YYYY, MM (two digits), M (one or two), DD, D
+// and literal separators, e.g. "YYYY/M", "M/YYYY", "YYYY-MM-DD". The check
+// says why a pattern cannot work; the parser takes the text whole or fails.
+bool ValidPeriodPattern(std::string_view pattern, std::string* why);
+std::optional<YearMonth> ParsePeriodPattern(std::string_view text, std::string_view pattern);
+
 // Header cell normalised for synonym lookup: BOM, quotes, blanks, '_', '-',
 // '.', ASCII and full-width parentheses removed; ASCII lower-cased.
 std::string NormalizeHeader(std::string_view text);

@@ -396,6 +396,68 @@ std::optional<ParsedPeriod> ParsePeriod(std::string_view text, bool allow_day) {
   return std::nullopt;
 }
 
+bool ValidPeriodPattern(std::string_view pattern, std::string* why) {
+  int years = 0, months = 0;
+  for (size_t i = 0; i < pattern.size();) {
+    if (pattern.substr(i, 4) == "YYYY") { ++years; i += 4; }
+    else if (pattern.substr(i, 2) == "MM" || pattern.substr(i, 2) == "DD") { months += pattern[i] == 'M'; i += 2; }
+    else if (pattern[i] == 'M' || pattern[i] == 'D') { months += pattern[i] == 'M'; ++i; }
+    else if (pattern[i] >= '0' && pattern[i] <= '9') {
+      if (why) *why = "a digit is not a separator";
+      return false;
+    } else ++i;
+  }
+  if (years != 1 || months != 1) {
+    if (why) *why = "needs exactly one YYYY and one M or MM (e.g. YYYY/M, YYYYMM, M/YYYY, YYYY-MM-DD)";
+    return false;
+  }
+  return true;
+}
+
+std::optional<YearMonth> ParsePeriodPattern(std::string_view text, std::string_view pattern) {
+  text = Trim(text);
+  int year = -1, month = -1, day = 1;
+  size_t t = 0;
+  // Reads `min`..`max` digits; a variable-width field stops at a non-digit.
+  auto digits = [&](size_t min, size_t max, int* out) {
+    size_t n = 0;
+    int v = 0;
+    while (n < max && t < text.size() && text[t] >= '0' && text[t] <= '9') {
+      v = v * 10 + (text[t] - '0');
+      ++t;
+      ++n;
+    }
+    if (n < min) return false;
+    *out = v;
+    return true;
+  };
+  for (size_t i = 0; i < pattern.size();) {
+    if (pattern.substr(i, 4) == "YYYY") {
+      if (!digits(4, 4, &year)) return std::nullopt;
+      i += 4;
+    } else if (pattern.substr(i, 2) == "MM") {
+      if (!digits(2, 2, &month)) return std::nullopt;
+      i += 2;
+    } else if (pattern.substr(i, 2) == "DD") {
+      if (!digits(2, 2, &day)) return std::nullopt;
+      i += 2;
+    } else if (pattern[i] == 'M') {
+      if (!digits(1, 2, &month)) return std::nullopt;
+      ++i;
+    } else if (pattern[i] == 'D') {
+      if (!digits(1, 2, &day)) return std::nullopt;
+      ++i;
+    } else {
+      if (t >= text.size() || text[t] != pattern[i]) return std::nullopt;
+      ++t;
+      ++i;
+    }
+  }
+  if (t != text.size() || month < 1 || month > 12 || day < 1 || day > 31 || year < 1900 || year > 2200)
+    return std::nullopt;
+  return YearMonth{year, month};
+}
+
 std::string NormalizeHeader(std::string_view text) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::string out;

@@ -1,5 +1,7 @@
 #include "chokepoint/core/panel.h"
 
+#include <algorithm>
+
 #include "chokepoint/core/error.h"
 
 namespace chokepoint {
@@ -29,6 +31,14 @@ size_t Panel::num_present() const {
   size_t n = 0;
   for (unsigned char p : present_) n += p;
   return n;
+}
+
+std::vector<int> Panel::hs_levels() const {
+  std::vector<int> levels;
+  for (const HsCode& c : codes_)
+    if (std::find(levels.begin(), levels.end(), c.digits()) == levels.end()) levels.push_back(c.digits());
+  std::sort(levels.begin(), levels.end());
+  return levels;
 }
 
 }  // namespace chokepoint

@@ -44,6 +44,16 @@ void WritePanelGroup(hid_t loc, const Panel& panel) {
   std::string sources;
   for (const auto& s : p.source_files) sources += (sources.empty() ? "" : "\n") + s;
   h5::WriteAttribute(g.id(), "source_files", sources);
+  std::string details;
+  for (const auto& s : p.details) details += (details.empty() ? "" : "\n") + s;
+  h5::WriteAttribute(g.id(), "provenance", details);
+  std::string levels;
+  for (int l : panel.hs_levels()) levels += (levels.empty() ? "" : ",") + std::to_string(l);
+  h5::WriteAttribute(g.id(), "hs_levels", levels);
+  if (panel.has_quantities()) {
+    h5::WriteDoubles(g.id(), "quantity", panel.quantities, dims, compressed);
+    h5::WriteStrings(g.id(), "quantity_unit", panel.quantity_units);
+  }
 }
 
 Panel ReadPanelGroup(hid_t loc, const std::string& file_label) {
@@ -53,8 +63,12 @@ Panel ReadPanelGroup(hid_t loc, const std::string& file_label) {
   const auto month_strings = h5::ReadStrings(g.id(), "months");
   std::vector<HsCode> codes;
   for (size_t i = 0; i < code_strings.size(); ++i) {
-    auto c = HsCode::Parse(code_strings[i]);
-    if (!c) ThrowInputError(file_label, 0, 0, "/panel/codes[" + std::to_string(i) + "] is not an HS8 code: " + code_strings[i]);
+    bool hs10 = false;
+    auto c = HsCode::ParseAnyLevel(code_strings[i], &hs10);
+    if (!c || hs10)
+      ThrowInputError(file_label, 0, 0,
+                      "/panel/codes[" + std::to_string(i) + "] is not an HS code of 2, 4, 6 or 8 digits: " + code_strings[i]);
+
     codes.push_back(*c);
   }
   YearMonth first{2000, 1};
@@ -79,6 +93,12 @@ Panel ReadPanelGroup(hid_t loc, const std::string& file_label) {
       const size_t i = static_cast<size_t>(r) * panel.num_months() + t;
       if (present[i]) panel.Set(r, t, values[i]);
     }
+  if (h5::Exists(g.id(), "quantity")) {
+    panel.quantities = h5::ReadDoubles(g.id(), "quantity");
+    panel.quantity_units = h5::ReadStrings(g.id(), "quantity_unit");
+    if (panel.quantities.size() != n || panel.quantity_units.size() != static_cast<size_t>(panel.num_codes()))
+      ThrowInputError(file_label, 0, 0, "/panel/quantity or /panel/quantity_unit has the wrong size");
+  }
   auto& p = panel.provenance;
   p.synthetic = h5::HasAttribute(g.id(), "synthetic") && h5::ReadIntAttribute(g.id(), "synthetic") != 0;
   if (h5::HasAttribute(g.id(), "data_label")) p.label = h5::ReadStringAttribute(g.id(), "data_label");
@@ -91,6 +111,16 @@ Panel ReadPanelGroup(hid_t loc, const std::string& file_label) {
       size_t nl = s.find('\n', start);
       if (nl == std::string::npos) nl = s.size();
       p.source_files.push_back(s.substr(start, nl - start));
+      start = nl + 1;
+    }
+  }
+  if (h5::HasAttribute(g.id(), "provenance")) {
+    const std::string s = h5::ReadStringAttribute(g.id(), "provenance");
+    size_t start = 0;
+    while (start < s.size()) {
+      size_t nl = s.find('\n', start);
+      if (nl == std::string::npos) nl = s.size();
+      p.details.push_back(s.substr(start, nl - start));
       start = nl + 1;
     }
   }

@@ -65,23 +65,37 @@ bool DataOptions::IsValid(std::string* error) const {
     if (error) *error = "data.dir \"" + dir + "\" is not a chokepoint data directory (no catalog/groups.csv in it)";
     return false;
   }
+  if (!(min_coverage >= 0 && min_coverage <= 1)) {
+    if (error) *error = "data.min_coverage must be in [0, 1] (the share of a group's catalog lines the panel must carry)";
+    return false;
+  }
+  if (!code_map.empty() && !std::filesystem::exists(code_map, ec)) {
+    if (error) *error = "data.code_map: file not found: " + code_map;
+    return false;
+  }
   return true;
 }
 
 DataOptions DataOptions::FromToml(const TomlSection& s) {
-  s.RejectUnknownKeys({"file", "scenario", "catalog", "dir"});
+  s.RejectUnknownKeys({"file", "scenario", "catalog", "dir", "min_coverage", "code_map"});
   DataOptions o;
   if (auto v = s.GetString("file")) o.file = *v;
   if (auto v = s.GetString("scenario")) o.scenario = *v;
   if (auto v = s.GetString("catalog")) o.catalog = *v;
   if (auto v = s.GetString("dir")) o.dir = *v;
+  if (auto v = s.GetDouble("min_coverage")) {
+    if (!(*v >= 0 && *v <= 1)) s.Fail("min_coverage", "must be in [0, 1]");
+    o.min_coverage = *v;
+  }
+  if (auto v = s.GetString("code_map")) o.code_map = *v;
   return o;
 }
 
 toml::table DataOptions::ToToml() const {
   // Paths inside the data directory are recorded as "<data>/..." so a run
   // file never names this machine's layout (docs/method.md §9.4).
-  toml::table t{{"file", DataRelativePath(file)}, {"scenario", scenario}, {"catalog", DataRelativePath(catalog)}};
+  toml::table t{{"file", DataRelativePath(file)}, {"scenario", scenario}, {"catalog", DataRelativePath(catalog)},
+                {"min_coverage", min_coverage}, {"code_map", code_map}};
   if (!dir.empty()) t.insert("dir", dir);
   return t;
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <set>
 #include <sstream>
 
 #include "chokepoint/core/error.h"
@@ -11,6 +12,15 @@
 #include "chokepoint/core/version.h"
 
 namespace chokepoint {
+
+namespace {
+std::string JoinWith(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+std::string JoinLines(const std::vector<std::string>& items) { return JoinWith(items, "\n"); }
+}  // namespace
 
 BaseAnalysis AnalyzeGroups(const GroupSeries& series, const IndexSpec& spec, const Thresholds& thresholds) {
   BaseAnalysis a;
@@ -35,6 +45,7 @@ void WriteRunBase(hid_t file, const RunMetadata& meta, const GroupSeries& series
   h5::WriteAttribute(file, "seed", static_cast<int64_t>(meta.seed));
   h5::WriteAttribute(file, "data_label", meta.data_label);
   h5::WriteAttribute(file, "synthetic", static_cast<int64_t>(meta.synthetic ? 1 : 0));
+  h5::WriteAttribute(file, "data_provenance", JoinLines(meta.data_details));
 
   std::vector<std::string> names, categories;
   std::vector<uint8_t> semi;
@@ -46,6 +57,36 @@ void WriteRunBase(hid_t file, const RunMetadata& meta, const GroupSeries& series
   h5::WriteStrings(file, "/groups/name", names);
   h5::WriteStrings(file, "/groups/category", categories);
   h5::WriteUint8s(file, "/groups/semiconductor", semi);
+  if (!series.coverage.empty()) {
+    // What each group's series stands for at the panel's HS level
+    // (docs/method.md §1.11).
+    std::vector<std::string> status, levels, used, excluded;
+    std::vector<int32_t> listed, represented;
+    std::vector<uint8_t> broader;
+    std::vector<double> share;
+    for (const GroupCoverage& c : series.coverage) {
+      status.emplace_back(ToString(c.status));
+      std::string l;
+      for (int x : c.levels) l += (l.empty() ? "" : ",") + std::to_string(x);
+      levels.push_back(l);
+      used.push_back(JoinWith(c.codes_used, " "));
+      excluded.push_back(JoinWith(c.shared_codes_excluded, "; "));
+      listed.push_back(c.lines_listed);
+      represented.push_back(c.lines_represented);
+      broader.push_back(c.broader_than_catalog ? 1 : 0);
+      share.push_back(c.value_share_of_headings);
+    }
+    h5::Handle cov = h5::EnsureGroup(file, "/groups/coverage");
+    h5::WriteStrings(cov.id(), "status", status);
+    h5::WriteStrings(cov.id(), "hs_levels", levels);
+    h5::WriteStrings(cov.id(), "codes_used", used);
+    h5::WriteStrings(cov.id(), "shared_codes_excluded", excluded);
+    h5::WriteInt32s(cov.id(), "lines_listed", listed);
+    h5::WriteInt32s(cov.id(), "lines_represented", represented);
+    h5::WriteUint8s(cov.id(), "broader_than_catalog", broader);
+    h5::WriteDoubles(cov.id(), "value_share_of_headings", share);
+    h5::WriteAttribute(cov.id(), "min_coverage", series.min_coverage);
+  }
 
   std::vector<std::string> months;
   for (int t = 0; t < series.num_months; ++t) months.push_back(series.month(t).ToString());
@@ -91,6 +132,15 @@ RunBaseView ReadRunBase(hid_t file, const std::string& label) {
   v.meta.seed = static_cast<uint64_t>(h5::ReadIntAttribute(file, "seed"));
   v.meta.data_label = h5::ReadStringAttribute(file, "data_label");
   v.meta.synthetic = h5::HasAttribute(file, "synthetic") && h5::ReadIntAttribute(file, "synthetic") != 0;
+  if (h5::HasAttribute(file, "data_provenance")) {
+    const std::string d = h5::ReadStringAttribute(file, "data_provenance");
+    for (size_t start = 0; start < d.size();) {
+      size_t nl = d.find('\n', start);
+      if (nl == std::string::npos) nl = d.size();
+      v.meta.data_details.push_back(d.substr(start, nl - start));
+      start = nl + 1;
+    }
+  }
   v.meta.tool_version = h5::ReadStringAttribute(file, "tool_version");
   v.meta.created_utc = h5::ReadStringAttribute(file, "created_utc");
   // The group count comes from /groups/name; every per-group dataset must
@@ -112,6 +162,16 @@ RunBaseView ReadRunBase(hid_t file, const std::string& label) {
   v.thresholds.volatility_high = h5::ReadDoubleAttribute(idx.id(), "volatility_high");
   v.thresholds.volatility_low = h5::ReadDoubleAttribute(idx.id(), "volatility_low");
   v.thresholds.semiconductor_override = h5::ReadIntAttribute(idx.id(), "semiconductor_override") != 0;
+  if (h5::Exists(file, "/groups/coverage")) {
+    v.coverage_status = h5::ReadStrings(file, "/groups/coverage/status", per_group);
+    v.coverage_levels = h5::ReadStrings(file, "/groups/coverage/hs_levels", per_group);
+    v.coverage_excluded = h5::ReadStrings(file, "/groups/coverage/shared_codes_excluded", per_group);
+    v.lines_listed = h5::ReadInt64s(file, "/groups/coverage/lines_listed", per_group);
+    v.lines_represented = h5::ReadInt64s(file, "/groups/coverage/lines_represented", per_group);
+    v.broader_than_catalog = h5::ReadUint8s(file, "/groups/coverage/broader_than_catalog", per_group);
+    h5::Handle cov(H5Gopen2(file, "/groups/coverage", H5P_DEFAULT));
+    v.min_coverage = h5::ReadDoubleAttribute(cov.id(), "min_coverage");
+  }
   return v;
 }
 
@@ -136,6 +196,38 @@ std::string FormatBaseReport(const RunBaseView& v) {
   out << "**Data: " << v.meta.data_label << "**";
   if (v.meta.synthetic) out << " — SYNTHETIC data (simulated), not China Customs figures";
   out << "\n\n";
+  // Coverage first: a reader must know what the data stand for before any regime.
+  if (!v.coverage_status.empty()) {
+    std::vector<std::string> partial, unrepresented, broader;
+    int complete = 0;
+    for (size_t g = 0; g < v.group_names.size(); ++g) {
+      const std::string lines = std::to_string(v.lines_represented[g]) + "/" + std::to_string(v.lines_listed[g]);
+      if (v.coverage_status[g] == "partial") partial.push_back(v.group_names[g] + " (" + lines + " lines)");
+      else if (v.coverage_status[g] == "unrepresented")
+        unrepresented.push_back(v.group_names[g] + (v.coverage_excluded[g].empty() ? "" : " [" + v.coverage_excluded[g] + "]"));
+      else ++complete;
+      if (v.broader_than_catalog[g] && v.coverage_status[g] != "unrepresented") broader.push_back(v.group_names[g]);
+    }
+    std::set<std::string> levels;
+    for (const auto& l : v.coverage_levels)
+      for (size_t start = 0; start < l.size();) {
+        size_t comma = l.find(',', start);
+        if (comma == std::string::npos) comma = l.size();
+        levels.insert("HS" + l.substr(start, comma - start));
+        start = comma + 1;
+      }
+    out << "- **Data coverage:** " << complete << " of " << v.group_names.size() << " groups complete (at least "
+        << Fmt(100 * v.min_coverage, 0) << "% of their catalog lines), " << partial.size() << " partial, "
+        << unrepresented.size() << " not representable; code levels used: "
+        << Join(std::vector<std::string>(levels.begin(), levels.end()), ", ") << "\n";
+    if (!partial.empty()) out << "  - Partial (regime shown, marked *partial*): " << Join(partial, ", ") << "\n";
+    if (!unrepresented.empty())
+      out << "  - Not representable at this panel's level (not classified): " << Join(unrepresented, "; ") << "\n";
+    if (!broader.empty())
+      out << "  - Drawn from codes coarser than the catalog's lines (the series includes unlisted lines): "
+          << Join(broader, ", ") << "\n";
+  }
+  for (const auto& d : v.meta.data_details) out << "- Data: " << d << "\n";
   out << "- Tool: " << v.meta.tool_version << "; created " << v.meta.created_utc << "; seed " << v.meta.seed << "\n";
   if (!v.months.empty()) out << "- Series: " << v.months.front() << " .. " << v.months.back() << " (" << v.months.size() << " months)\n";
   out << "- Index specification: " << v.index_spec << "\n";
@@ -144,6 +236,11 @@ std::string FormatBaseReport(const RunBaseView& v) {
       << Fmt(t.volatility_high, 2) << ", low if V < " << Fmt(t.volatility_low, 2)
       << "; semiconductor override " << (t.semiconductor_override ? "on" : "off") << "\n\n";
 
+  // A partial group's regime rests on part of its lines: say so wherever it is named.
+  const auto marked_name = [&](size_t g) {
+    const bool partial = !v.coverage_status.empty() && v.coverage_status[g] == "partial";
+    return v.group_names[g] + (partial ? " *(partial)*" : "");
+  };
   out << "## Growth and volatility matrix\n\n";
   out << "| | High growth (G > " << Fmt(t.growth, 2) << ") | Low growth (G <= " << Fmt(t.growth, 2) << ") |\n";
   out << "|---|---|---|\n";
@@ -156,7 +253,7 @@ std::string FormatBaseReport(const RunBaseView& v) {
     std::vector<std::string> hi, lo;
     for (size_t g = 0; g < v.group_names.size(); ++g) {
       if (v.volatility_level[g] != vol_levels[r]) continue;
-      (v.growth_level[g] == "high" ? hi : lo).push_back(v.group_names[g]);
+      (v.growth_level[g] == "high" ? hi : lo).push_back(marked_name(g));
     }
     out << "| " << row_labels[r] << " | " << Join(hi, ", ") << " | " << Join(lo, ", ") << " |\n";
   }
@@ -173,17 +270,25 @@ std::string FormatBaseReport(const RunBaseView& v) {
   for (const auto& [key, text] : regimes) {
     std::vector<std::string> members;
     for (size_t g = 0; g < v.group_names.size(); ++g)
-      if (v.regime[g] == key) members.push_back(v.group_names[g]);
+      if (v.regime[g] == key) members.push_back(marked_name(g));
     out << "- **" << text << "** — " << members.size() << ": " << Join(members, ", ") << "\n";
   }
 
   out << "\n## Groups\n\n";
-  out << "| # | Group | Category | Semiconductor | V | G | Volatility | Growth | Regime |\n";
-  out << "|---:|---|---|---|---:|---:|---|---|---|\n";
+  const bool coverage = !v.coverage_status.empty();
+  out << "| # | Group | Category | Semiconductor | V | G | Volatility | Growth | Regime |"
+      << (coverage ? " Lines | Level |" : "") << "\n";
+  out << "|---:|---|---|---|---:|---:|---|---|---|" << (coverage ? "---:|---|" : "") << "\n";
   for (size_t g = 0; g < v.group_names.size(); ++g) {
+    const bool partial = coverage && v.coverage_status[g] == "partial";
     out << "| " << g + 1 << " | " << v.group_names[g] << " | " << v.group_categories[g] << " | "
         << (v.semiconductor[g] ? "yes" : "no") << " | " << Fmt(v.V[g]) << " | " << Fmt(v.G[g]) << " | "
-        << v.volatility_level[g] << " | " << v.growth_level[g] << " | " << v.regime[g] << " |\n";
+        << v.volatility_level[g] << " | " << v.growth_level[g] << " | " << v.regime[g] << (partial ? " *partial*" : "")
+        << " |";
+    if (coverage)
+      out << " " << v.lines_represented[g] << "/" << v.lines_listed[g] << " | "
+          << (v.coverage_levels[g].empty() ? "—" : "HS" + v.coverage_levels[g]) << " |";
+    out << "\n";
   }
   return out.str();
 }

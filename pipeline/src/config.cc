@@ -158,6 +158,8 @@ PipelineConfig ResolveConfig(const ConfigOverrides& o, ConfigPurpose purpose) {
   FlagOrigins origins;
   Apply(o.data_file, &c.data.file, &origins, "data.file", "--data");
   Apply(o.catalog, &c.data.catalog, &origins, "data.catalog", "--catalog");
+  Apply(o.min_coverage, &c.data.min_coverage, &origins, "data.min_coverage", "--min-coverage");
+  Apply(o.code_map, &c.data.code_map, &origins, "data.code_map", "--code-map");
   Apply(o.scenario, &c.data.scenario, &origins, "data.scenario", "--scenario");
   Apply(o.data_dir, &c.data.dir, &origins, "data.dir", "--data-dir");
   Apply(o.out, &c.run.out, &origins, "run.out", "--out");

@@ -40,9 +40,17 @@ GroupData LoadPanelGroups(const DataOptions& data, uint64_t seed) {
   GroupData d;
   d.catalog = LoadCatalog(data);
   d.panel = LoadPanel(data, seed);
-  d.series = AggregateGroups(*d.panel, *d.catalog);
+  GroupingOptions grouping;
+  grouping.min_coverage = data.min_coverage;
+  if (!data.code_map.empty()) {
+    grouping.assignments = ReadCodeAssignments(data.code_map, *d.catalog);
+    grouping.assignments_source = data.code_map;
+  }
+  d.series = AggregateGroups(*d.panel, *d.catalog, grouping);
   d.label = d.panel->provenance.label.empty() ? "data: " + data.file : d.panel->provenance.label;
   d.synthetic = d.panel->provenance.synthetic;
+  d.details = d.panel->provenance.details;
+  if (!data.code_map.empty()) d.details.push_back("coarse codes assigned to groups by " + data.code_map);
   return d;
 }
 

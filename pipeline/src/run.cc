@@ -135,6 +135,7 @@ RunOutcome ExecuteRun(const PipelineConfig& config, const RunObserver& observer)
   r.meta.seed = config.run.seed;
   r.meta.synthetic = r.data.synthetic;
   r.meta.data_label = r.data.label;
+  r.meta.data_details = r.data.details;
   return r;
 }
 

@@ -37,6 +37,7 @@ SweepOutcome ExecuteSweep(const PipelineConfig& config, const SweepInput& input,
   s.meta.seed = config.sweep.seed;
   s.meta.synthetic = s.data.synthetic;
   s.meta.data_label = s.data.label;
+  s.meta.data_details = s.data.details;
   return s;
 }
 

@@ -367,11 +367,15 @@ def _panel_frame(codes, first, values, present, label):
 
 def ingest(paths, out=None, **options):
     """Import files (canonical long CSV, China Customs export, UN Comtrade
-    monthly CSV) as ``chokepoint ingest``: a DataFrame, months x HS8 codes in
-    US$ (NaN where absent), with ``attrs["report"]`` the ingest report; the
-    panel file too when ``out`` (.h5) is given. Options: format
-    (auto|canonical|customs|comtrade), jan_feb (keep-merged|split), rates,
-    lenient, max_examples."""
+    monthly CSV, or any tidy CSV with named columns) as ``chokepoint ingest``:
+    a DataFrame, months x HS codes (at the level the source gives) in US$
+    (NaN where absent), with ``attrs["report"]`` the ingest report; the panel
+    file too when ``out`` (.h5) is given. Options: preset
+    (china-customs|comtrade|partner-exports|FILE.toml), format
+    (auto|canonical|customs|comtrade|columns), columns ("code=..,period=..,
+    value=.."), period_format (e.g. "YYYY/M"), scale (1000 for thousands),
+    where (list of "COLUMN=VALUE"), flow, source, jan_feb (keep-merged|split),
+    rates, lenient, max_examples."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     panel, report = _core.ingest([str(p) for p in paths], "" if out is None else str(out), options)

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <string>
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/error.h"
@@ -44,7 +46,7 @@ class TempDir {
 };
 
 double Cell(const Panel& p, const std::string& code, const std::string& month) {
-  const int r = p.RowOf(*HsCode::Parse(code));
+  const int r = p.RowOf(*HsCode::ParseAnyLevel(code));
   const int t = p.ColumnOf(*YearMonth::Parse(month));
   EXPECT_GE(r, 0) << code;
   EXPECT_GE(t, 0) << month;
@@ -54,7 +56,7 @@ double Cell(const Panel& p, const std::string& code, const std::string& month) {
 }
 
 bool Present(const Panel& p, const std::string& code, const std::string& month) {
-  const int r = p.RowOf(*HsCode::Parse(code));
+  const int r = p.RowOf(*HsCode::ParseAnyLevel(code));
   const int t = p.ColumnOf(*YearMonth::Parse(month));
   return r >= 0 && t >= 0 && p.present(r, t);
 }
@@ -157,18 +159,26 @@ TEST(Ingest, CustomsRmbWithoutARateForThePeriodIsAnError) {
   EXPECT_NE(msg.find("no CNY per USD rate for 2020-02"), std::string::npos) << msg;
 }
 
-TEST(Ingest, ComtradeKeepsWorldImportsOfHs6CodesAsHs8) {
+TEST(Ingest, ComtradeKeepsWorldImportsOfHs6CodesAtHs6) {
   const IngestResult r = IngestFiles({Data("comtrade_monthly.csv")}, {});
   const Panel& p = r.panel;
   ASSERT_EQ(p.num_codes(), 2);
-  // HS6 845611 -> HS8 84561100; the Japan detail row beside the World total,
-  // the export row and the TOTAL aggregate are ignored.
-  EXPECT_DOUBLE_EQ(Cell(p, "84561100", "2020-01"), 3000000.0);
-  EXPECT_DOUBLE_EQ(Cell(p, "84561100", "2020-02"), 3500000.5);
-  EXPECT_DOUBLE_EQ(Cell(p, "85423100", "2020-01"), 4.5e9);
-  EXPECT_FALSE(Present(p, "85423100", "2020-02"));
+  // HS6 codes stay HS6 (the panel records its level); the Japan detail row
+  // beside the World total, the export row and the TOTAL aggregate are ignored.
+  EXPECT_EQ(p.codes()[0].ToString(), "845611");
+  EXPECT_EQ(p.hs_levels(), std::vector<int>{6});
+  EXPECT_DOUBLE_EQ(Cell(p, "845611", "2020-01"), 3000000.0);
+  EXPECT_DOUBLE_EQ(Cell(p, "845611", "2020-02"), 3500000.5);
+  EXPECT_DOUBLE_EQ(Cell(p, "854231", "2020-01"), 4.5e9);
+  EXPECT_FALSE(Present(p, "854231", "2020-02"));
   EXPECT_EQ(r.report.rows_ignored, 3);
   EXPECT_EQ(r.report.files[0].format, IngestFormat::kComtrade);
+  // qty and its unit code are kept beside the value (World rows only).
+  ASSERT_TRUE(p.has_quantities());
+  EXPECT_DOUBLE_EQ(p.quantities[0 * p.num_months() + 0], 5.0);
+  EXPECT_DOUBLE_EQ(p.quantities[0 * p.num_months() + 1], 6.0);
+  EXPECT_EQ(p.quantity_units[0], "8");
+  EXPECT_TRUE(std::isnan(p.quantities[1 * p.num_months() + 0]));  // qty empty
 }
 
 TEST(Ingest, ComtradePartnerDetailWithoutWorldIsSummed) {
@@ -179,7 +189,7 @@ TEST(Ingest, ComtradePartnerDetailWithoutWorldIsSummed) {
                            "M,20200101,156,M,276,845611,5.5\n"
                            "M,20200101,156,X,276,845611,99\n");
   const IngestResult r = IngestFiles({f}, {});
-  EXPECT_DOUBLE_EQ(Cell(r.panel, "84561100", "2020-01"), 15.5);
+  EXPECT_DOUBLE_EQ(Cell(r.panel, "845611", "2020-01"), 15.5);
 }
 
 TEST(Ingest, ComtradeAnnualDataAndMixedReportersAreRejected) {
@@ -225,13 +235,13 @@ TEST(Ingest, EachBadInputClassStopsWithFileLineColumn) {
       {"separators.csv", head + "84561100,2020-02,\"1,23,4\"\n", ":3:3:", "malformed number '1,23,4'"},
       {"empty.csv", head + "84561100,2020-02,\n", ":3:3:", "malformed number ''"},
       {"nan.csv", head + "84561100,2020-02,nan\n", ":3:3:", "malformed number 'nan'"},
-      {"code7.csv", head + "8456110,2020-02,1\n", ":3:1:", "invalid HS8 code '8456110'"},
-      {"code_alpha.csv", head + "8456110A,2020-02,1\n", ":3:1:", "invalid HS8 code"},
+      {"code7.csv", head + "8456110,2020-02,1\n", ":3:1:", "invalid HS code '8456110'"},
+      {"code_alpha.csv", head + "8456110A,2020-02,1\n", ":3:1:", "invalid HS code"},
       {"period.csv", head + "84561100,2020-13,1\n", ":3:2:", "invalid period '2020-13'"},
       {"period_date.csv", head + "84561100,2020-01-02,1\n", ":3:2:", "invalid period '2020-01-02'"},
       {"period_range.csv", head + "84561100,2020-03~04,1\n", ":3:2:", "invalid period '2020-03~04'"},
       {"negative.csv", head + "84561100,2020-02,-7.5\n", ":3:3:", "negative value '-7.5'"},
-      {"conflict.csv", head + "84561100,2020-01,6\n", ":3:3:", "conflicting duplicate: hs8 84561100 period 2020-01 is 6 here but 5 at"},
+      {"conflict.csv", head + "84561100,2020-01,6\n", ":3:3:", "conflicting duplicate: code 84561100 period 2020-01 is 6 here but 5 at"},
       {"fields.csv", head + "84561100,2020-02\n", ":3:3:", "expected 3 fields as in the header, found 2"},
       {"quote.csv", head + "84561100,2020-02,\"12\n", ":3:1:", "unterminated quote"},
   };
@@ -385,7 +395,7 @@ TEST(Ingest, CombinedAndMonthlyFebruaryForTheSameCodeConflict) {
   const auto f = dir.Write("c.csv", "hs8,period,value_usd\n84561100,2020-01~02,3\n84561100,2020-02,4\n");
   IngestOptions o;
   o.jan_feb = JanFebPolicy::kSplit;
-  EXPECT_NE(ErrorOf({f}, o).find("c.csv:3:3: hs8 84561100 period 2020-02 mixes"), std::string::npos);
+  EXPECT_NE(ErrorOf({f}, o).find("c.csv:3:3: code 84561100 period 2020-02 mixes"), std::string::npos);
   const auto g = dir.Write("g.csv", "hs8,period,value_usd\n84561100,2020-01,3\n84561100,2020-01~02,4\n");
   const std::string msg = ErrorOf({g}, o);
   EXPECT_NE(msg.find("g.csv:2: January 2020 has its own value"), std::string::npos) << msg;

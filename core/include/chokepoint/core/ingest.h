@@ -1,12 +1,19 @@
-// Ingest: raw import files -> Panel (HS8 x month, US$).
+// Ingest: raw import files -> Panel (HS code x month, US$).
 //
-// Three input formats (see core/README.md, section "ingest", for the header
-// synonym table and every rule):
+// Codes are kept at the level the source publishes (HS2, HS4, HS6, HS8;
+// 10-digit national lines are summed onto their HS8 prefix). Four input
+// layouts (see core/README.md, section "ingest", for the header synonym
+// table and every rule):
 //  - canonical long CSV  hs8,period,value_usd[,extra dimension columns...]
+//    (the code column may also be named code, hs or hs_code);
 //  - China Customs online query platform export (Chinese or English headers,
 //    UTF-8 with/without BOM or GB18030), summed over partner / trade mode /
-//    registration place; RMB values only with a rate table;
-//  - UN Comtrade monthly CSV (HS6 -> HS8 "HS6 00", imports only).
+//    registration place; quantity and unit kept; RMB values only with a rate
+//    table;
+//  - UN Comtrade monthly CSV (HS6 codes, imports only);
+//  - `columns`: any tidy CSV whose columns the user names (mirror statistics,
+//    other offices), with a period format, a scale and row filters; presets
+//    for the common sources live in data/ingest_presets/.
 // Bad input stops with "file:line:column: what is wrong" (column = 1-based
 // field number; for encoding errors the 1-based byte column of the raw line)
 // unless `lenient`, which skips bad rows and counts them by class.
@@ -27,8 +34,8 @@
 
 namespace chokepoint {
 
-enum class IngestFormat { kAuto, kCanonical, kCustoms, kComtrade };
-std::string_view ToString(IngestFormat f);  // "auto", "canonical", "customs", "comtrade"
+enum class IngestFormat { kAuto, kCanonical, kCustoms, kComtrade, kColumns };
+std::string_view ToString(IngestFormat f);  // "auto", "canonical", "customs", "comtrade", "columns"
 std::optional<IngestFormat> IngestFormatFromString(std::string_view s);
 
 // What to do with January-February published as one combined period.
@@ -68,12 +75,43 @@ struct IngestOptions {
   // Examples of bad rows kept in the metadata: enough to see the pattern,
   // small enough to keep the output file small.
   int max_examples = 20;
+  // Layout `columns`: ROLE=COLUMN pairs, comma separated, naming header cells
+  // (matched ignoring case, blanks, '_' and '-'). Roles: code, period (or
+  // year + month), value (required); flow, quantity, unit (optional). Other
+  // columns are dimensions summed over. With another format, a pair
+  // overrides the detected column of that role.
+  std::string columns;
+  // How periods are written: "auto" (YYYY-MM, YYYYMM, YYYY年M月, ... as in
+  // ParsePeriod) or a pattern of YYYY, MM, M, DD, D and literal separators,
+  // e.g. "YYYY/M", "M/YYYY", "YYYY-MM-DD".
+  std::string period_format = "auto";
+  // Values are multiplied by this to give US$ (1000 for "thousands of US$").
+  double scale = 1.0;
+  // COLUMN=VALUE row filters: a row is used only when, for every filtered
+  // column, its value is one of those given (repeat a column for "or").
+  std::vector<std::string> where;
+  // The flow column's value that marks imports (e.g. "Export" for a partner's
+  // exports to China read as China's imports); empty: the usual import words.
+  std::string flow;
+  // Free text naming the source, carried into the panel and the report
+  // (e.g. "Japan exports to China, Japan Customs").
+  std::string source;
+  // The preset these options started from ("" none): a name in
+  // data/ingest_presets or a TOML file; recorded, already applied.
+  std::string preset;
 
   bool IsValid(std::string* error) const;
-  // Section [ingest]: format, jan_feb, rates, lenient, max_examples.
+  // Section [ingest]: format, jan_feb, rates, lenient, max_examples, columns,
+  // period_format, scale, where, flow, source, preset (a preset named in the
+  // section is applied first, the section's own keys override it).
   static IngestOptions FromToml(const TomlSection& section);
   toml::table ToToml() const;
 };
+
+// The options of a preset: a name in data/ingest_presets ("china-customs",
+// "comtrade", "partner-exports") or a TOML file with an [ingest] table.
+// Throws a usage error naming the shipped presets when neither exists.
+IngestOptions LoadIngestPreset(std::string_view name_or_path);
 
 struct IngestFileSummary {
   std::string path;
@@ -84,7 +122,10 @@ struct IngestFileSummary {
   long long rows_read = 0;     // data rows (not header, comments, blank lines)
   long long rows_used = 0;     // rows that contributed a value
   long long rows_ignored = 0;  // not errors: other flows, aggregate/total rows
+  long long rows_filtered = 0; // not errors: rows left out by `where`
   std::vector<std::string> dimension_columns;  // summed over
+  std::string mapping;         // "code=商品编码, period=数据年月, value=美元, ..."
+  std::string quantity_column; // "" when the file has none
 };
 
 struct IngestReport {
@@ -95,7 +136,10 @@ struct IngestReport {
   long long rows_used = 0;
   long long rows_ignored = 0;
   long long rows_skipped = 0;         // bad rows skipped (lenient only), undecodable lines included
+  long long rows_filtered = 0;        // rows left out by `where`
   long long identical_duplicates = 0; // same key, same value: counted once
+  long long hs10_rows = 0;            // rows with 10-digit codes, summed onto HS8
+  std::vector<int> hs_levels;         // code levels in the panel: 2, 4, 6, 8
   std::array<long long, kNumIngestProblems> problem_counts{};
   std::vector<std::string> examples;  // "file:line:column: message", up to max_examples
   // Years whose January-February arrived combined, e.g. "2020-01~02 (explicit)"

@@ -20,6 +20,9 @@ struct PanelProvenance {
   std::string scenario;     // simulation scenario name, if synthetic
   unsigned long long seed = 0;
   std::vector<std::string> source_files;  // ingested files, if real
+  // How the values were read (real data): source label, layout and column
+  // mapping, filters, scale; one line each, printed in reports.
+  std::vector<std::string> details;
 };
 
 class Panel {
@@ -51,6 +54,15 @@ class Panel {
     return std::span<const double>(values_).subspan(static_cast<size_t>(row) * num_months_, num_months_);
   }
   size_t num_present() const;
+  // The code levels present (2, 4, 6, 8), ascending.
+  std::vector<int> hs_levels() const;
+
+  // Physical quantities beside the values, when the source gives them
+  // (Customs' first quantity): codes x months, NaN where not given, and each
+  // code's unit ("" unknown). Empty when the panel has none.
+  std::vector<double> quantities;
+  std::vector<std::string> quantity_units;
+  bool has_quantities() const { return !quantities.empty(); }
 
   PanelProvenance provenance;
 

@@ -49,6 +49,12 @@ struct DataOptions {
   // empty: $CHOKEPOINT_DATA_DIR, else share/chokepoint beside the executable
   // (core/data_dir.h).
   std::string dir;
+  // A group whose panel carries fewer than this share of its catalog lines
+  // is reported `partial` (docs/method.md §1.11).
+  double min_coverage = 0.75;
+  // CSV code,group,weight assigning coarse panel codes that several groups
+  // share (otherwise such a code is used by none); empty: none.
+  std::string code_map;
 
   bool IsValid(std::string* error) const;
   static DataOptions FromToml(const TomlSection& section);

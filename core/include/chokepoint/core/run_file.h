@@ -40,6 +40,9 @@ struct RunMetadata {
   uint64_t seed = 0;
   std::string data_label;
   bool synthetic = false;
+  // How real data were read (source, layout, filters, scale, code levels),
+  // one line each; empty for synthetic data.
+  std::vector<std::string> data_details;
   std::string tool_version;   // filled on read; the writer uses the build's version
   std::string created_utc;    // filled on read
 };
@@ -56,6 +59,11 @@ struct RunBaseView {
   std::vector<std::string> volatility_level, growth_level, regime, status;
   std::string index_spec;
   Thresholds thresholds;
+  // Per group, when the series came from a panel (else empty).
+  std::vector<std::string> coverage_status, coverage_levels, coverage_excluded;
+  std::vector<int64_t> lines_listed, lines_represented;
+  std::vector<uint8_t> broader_than_catalog;
+  double min_coverage = 0;
 };
 RunBaseView ReadRunBase(hid_t file, const std::string& file_label);
 

@@ -50,6 +50,8 @@ struct ConfigOverrides {
   // [data], [run]
   std::optional<std::string> data_file;   // --data
   std::optional<std::string> catalog;     // --catalog
+  std::optional<double> min_coverage;     // --min-coverage
+  std::optional<std::string> code_map;    // --code-map
   std::optional<std::string> scenario;    // --scenario
   std::optional<std::string> data_dir;    // --data-dir
   std::optional<std::string> out;         // --out

@@ -41,6 +41,7 @@ struct GroupData {
   GroupSeries series;
   std::string label;       // "synthetic: scenario paper2025, seed 1" or "data: FILE" / "series: FILE"
   bool synthetic = false;
+  std::vector<std::string> details;  // how real data were read (panel provenance)
   std::optional<Panel> panel;  // when the series came from a panel (aggregates, batches need it)
   std::optional<Catalog> catalog;
 };
