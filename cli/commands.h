@@ -12,6 +12,8 @@ void RegisterReportCommand(CLI::App& app);
 void RegisterAggregateCommand(CLI::App& app);
 void RegisterBatchesCommand(CLI::App& app);
 void RegisterIngestCommand(CLI::App& app);
+void RegisterExploreCommand(CLI::App& app);   // pipeline/explore.h
+void RegisterFiguresCommand(CLI::App& app);
 void RegisterSimulateCommand(CLI::App& app);
 void RegisterBootstrapCommand(CLI::App& app);    // bootstrap/ (single series)
 void RegisterBlocklengthCommand(CLI::App& app);  // bootstrap/

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   chokepoint::cli::RegisterRunCommand(app);
   chokepoint::cli::RegisterReportCommand(app);
   chokepoint::cli::RegisterExportCommand(app);
+  chokepoint::cli::RegisterExploreCommand(app);
+  chokepoint::cli::RegisterFiguresCommand(app);
   chokepoint::cli::RegisterConfigCommand(app);
   chokepoint::cli::RegisterVersionCommand(app);
   chokepoint::cli::RegisterAggregateCommand(app);

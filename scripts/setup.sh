@@ -14,7 +14,12 @@ PACKAGES=(
   r-base-core r-cran-hdf5r
   python3-matplotlib jupyter-nbconvert python3-ipykernel
   clang libclang-rt-14-dev libfuzzer-14-dev
+  chromium fonts-dejavu-core
 )
+# node and npm: Debian's unless a node is already on PATH (e.g. NodeSource's,
+# whose nodejs package bundles npm and conflicts with Debian's npm).
+if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 # The notebooks' tests need nbconvert, ipykernel and matplotlib (installed
 # here, so CI executes them). Golden-file generation and MPI mode are not
 # needed to build or test: scripts/setup-dev.sh installs them.
@@ -26,13 +31,23 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "setup: installing ${missing[*]}" >&2
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The explorer's JavaScript (explorer/package-lock.json, pinned): installed
+# once per lock file, never a browser download (puppeteer-core drives Debian's
+# chromium).
+explorer="$(dirname "$0")/../explorer"
+stamp="$explorer/node_modules/.chokepoint-lock.sha256"
+want="$(sha256sum "$explorer/package-lock.json" | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: npm ci in explorer/" >&2
+  (cd "$explorer" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+fi
