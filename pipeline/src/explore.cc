@@ -310,6 +310,9 @@ FiguresSummary WriteFigures(const std::filesystem::path& run, const std::optiona
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   summary.log = ReadWhole(log);
+  // The log names the temporary directory; the user knows the final one.
+  for (size_t at; (at = summary.log.find(temp.string())) != std::string::npos;)
+    summary.log.replace(at, temp.string().size(), out_dir.string());
   fs::remove(data, ec);
   fs::remove(log, ec);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
