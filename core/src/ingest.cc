@@ -1271,8 +1271,8 @@ class Ingester {
       std::string d = std::filesystem::path(f.path).filename().string() + ": " + std::string(ToString(f.format)) +
                       " layout (" + f.mapping + ")";
       if (!f.dimension_columns.empty()) {
-        d += ", summed over";
-        for (const auto& c : f.dimension_columns) d += " " + c;
+        d += ", summed over ";
+        for (size_t i = 0; i < f.dimension_columns.size(); ++i) d += (i ? ", " : "") + f.dimension_columns[i];
       }
       prov.details.push_back(d);
     }
@@ -1377,8 +1377,8 @@ std::string IngestReport::FullReport() const {
     o << "  " << f.path << ": format " << ToString(f.format) << ", encoding " << f.encoding << ", values in "
       << f.currency << ", " << f.rows_read << " rows (" << f.rows_used << " used, " << f.rows_ignored << " ignored)";
     if (!f.dimension_columns.empty()) {
-      o << ", summed over:";
-      for (const auto& d : f.dimension_columns) o << " " << d;
+      o << ", summed over: ";
+      for (size_t i = 0; i < f.dimension_columns.size(); ++i) o << (i ? ", " : "") << f.dimension_columns[i];
     }
     o << "\n    columns: " << f.mapping;
     if (f.rows_filtered > 0) o << "; " << f.rows_filtered << " rows left out by filters";

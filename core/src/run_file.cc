@@ -218,11 +218,13 @@ std::string FormatBaseReport(const RunBaseView& v) {
       }
     out << "- **Data coverage:** " << complete << " of " << v.group_names.size() << " groups complete (at least "
         << Fmt(100 * v.min_coverage, 0) << "% of their catalog lines), " << partial.size() << " partial, "
-        << unrepresented.size() << " not representable; code levels used: "
+        << unrepresented.size() << " not in the panel; code levels used: "
         << Join(std::vector<std::string>(levels.begin(), levels.end()), ", ") << "\n";
     if (!partial.empty()) out << "  - Partial (regime shown, marked *partial*): " << Join(partial, ", ") << "\n";
     if (!unrepresented.empty())
-      out << "  - Not representable at this panel's level (not classified): " << Join(unrepresented, "; ") << "\n";
+      out << "  - No catalog line in the panel, neither itself nor inside a coarser code the group has to itself (not "
+             "classified): "
+          << Join(unrepresented, "; ") << "\n";
     if (!broader.empty())
       out << "  - Drawn from codes coarser than the catalog's lines (the series includes unlisted lines): "
           << Join(broader, ", ") << "\n";
