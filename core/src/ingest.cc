@@ -476,6 +476,20 @@ Layout DetectLayout(const std::vector<Field>& header, const IngestOptions& optio
   return L;
 }
 
+// The first column the reader uses whose text holds U+FFFD (an undecodable
+// byte), or -1: only descriptions and other unused columns may be damaged.
+int DamagedUsedColumn(const Layout& L, const std::vector<Field>& f) {
+  std::vector<int> used = {L.code_col, L.period_col, L.year_col, L.month_col, L.value_col, L.flow_col,
+                           L.quantity_col, L.unit_col, L.freq_col, L.reporter_col};
+  used.insert(used.end(), L.dim_cols.begin(), L.dim_cols.end());
+  for (const auto& [c, values] : L.filters) used.push_back(c);
+  for (int c : used)
+    if (c >= 0 && static_cast<size_t>(c) < f.size() &&
+        f[static_cast<size_t>(c)].text.find(kReplacementCharacter) != std::string_view::npos)
+      return c;
+  return -1;
+}
+
 std::string DescribeMapping(const Layout& L) {
   std::string m;
   auto add = [&](const char* role, int col) {
@@ -943,10 +957,16 @@ class Ingester {
     IngestFileSummary summary;
     summary.path = name;
     summary.bytes = static_cast<long long>(mapped.bytes().size());
-    DecodedText text = DecodeToUtf8(mapped.bytes(), [&](long line, long column, const std::string& message) {
-      Problem(file, line, column, IngestProblem::kBadEncoding, message);
-      ++report_.rows_skipped;
-    });
+    // Undecodable bytes become U+FFFD; a row is refused only when a field
+    // the reader uses holds one (a garbled description is read past).
+    std::map<long, DamagedLine> damaged;
+    DecodedText text = DecodeToUtf8(
+        mapped.bytes(),
+        [&](long line, long column, const std::string& message) {
+          Problem(file, line, column, IngestProblem::kBadEncoding, message);
+          ++report_.rows_skipped;
+        },
+        &damaged);
     summary.encoding = text.encoding;
 
     // Comtrade files may hold both World totals and partner detail: stage
@@ -1036,6 +1056,8 @@ class Ingester {
         continue;
       }
       if (!layout) {
+        if (auto d = damaged.find(line_no); d != damaged.end())
+          ThrowInputError(name, line_no, d->second.column, d->second.message + " in the header line");
         layout = DetectLayout(fields, options_, name, line_no);
         fast_canonical = layout->format == IngestFormat::kCanonical && layout->num_fields == 3 &&
                          layout->code_col == 0 && layout->period_col == 1 && layout->value_col == 2 &&
@@ -1061,6 +1083,21 @@ class Ingester {
                       std::to_string(fields.size()));
           ++report_.rows_skipped;
           continue;
+        }
+      }
+      if (!damaged.empty()) {
+        auto d = damaged.lower_bound(line_no);
+        if (d != damaged.end() && d->first <= line_no + pending_lines) {
+          const int bad_col = DamagedUsedColumn(*layout, fields);
+          if (bad_col >= 0) {
+            ++report_.rows_read;
+            ++summary.rows_read;
+            Problem(file, d->first, d->second.column, IngestProblem::kBadEncoding,
+                    d->second.message + ", in " + layout->Describe(bad_col));
+            ++report_.rows_skipped;
+            continue;
+          }
+          ++report_.rows_with_undecodable_text;
         }
       }
       RowValue row;
@@ -1388,6 +1425,9 @@ std::string IngestReport::FullReport() const {
   if (!options.preset.empty()) o << "  preset: " << options.preset << "\n";
   if (options.scale != 1.0) o << "  values multiplied by " << options.scale << "\n";
   if (hs10_rows > 0) o << "  " << hs10_rows << " rows of 10-digit lines summed onto their HS8 codes\n";
+  if (rows_with_undecodable_text > 0)
+    o << "  " << rows_with_undecodable_text
+      << " rows had undecodable bytes only in columns not read (descriptions); they were used\n";
   o << "  panel: " << num_codes << " codes x " << num_months << " months (" << first_month << " .. " << last_month
     << "), code levels:";
   for (int l : hs_levels) o << " HS" << l;
@@ -1425,6 +1465,7 @@ void WriteIngestSection(hid_t panel_group, const IngestReport& r) {
   h5::WriteAttribute(g.id(), "identical_duplicates", static_cast<int64_t>(r.identical_duplicates));
   h5::WriteAttribute(g.id(), "rows_filtered", static_cast<int64_t>(r.rows_filtered));
   h5::WriteAttribute(g.id(), "hs10_rows", static_cast<int64_t>(r.hs10_rows));
+  h5::WriteAttribute(g.id(), "rows_with_undecodable_text", static_cast<int64_t>(r.rows_with_undecodable_text));
   h5::WriteAttribute(g.id(), "options_toml", TomlToString(r.options.ToToml()));
   std::vector<std::string> paths, formats, encodings, currencies, dims, mappings;
   for (const auto& f : r.files) {

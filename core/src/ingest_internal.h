@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,13 +34,23 @@ class MappedFile {
 // The text of a file as UTF-8. Lines with undecodable bytes are replaced by
 // empty lines (so line numbers stay right) after `on_bad_line(line, byte_column,
 // message)` was called; that callback throws in strict mode.
+// With `damaged` given, undecodable bytes are instead replaced by U+FFFD and
+// each such line is recorded (line -> first byte column and message), so a
+// caller can refuse only the rows whose used fields are damaged (a garbled
+// description must not stop a read).
+struct DamagedLine {
+  long column = 0;
+  std::string message;
+};
 struct DecodedText {
   std::string_view text;  // points into the mapping or into `storage`
   std::string storage;
   std::string encoding;   // "utf-8", "utf-8 (BOM)", "gb18030"
 };
 using BadLineCallback = std::function<void(long line, long column, const std::string& message)>;
-DecodedText DecodeToUtf8(std::string_view raw, const BadLineCallback& on_bad_line);
+DecodedText DecodeToUtf8(std::string_view raw, const BadLineCallback& on_bad_line,
+                         std::map<long, DamagedLine>* damaged = nullptr);
+inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 
 // Position of the first invalid UTF-8 byte, or npos. `good_multibyte`
 // receives the number of valid multi-byte sequences seen in the whole text,

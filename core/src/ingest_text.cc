@@ -124,8 +124,10 @@ std::string HexBytes(std::string_view raw, size_t offset, size_t count) {
   return out;
 }
 
-// UTF-8 text with a few invalid bytes: report each bad line, blank it.
-DecodedText RepairUtf8(std::string_view raw, std::string encoding, const BadLineCallback& on_bad_line) {
+// UTF-8 text with a few invalid bytes: report each bad line, blank it; or,
+// with `damaged`, replace each invalid byte by U+FFFD and record the line.
+DecodedText RepairUtf8(std::string_view raw, std::string encoding, const BadLineCallback& on_bad_line,
+                       std::map<long, DamagedLine>* damaged) {
   DecodedText out;
   out.encoding = std::move(encoding);
   out.storage.reserve(raw.size());
@@ -133,14 +135,26 @@ DecodedText RepairUtf8(std::string_view raw, std::string encoding, const BadLine
   while (pos < raw.size()) {
     size_t nl = raw.find('\n', pos);
     const size_t end = nl == std::string_view::npos ? raw.size() : nl;
-    const std::string_view line = raw.substr(pos, end - pos);
-    const size_t bad = FirstInvalidUtf8(line);
+    std::string_view line = raw.substr(pos, end - pos);
+    size_t bad = FirstInvalidUtf8(line);
     if (bad == std::string_view::npos) {
       out.storage.append(line);
     } else {
       long l, c;
       Locate(raw, pos + bad, &l, &c);
-      on_bad_line(l, c, "invalid UTF-8 byte " + HexBytes(raw, pos + bad, 1) + " (the file is otherwise UTF-8)");
+      const std::string message = "invalid UTF-8 byte " + HexBytes(raw, pos + bad, 1) + " (the file is otherwise UTF-8)";
+      if (!damaged) {
+        on_bad_line(l, c, message);
+      } else {
+        (*damaged)[l] = DamagedLine{c, message};
+        while (bad != std::string_view::npos) {  // each invalid byte becomes U+FFFD
+          out.storage.append(line.substr(0, bad));
+          out.storage.append(kReplacementCharacter);
+          line.remove_prefix(bad + 1);
+          bad = FirstInvalidUtf8(line);
+        }
+        out.storage.append(line);
+      }
     }
     if (nl == std::string_view::npos) break;
     out.storage.push_back('\n');
@@ -150,12 +164,13 @@ DecodedText RepairUtf8(std::string_view raw, std::string encoding, const BadLine
   return out;
 }
 
-DecodedText ConvertGb18030(std::string_view raw, const BadLineCallback& on_bad_line) {
+DecodedText ConvertGb18030(std::string_view raw, const BadLineCallback& on_bad_line,
+                           std::map<long, DamagedLine>* damaged) {
   DecodedText out;
   out.encoding = "gb18030";
   iconv_t cd = iconv_open("UTF-8", "GB18030");
   if (cd == reinterpret_cast<iconv_t>(-1)) ThrowInternalError("iconv_open(UTF-8, GB18030) failed: glibc gconv modules missing?");
-  out.storage.resize(raw.size() * 2 + 16);  // GB18030 -> UTF-8 grows at most 1.5x
+  out.storage.resize(raw.size() * 3 + 16);  // GB18030 -> UTF-8 grows at most 1.5x; a U+FFFD for one bad byte 3x
   char* in = const_cast<char*>(raw.data());
   size_t in_left = raw.size();
   char* out_ptr = out.storage.data();
@@ -169,8 +184,21 @@ DecodedText ConvertGb18030(std::string_view raw, const BadLineCallback& on_bad_l
       const size_t offset = static_cast<size_t>(in - raw.data());
       long l, c;
       Locate(raw, offset, &l, &c);
-      on_bad_line(l, c, "invalid byte sequence " + HexBytes(raw, offset, 2) +
-                            ": the file is neither valid UTF-8 nor valid GB18030");
+      const std::string message =
+          "invalid byte sequence " + HexBytes(raw, offset, 2) + ": the file is neither valid UTF-8 nor valid GB18030";
+      if (damaged) {
+        // The byte becomes U+FFFD; the rest of the line converts on.
+        damaged->try_emplace(l, DamagedLine{c, message});
+        if (out_left < kReplacementCharacter.size()) ThrowInternalError("GB18030 conversion: output buffer too small");
+        std::memcpy(out_ptr, kReplacementCharacter.data(), kReplacementCharacter.size());
+        out_ptr += kReplacementCharacter.size();
+        out_left -= kReplacementCharacter.size();
+        ++in;
+        --in_left;
+        iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        continue;
+      }
+      on_bad_line(l, c, message);
       // Lenient: drop the converted part of this line and skip to its end.
       const size_t written = static_cast<size_t>(out_ptr - out.storage.data());
       const void* last_nl = written ? memrchr(out.storage.data(), '\n', written) : nullptr;
@@ -195,7 +223,8 @@ DecodedText ConvertGb18030(std::string_view raw, const BadLineCallback& on_bad_l
 
 }  // namespace
 
-DecodedText DecodeToUtf8(std::string_view raw, const BadLineCallback& on_bad_line) {
+DecodedText DecodeToUtf8(std::string_view raw, const BadLineCallback& on_bad_line,
+                         std::map<long, DamagedLine>* damaged) {
   const bool bom = raw.size() >= 3 && static_cast<unsigned char>(raw[0]) == 0xEF &&
                    static_cast<unsigned char>(raw[1]) == 0xBB && static_cast<unsigned char>(raw[2]) == 0xBF;
   if (bom) raw.remove_prefix(3);
@@ -206,13 +235,13 @@ DecodedText DecodeToUtf8(std::string_view raw, const BadLineCallback& on_bad_lin
     out.encoding = bom ? "utf-8 (BOM)" : "utf-8";
     return out;
   }
-  if (bom) return RepairUtf8(raw, "utf-8 (BOM)", on_bad_line);
+  if (bom) return RepairUtf8(raw, "utf-8 (BOM)", on_bad_line, damaged);
   // Mostly valid multi-byte UTF-8 with a few bad bytes is a damaged UTF-8
   // file; GB18030 Chinese text is mostly invalid as UTF-8.
   size_t good = 0, bad = 0;
   FirstInvalidUtf8(raw, &good, &bad);
-  if (good > 0 && good >= 4 * bad) return RepairUtf8(raw, "utf-8", on_bad_line);
-  return ConvertGb18030(raw, on_bad_line);
+  if (good > 0 && good >= 4 * bad) return RepairUtf8(raw, "utf-8", on_bad_line, damaged);
+  return ConvertGb18030(raw, on_bad_line, damaged);
 }
 
 bool SplitCsvLine(std::string_view line, std::vector<Field>* fields, std::string* scratch) {

@@ -136,6 +136,35 @@ TEST(IngestLayouts, MalformedHs4ExtractNamesTheRecordsFirstLine) {
   EXPECT_NE(msg.find("unterminated quote"), std::string::npos) << msg;
 }
 
+TEST(IngestLayouts, UndecodableBytesInADescriptionDoNotStopTheRead) {
+  ScopedTempDir dir("ingest_layouts");
+  // GB18030 text whose description holds 0xFF (invalid in UTF-8 and GB18030):
+  // the row is used; the same byte in the value stops the read at its byte column.
+  const std::string head = "\xC9\xCC\xC6\xB7\xB1\xE0\xC2\xEB,\xC9\xCC\xC6\xB7\xC3\xFB\xB3\xC6,"
+                           "\xCA\xFD\xBE\xDD\xC4\xEA\xD4\xC2,\xC3\xC0\xD4\xAA\n";  // 商品编码,商品名称,数据年月,美元
+  const auto ok = Write(dir, "gb.csv",
+                        head + "84561100,\xBC\xA4\xB9\xE2\xFF\xBB\xFA,202001,10\n"  // 激光?机
+                               "84561100,\xBC\xA4\xB9\xE2,202002,20\n");
+  const IngestResult r = IngestFiles({ok}, {});
+  EXPECT_EQ(r.report.files[0].encoding, "gb18030");
+  EXPECT_DOUBLE_EQ(Cell(r.panel, "84561100", "2020-01"), 10.0);
+  EXPECT_DOUBLE_EQ(Cell(r.panel, "84561100", "2020-02"), 20.0);
+  EXPECT_EQ(r.report.rows_with_undecodable_text, 1);
+  EXPECT_NE(r.report.FullReport().find("undecodable bytes only in columns not read"), std::string::npos);
+  const auto bad = Write(dir, "gbbad.csv", head + "84561100,\xBC\xA4,202001,1\xFF""0\n");
+  const std::string msg = ErrorOf({bad}, {});
+  EXPECT_NE(msg.find("gbbad.csv:2:21:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("in field 4"), std::string::npos) << msg;
+  // Damaged UTF-8 (a UTF-8 export with one bad byte in a name) alike.
+  const auto utf8 = Write(dir, "u.csv",
+                          "商品编码,商品名称,数据年月,美元\n84561100,激光\xFE加工机床,202001,5\n"
+                          "84561100,激光加工机床,202002,6\n84561100,激光加工机床,202003,7\n");
+  const IngestResult u = IngestFiles({utf8}, {});
+  EXPECT_EQ(u.report.files[0].encoding, "utf-8");
+  EXPECT_DOUBLE_EQ(Cell(u.panel, "84561100", "2020-01"), 5.0);
+  EXPECT_EQ(u.report.rows_with_undecodable_text, 1);
+}
+
 TEST(IngestLayouts, Hs8CustomsQuantitiesAndUnitsAreKeptNotSummedOver) {
   // customs_zh_utf8.csv: 第一数量 / 第一计量单位 beside 美元; 84561100 in
   // 2020-01 has three rows (3 + 2 + 1 台).

@@ -316,9 +316,15 @@ TEST(Ingest, LenientSkipsBadRowsCountsThemByClassAndKeepsExamples) {
   EXPECT_EQ(count(IngestProblem::kBadEncoding), 1);
   EXPECT_EQ(r.report.rows_skipped, 8);
   ASSERT_EQ(r.report.examples.size(), 3u);
-  // Encoding problems are found first (decoding precedes parsing).
-  EXPECT_NE(r.report.examples[0].find("l.csv:10:19: bad_encoding"), std::string::npos) << r.report.examples[0];
-  EXPECT_NE(r.report.examples[1].find("l.csv:3:3: malformed_number"), std::string::npos) << r.report.examples[1];
+  // Examples in row order; an undecodable byte in a used field (the value) is
+  // a bad row at its byte column, naming the field.
+  EXPECT_NE(r.report.examples[0].find("l.csv:3:3: malformed_number"), std::string::npos) << r.report.examples[0];
+  EXPECT_NE(r.report.examples[1].find("l.csv:4:3: malformed_number"), std::string::npos) << r.report.examples[1];
+  o.max_examples = 20;
+  const IngestResult all = IngestFiles({f}, o);
+  ASSERT_EQ(all.report.examples.size(), 8u);
+  EXPECT_NE(all.report.examples[7].find("l.csv:10:19: bad_encoding"), std::string::npos) << all.report.examples[7];
+  EXPECT_NE(all.report.examples[7].find("in field 3 (value_usd)"), std::string::npos) << all.report.examples[7];
   EXPECT_DOUBLE_EQ(Cell(r.panel, "84561100", "2020-01"), 5.0);
   EXPECT_DOUBLE_EQ(Cell(r.panel, "84561100", "2020-07"), 8.0);
   EXPECT_FALSE(Present(r.panel, "84561100", "2020-06"));

@@ -139,6 +139,7 @@ struct IngestReport {
   long long rows_filtered = 0;        // rows left out by `where`
   long long identical_duplicates = 0; // same key, same value: counted once
   long long hs10_rows = 0;            // rows with 10-digit codes, summed onto HS8
+  long long rows_with_undecodable_text = 0;  // undecodable bytes only in unused columns: used
   std::vector<int> hs_levels;         // code levels in the panel: 2, 4, 6, 8
   std::array<long long, kNumIngestProblems> problem_counts{};
   std::vector<std::string> examples;  // "file:line:column: message", up to max_examples
