@@ -169,6 +169,7 @@ RunBaseView ReadRunBase(hid_t file, const std::string& label) {
     v.lines_listed = h5::ReadInt64s(file, "/groups/coverage/lines_listed", per_group);
     v.lines_represented = h5::ReadInt64s(file, "/groups/coverage/lines_represented", per_group);
     v.broader_than_catalog = h5::ReadUint8s(file, "/groups/coverage/broader_than_catalog", per_group);
+    v.value_share_of_headings = h5::ReadDoubles(file, "/groups/coverage/value_share_of_headings", per_group);
     h5::Handle cov(H5Gopen2(file, "/groups/coverage", H5P_DEFAULT));
     v.min_coverage = h5::ReadDoubleAttribute(cov.id(), "min_coverage");
   }
@@ -202,7 +203,12 @@ std::string FormatBaseReport(const RunBaseView& v) {
     int complete = 0;
     for (size_t g = 0; g < v.group_names.size(); ++g) {
       const std::string lines = std::to_string(v.lines_represented[g]) + "/" + std::to_string(v.lines_listed[g]);
-      if (v.coverage_status[g] == "partial") partial.push_back(v.group_names[g] + " (" + lines + " lines)");
+      // Where the panel also holds the headings of the present lines, their
+      // share of those headings' value (a lower bound of the value coverage).
+      const double share = v.value_share_of_headings[g];
+      const std::string value =
+          std::isnan(share) ? "" : "; " + Fmt(100 * share, 0) + "% of the value of the headings holding them";
+      if (v.coverage_status[g] == "partial") partial.push_back(v.group_names[g] + " (" + lines + " lines" + value + ")");
       else if (v.coverage_status[g] == "unrepresented")
         unrepresented.push_back(v.group_names[g] + (v.coverage_excluded[g].empty() ? "" : " [" + v.coverage_excluded[g] + "]"));
       else ++complete;

@@ -76,6 +76,43 @@ TEST(RunFile, WritesContractAndReadsBack) {
   std::filesystem::remove(path);
 }
 
+TEST(RunFile, CoverageIsStoredAndStatedFirstInTheReport) {
+  GroupSeries s = ThreeGroups();
+  s.coverage.resize(3);
+  s.min_coverage = 0.75;
+  s.coverage[0] = GroupCoverage{4, 4, {8}, {"1"}, {}, false, std::nan(""), CoverageStatus::kComplete};
+  s.coverage[1] = GroupCoverage{8, 2, {8}, {"2"}, {}, false, 0.25, CoverageStatus::kPartial};
+  s.coverage[2] = GroupCoverage{3, 0, {}, {}, {"8486 (shared with Alpha)"}, false, std::nan(""),
+                                CoverageStatus::kUnrepresented};
+  const BaseAnalysis a = AnalyzeGroups(s, IndexSpec{}, Thresholds{});
+  RunMetadata meta;
+  meta.data_label = "ingested: x.csv (customs)";
+  meta.data_details = {"source: unit test", "code levels: HS8"};
+  const testing::ScopedTempDir dir("run_file_coverage");
+  const auto path = dir / "run.h5";
+  {
+    h5::File f = h5::File::Create(path);
+    WriteRunBase(f.id(), meta, s, a);
+  }
+  h5::File f = h5::File::OpenReadOnly(path);
+  const RunBaseView v = ReadRunBase(f.id(), path.string());
+  EXPECT_EQ(v.coverage_status, (std::vector<std::string>{"complete", "partial", "unrepresented"}));
+  EXPECT_EQ(v.lines_represented, (std::vector<int64_t>{4, 2, 0}));
+  EXPECT_EQ(v.meta.data_details, meta.data_details);
+  const std::string report = FormatBaseReport(v);
+  const size_t coverage = report.find("**Data coverage:** 1 of 3 groups complete (at least 75% of their catalog lines), "
+                                      "1 partial, 1 not in the panel");
+  ASSERT_NE(coverage, std::string::npos) << report;
+  EXPECT_LT(coverage, report.find("## Growth"));
+  EXPECT_NE(report.find("Beta Chips (2/8 lines; 25% of the value of the headings holding them)"), std::string::npos)
+      << report;
+  EXPECT_NE(report.find("Gamma [8486 (shared with Alpha)]"), std::string::npos) << report;
+  EXPECT_NE(report.find("- Data: source: unit test"), std::string::npos) << report;
+  // The partial group's regime is marked in the matrix, the regime list and the table.
+  EXPECT_NE(report.find("Beta Chips *(partial)*"), std::string::npos) << report;
+  EXPECT_NE(report.find("stockpiling *partial* | 2/8 | HS8 |"), std::string::npos) << report;
+}
+
 TEST(RunFile, RejectsNonRunFile) {
   const testing::ScopedTempDir dir("not_a_run");
   const auto path = dir / "not_a_run.h5";

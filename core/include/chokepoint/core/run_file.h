@@ -63,6 +63,7 @@ struct RunBaseView {
   std::vector<std::string> coverage_status, coverage_levels, coverage_excluded;
   std::vector<int64_t> lines_listed, lines_represented;
   std::vector<uint8_t> broader_than_catalog;
+  std::vector<double> value_share_of_headings;  // NaN unknown
   double min_coverage = 0;
 };
 RunBaseView ReadRunBase(hid_t file, const std::string& file_label);
