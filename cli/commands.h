@@ -12,7 +12,8 @@ void RegisterReportCommand(CLI::App& app);
 void RegisterAggregateCommand(CLI::App& app);
 void RegisterBatchesCommand(CLI::App& app);
 void RegisterIngestCommand(CLI::App& app);
-void RegisterExploreCommand(CLI::App& app);   // pipeline/explore.h
+void RegisterExploreCommand(CLI::App& app);
+void RegisterStudyCommand(CLI::App& app);     // pipeline/study.h   // pipeline/explore.h
 void RegisterFiguresCommand(CLI::App& app);
 void RegisterSimulateCommand(CLI::App& app);
 void RegisterBootstrapCommand(CLI::App& app);    // bootstrap/ (single series)

@@ -14,6 +14,16 @@
 // `sweep` --growth and --override (now --growth-axis, --override-axis).
 #pragma once
 
+#include <cstdint>
+
+#include <algorithm>
+
+#include <mutex>
+
+#include <cstdio>
+
+#include <chrono>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,5 +97,31 @@ struct LoadedSeries {
 LoadedSeries LoadSeries(const SeriesInputFlags& flags);
 // The same as the pipeline's single-series input (source = the file).
 pipeline::Series LoadPipelineSeries(const SeriesInputFlags& flags);
+
+// Progress bar on stderr when it is a terminal: units done, rate, time left.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label) : label_(std::move(label)) {}
+  void operator()(int64_t done, int64_t total) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const int percent = static_cast<int>(100 * done / std::max<int64_t>(total, 1));
+    if (percent == last_percent_) return;
+    last_percent_ = percent;
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    const double left = done > 0 ? secs * (total - done) / done : 0.0;
+    const int width = 30, filled = width * percent / 100;
+    std::fprintf(stderr, "\r%s [%.*s%*s] %3d%% %lld/%lld units, %.0f s elapsed, %.0f s left ", label_.c_str(), filled,
+                 "##############################", width - filled, "", percent, static_cast<long long>(done),
+                 static_cast<long long>(total), secs, left);
+    if (done == total) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  std::string label_;
+  std::mutex mutex_;
+  int last_percent_ = -1;
+  std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
+};
+
 
 }  // namespace chokepoint::cli

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   chokepoint::cli::RegisterReportCommand(app);
   chokepoint::cli::RegisterExportCommand(app);
   chokepoint::cli::RegisterExploreCommand(app);
+  chokepoint::cli::RegisterStudyCommand(app);
   chokepoint::cli::RegisterFiguresCommand(app);
   chokepoint::cli::RegisterConfigCommand(app);
   chokepoint::cli::RegisterVersionCommand(app);

@@ -11,6 +11,7 @@
 #include "chokepoint/core/run_file.h"
 #include "chokepoint/robustness/models/models.h"
 #include "chokepoint/robustness/sweep/sweep.h"
+#include "chokepoint/pipeline/study.h"
 #include "commands.h"
 #include "chokepoint/robustness/models/models_io.h"
 #include "chokepoint/core/aggregate_io.h"
@@ -31,6 +32,11 @@ void RegisterReportCommand(CLI::App& app) {
     // Every section is read (and its shapes checked) before anything is
     // printed: a damaged file gives an error, never half a report.
     h5::File file = h5::File::OpenReadOnly(*path);
+    if (h5::HasAttribute(file.id(), "schema") &&
+        h5::ReadStringAttribute(file.id(), "schema") == pipeline::kStudySchema) {
+      std::cout << pipeline::ReadStudyReport(*path);
+      return;
+    }
     std::ostringstream report;
     report << FormatBaseReport(ReadRunBase(file.id(), *path));
     if (h5::Exists(file.id(), "/bootstrap"))

@@ -29,29 +29,6 @@ struct SweepFlags {
   std::string report;
 };
 
-// Progress bar on stderr when it is a terminal: units done, rate, time left.
-class ProgressBar {
- public:
-  void operator()(int64_t done, int64_t total) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const int percent = static_cast<int>(100 * done / std::max<int64_t>(total, 1));
-    if (percent == last_percent_) return;
-    last_percent_ = percent;
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
-    const double left = done > 0 ? secs * (total - done) / done : 0.0;
-    const int width = 30, filled = width * percent / 100;
-    std::fprintf(stderr, "\rsweep [%.*s%*s] %3d%% %lld/%lld units, %.0f s elapsed, %.0f s left ", filled,
-                 "##############################", width - filled, "", percent, static_cast<long long>(done),
-                 static_cast<long long>(total), secs, left);
-    if (done == total) std::fprintf(stderr, "\n");
-  }
-
- private:
-  std::mutex mutex_;
-  int last_percent_ = -1;
-  std::chrono::steady_clock::time_point t0_ = std::chrono::steady_clock::now();
-};
-
 void ExecuteSweepCommand(SweepFlags& f) {
   if (!f.series.input.empty() && f.config.data_file) ThrowUsageError("give --input or --data, not both");
   const pipeline::PipelineConfig config = pipeline::ResolveConfig(f.config, pipeline::ConfigPurpose::kSweep);
@@ -60,7 +37,7 @@ void ExecuteSweepCommand(SweepFlags& f) {
   input.start = f.series.start;
   input.semiconductor = f.series.semiconductor;
   const bool tty = !f.config.quiet && isatty(STDERR_FILENO);
-  auto bar = std::make_shared<ProgressBar>();
+  auto bar = std::make_shared<ProgressBar>("sweep");
   robustness::SweepProgress progress;
   if (tty) progress = [bar](int64_t done, int64_t total) { (*bar)(done, total); };
   const pipeline::SweepOutcome outcome = pipeline::SweepToFile(config, input, progress);

@@ -19,20 +19,24 @@ std::string_view ToString(RecoveryScenario s) {
   return "?";
 }
 
-std::vector<double> SimulateSurgeSeries(const SurgeDgp& dgp, RandomStream& stream) {
+double SurgeDgpLogMean(const SurgeDgp& dgp, int t) {
   // Month pattern (January first): a Chinese New Year dip in February and a
   // year-end bump, scaled by seasonal_amplitude.
   static constexpr std::array<double, 12> kPattern = {0.5, -2.5, 1.0, 0.2, 0.0, 0.3,
                                                       -0.2, 0.1, 0.3, -0.1, 0.2, 0.6};
+  double m = dgp.log_level + dgp.trend * t + dgp.seasonal_amplitude * kPattern[t % 12];
+  if (dgp.slope_break && t > dgp.break_index) m += dgp.slope_change * (t - dgp.break_index);
+  if (dgp.surge && t >= dgp.onset) m += dgp.amplitude * std::exp2(-double(t - dgp.onset) / dgp.half_life);
+  return m;
+}
+
+std::vector<double> SimulateSurgeSeries(const SurgeDgp& dgp, RandomStream& stream) {
   std::vector<double> x(dgp.num_months);
   const double sd0 = dgp.innovation_sd / std::sqrt(1.0 - dgp.rho * dgp.rho);
   double u = sd0 * stream.NextNormal();
   for (int t = 0; t < dgp.num_months; ++t) {
     if (t > 0) u = dgp.rho * u + dgp.innovation_sd * stream.NextNormal();
-    double m = dgp.log_level + dgp.trend * t + dgp.seasonal_amplitude * kPattern[t % 12];
-    if (dgp.slope_break && t > dgp.break_index) m += dgp.slope_change * (t - dgp.break_index);
-    if (dgp.surge && t >= dgp.onset) m += dgp.amplitude * std::exp2(-double(t - dgp.onset) / dgp.half_life);
-    x[t] = std::exp(m + u);
+    x[t] = std::exp(SurgeDgpLogMean(dgp, t) + u);
   }
   return x;
 }

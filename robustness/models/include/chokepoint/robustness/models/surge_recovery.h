@@ -29,6 +29,10 @@ struct SurgeDgp {
   int break_index = 60;
   double slope_change = -0.02;
 };
+// The DGP's log mean at month t: level + trend + month effect + slope break
+// + surge (no noise).
+double SurgeDgpLogMean(const SurgeDgp& dgp, int t);
+
 // One series x_t (levels, > 0) drawn from the DGP with the given stream.
 std::vector<double> SimulateSurgeSeries(const SurgeDgp& dgp, RandomStream& stream);
 
