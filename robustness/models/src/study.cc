@@ -16,6 +16,7 @@
 #include "chokepoint/bootstrap/engine.h"
 #include "chokepoint/bootstrap/resampler.h"
 #include "chokepoint/core/error.h"
+#include "chokepoint/core/group_series.h"
 #include "chokepoint/core/random.h"
 #include "chokepoint/core/run_config.h"
 #include "chokepoint/robustness/models/surge_recovery.h"
@@ -366,8 +367,10 @@ StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const
     out.G = v.ok() ? v.G : kNaN;
     if (v.ok()) out.rule = static_cast<int>(Classify(v.V, v.G, design.semiconductor, design.thresholds).regime);
     // The models' verdict (the trend + surge model's BIC choice).
+    std::vector<double> episode;  // fitted surge pulses (log), kept in the bootstrap's fitted path as `run` does
     try {
       const SurgeResult fit = FitSurgeModel(x, kFirstMonth, surge);
+      if (fit.verdict == Regime::kStockpiling) episode = fit.fitted_surge;
       const SurgeFit& f = fit.chosen_fit();
       const bool has_surge = HasSurge(f.kind), has_break = HasBreak(f.kind);
       out.verdict = static_cast<int>(has_surge && has_break ? ModelVerdict::kBreakSurge
@@ -396,7 +399,14 @@ StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const
       o.base_sensitivity = false;
       o.signal = true;
       o.resampler.scheme = *bootstrap::SchemeFromString(p.scheme);
-      const bootstrap::BootstrapResult b = bootstrap::RunSeriesBootstrap(x, kFirstMonth, spec, design.thresholds, o);
+      GroupSeries one;
+      one.groups = {TechnologyGroup{1, "study", "study", GoodsCategory::kCapital, design.semiconductor}};
+      one.first_month = kFirstMonth;
+      one.num_months = p.months;
+      one.values = x;
+      one.present.assign(x.size(), 1);
+      const std::vector<std::vector<double>> components = {episode};
+      const bootstrap::BootstrapResult b = bootstrap::RunBootstrap(one, spec, design.thresholds, o, components);
       const bootstrap::GroupBootstrap& gb = b.groups[0];
       if (gb.ok) {
         const auto method = bootstrap::DefaultEstimandMethod(o);
