@@ -23,6 +23,7 @@ void RegisterStudyCommand(CLI::App& app) {
     std::optional<int> draws;
     std::optional<uint64_t> seed;
     bool quiet = false;
+    bool resume = false;
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
@@ -40,6 +41,9 @@ void RegisterStudyCommand(CLI::App& app) {
   cmd->add_option("--out", a->out, "Output HDF5 study file")->required();
   cmd->add_option("--report", a->report, "Also write the Markdown report to this file");
   cmd->add_flag("--quiet", a->quiet, "No progress bar or report on stderr");
+  cmd->add_flag("--resume", a->resume,
+                "Continue an interrupted study from OUT.checkpoint (same design and seed); the file is the same as "
+                "an uninterrupted run's");
   cmd->callback([a] {
     std::vector<std::string> set = a->set;
     if (a->draws) set.push_back("study.draws=" + std::to_string(*a->draws));
@@ -49,7 +53,7 @@ void RegisterStudyCommand(CLI::App& app) {
     auto bar = std::make_shared<ProgressBar>("study");
     robustness::StudyProgress progress;
     if (!a->quiet && isatty(STDERR_FILENO)) progress = [bar](int64_t done, int64_t total) { (*bar)(done, total); };
-    const robustness::StudyResult r = pipeline::RunStudyToFile(design, a->out, a->threads, progress);
+    const robustness::StudyResult r = pipeline::RunStudyToFile(design, a->out, a->threads, progress, a->resume);
     const std::string report = r.FullReport();
     if (!a->report.empty()) WriteFileAtomically(a->report, report);
     if (!a->quiet) std::cerr << report;

@@ -1,6 +1,14 @@
 #include "chokepoint/pipeline/study.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
+#include <iterator>
+#include <map>
+#include <type_traits>
 #include <sstream>
 
 #include "chokepoint/core/atomic_output.h"
@@ -42,24 +50,144 @@ std::vector<T> Column(const std::vector<robustness::StudyPoint>& points, F f) {
 }
 }  // namespace
 
+std::filesystem::path StudyCheckpointPath(const std::filesystem::path& out) {
+  return std::filesystem::path(out.string() + ".checkpoint");
+}
+
+namespace {
+
+// The checkpoint: a header naming the format and holding the resolved design
+// (a resume must be of the same design), then one record per finished point:
+// int32 point, then the point's draws as raw StudyDraw records (this
+// machine's layout: a checkpoint is resumed where it was written). A record
+// cut short by a kill is ignored and overwritten.
+constexpr char kCheckpointMagic[] = "chokepoint-study-checkpoint/1\n";
+static_assert(std::is_trivially_copyable_v<robustness::StudyDraw>);
+
+std::string CheckpointHeader(const std::string& design_toml) {
+  const uint64_t n = design_toml.size();
+  std::string h(kCheckpointMagic);
+  h.append(reinterpret_cast<const char*>(&n), sizeof n);
+  h += design_toml;
+  return h;
+}
+
+// Reads the finished points; returns the byte length of the valid prefix.
+size_t ReadCheckpoint(const std::filesystem::path& path, const std::string& header, int draws,
+                      std::map<int, std::vector<robustness::StudyDraw>>* done) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) ThrowUsageError("--resume: no checkpoint " + path.string() + " (nothing to resume)");
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.compare(0, header.size(), header) != 0)
+    ThrowUsageError("--resume: " + path.string() +
+                    " is the checkpoint of another design (or not a study checkpoint); resume with the same design "
+                    "and seed, or remove it");
+  const size_t record = sizeof(int32_t) + static_cast<size_t>(draws) * sizeof(robustness::StudyDraw);
+  size_t pos = header.size();
+  while (pos + record <= bytes.size()) {
+    int32_t point = 0;
+    std::memcpy(&point, bytes.data() + pos, sizeof point);
+    std::vector<robustness::StudyDraw> d(static_cast<size_t>(draws));
+    std::memcpy(d.data(), bytes.data() + pos + sizeof point, record - sizeof point);
+    (*done)[point] = std::move(d);
+    pos += record;
+  }
+  return pos;
+}
+
+class CheckpointWriter {
+ public:
+  CheckpointWriter(const std::filesystem::path& path, const std::string& header, size_t keep_bytes) : path_(path) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd_ < 0) ThrowInputError(path.string(), 0, 0, std::string("cannot open the checkpoint: ") + std::strerror(errno));
+    if (keep_bytes == 0) {
+      if (::ftruncate(fd_, 0) != 0) Fail("truncate");
+      WriteAll(header.data(), header.size());
+    } else if (::ftruncate(fd_, static_cast<off_t>(keep_bytes)) != 0) {
+      Fail("truncate");
+    }
+    if (::lseek(fd_, 0, SEEK_END) < 0) Fail("seek");
+    Sync();
+  }
+  ~CheckpointWriter() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  void Append(int point, const std::vector<robustness::StudyDraw>& draws) {
+    const int32_t p = point;
+    WriteAll(reinterpret_cast<const char*>(&p), sizeof p);
+    WriteAll(reinterpret_cast<const char*>(draws.data()), draws.size() * sizeof(robustness::StudyDraw));
+    Sync();
+  }
+
+ private:
+  void WriteAll(const char* data, size_t n) {
+    while (n > 0) {
+      const ssize_t w = ::write(fd_, data, n);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) Fail("write");
+      data += w;
+      n -= static_cast<size_t>(w);
+    }
+  }
+  void Sync() {
+    if (::fsync(fd_) != 0) Fail("fsync");
+  }
+  [[noreturn]] void Fail(const char* what) {
+    ThrowInputError(path_.string(), 0, 0, std::string("checkpoint ") + what + " failed: " + std::strerror(errno));
+  }
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
+}  // namespace
+
 StudyResult RunStudyToFile(const StudyDesign& design, const std::filesystem::path& out, int threads,
-                           const robustness::StudyProgress& progress) {
+                           const robustness::StudyProgress& progress, bool resume) {
   {
     const std::string ext = out.extension().string();
     if (ext != ".h5" && ext != ".hdf5") ThrowUsageError("--out must name an HDF5 file (.h5 or .hdf5): " + out.string());
   }
   AtomicOutput output(out);  // checks the destination before the work
   ThreadLimit limit(threads);
-  const StudyResult r = robustness::RunStudy(design, {}, progress);
+  toml::table resolved_design;
+  resolved_design.insert("study", design.ToToml());
+  const std::string design_toml = TomlToString(resolved_design);
+  const std::string header = CheckpointHeader(design_toml);
+  const std::filesystem::path checkpoint = StudyCheckpointPath(out);
+  robustness::StudyRunHooks hooks;
+  hooks.progress = progress;
+  size_t keep = 0;
+  std::error_code ec;
+  if (resume) {
+    keep = ReadCheckpoint(checkpoint, header, design.draws, &hooks.done);
+  } else if (std::filesystem::exists(checkpoint, ec)) {
+    ThrowUsageError("a checkpoint of an unfinished study exists: " + checkpoint.string() +
+                    "; continue it with --resume (same design and seed) or remove it");
+  }
+  CheckpointWriter writer(checkpoint, header, keep);
+  size_t saved = hooks.done.size();
+  hooks.on_point_done = [&](int point, const std::vector<robustness::StudyDraw>& draws) {
+    writer.Append(point, draws);
+    ++saved;
+  };
+  StudyResult r;
+  try {
+    r = robustness::RunStudy(design, {}, hooks);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kInterrupted)
+      throw Error(ErrorKind::kInterrupted,
+                  std::string(e.what()) + "; " + std::to_string(saved) + " of " + std::to_string(design.num_points()) +
+                      " design points are saved in " + checkpoint.string() +
+                      ": continue with the same command and --resume");
+    throw;
+  }
   {
     h5::File f = h5::File::Create(output.temp_path());
     const hid_t id = f.id();
     h5::WriteAttribute(id, "schema", kStudySchema);
     h5::WriteAttribute(id, "tool_version", ToolVersion());
     h5::WriteAttribute(id, "created_utc", UtcNowIso8601());
-    toml::table resolved;
-    resolved.insert("study", design.ToToml());
-    h5::WriteAttribute(id, "config_toml", TomlToString(resolved));
+    h5::WriteAttribute(id, "config_toml", design_toml);
     h5::WriteAttribute(id, "seed", static_cast<int64_t>(design.seed));
     h5::WriteAttribute(id, "synthetic", static_cast<int64_t>(1));
     h5::WriteAttribute(id, "data_label", "synthetic: study design, seed " + std::to_string(design.seed));
@@ -201,9 +329,11 @@ StudyResult RunStudyToFile(const StudyDesign& design, const std::filesystem::pat
     h5::WriteInt32s(id, "/study/confusion/truth_x_rule", cr, {kNumRegimes, kNumRegimes});
     h5::WriteInt32s(id, "/study/confusion/truth_x_model", cm,
                     {kNumRegimes, static_cast<hsize_t>(robustness::kNumModelVerdicts)});
+    h5::WriteAttribute(id, "resumed_points", static_cast<int64_t>(hooks.done.size()));
     f.Close();
   }
   output.Commit();
+  std::filesystem::remove(checkpoint, ec);  // the file holds everything now
   return r;
 }
 

@@ -17,6 +17,7 @@
 #include "chokepoint/bootstrap/resampler.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/group_series.h"
+#include "chokepoint/core/interrupt.h"
 #include "chokepoint/core/random.h"
 #include "chokepoint/core/run_config.h"
 #include "chokepoint/robustness/models/surge_recovery.h"
@@ -337,6 +338,12 @@ std::vector<StudyPoint> StudyPoints(const StudyDesign& d) {
 }
 
 StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const StudyProgress& progress) {
+  StudyRunHooks hooks;
+  hooks.progress = progress;
+  return RunStudy(design, surge, hooks);
+}
+
+StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const StudyRunHooks& hooks) {
   std::string error;
   if (!design.IsValid(&error)) ThrowUsageError(error);
   const auto start = std::chrono::steady_clock::now();
@@ -346,11 +353,28 @@ StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const
   r.threads = static_cast<int>(tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
   const int64_t P = static_cast<int64_t>(r.points.size()), D = design.draws, total = P * D;
   r.draws.resize(static_cast<size_t>(total));
-  std::atomic<int64_t> done{0};
+  for (const auto& [point, draws] : hooks.done) {
+    if (point < 0 || point >= P || static_cast<int64_t>(draws.size()) != D)
+      ThrowInternalError("RunStudy: resumed point " + std::to_string(point) + " does not fit the design");
+    std::copy(draws.begin(), draws.end(), r.draws.begin() + point * D);
+  }
+  std::atomic<int64_t> done{static_cast<int64_t>(hooks.done.size()) * D};
   std::mutex progress_mutex;
   const int64_t step = std::max<int64_t>(1, total / 200);
-
-  tbb::parallel_for(int64_t{0}, total, [&](int64_t u) {
+  const StudyProgress& progress = hooks.progress;
+  // Blocks of whole points (about 256 draws each): the unit of checkpointing
+  // and of stopping on a signal.
+  const int64_t points_per_block = std::max<int64_t>(1, (256 + D - 1) / D);
+  std::vector<int64_t> todo;
+  for (int64_t p = 0; p < P; ++p)
+    if (!hooks.done.count(static_cast<int>(p))) todo.push_back(p);
+  for (size_t b = 0; b < todo.size(); b += static_cast<size_t>(points_per_block)) {
+    const size_t b_end = std::min(todo.size(), b + static_cast<size_t>(points_per_block));
+    const int64_t block_units = static_cast<int64_t>(b_end - b) * D;
+    ThrowIfInterrupted();
+  tbb::parallel_for(int64_t{0}, block_units, [&](int64_t k) {
+    if (InterruptRequested()) return;  // the block is discarded below
+    const int64_t u = todo[b + static_cast<size_t>(k / D)] * D + k % D;
     const int point = static_cast<int>(u / D), draw = static_cast<int>(u % D);
     const StudyPoint& p = r.points[static_cast<size_t>(point)];
     StudyDraw& out = r.draws[static_cast<size_t>(u)];
@@ -429,6 +453,13 @@ StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const
       progress(n, total);
     }
   });
+    ThrowIfInterrupted();
+    if (hooks.on_point_done)
+      for (size_t i = b; i < b_end; ++i) {
+        const auto first = r.draws.begin() + todo[i] * D;
+        hooks.on_point_done(static_cast<int>(todo[i]), std::vector<StudyDraw>(first, first + D));
+      }
+  }
 
   // Summaries (serial, in unit order: the same numbers for any thread count).
   r.summaries.resize(static_cast<size_t>(P));

@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -141,9 +142,23 @@ struct StudyResult {
 
 using StudyProgress = std::function<void(int64_t done, int64_t total)>;
 
+// What a caller adds to a run: progress, points already done (a resumed
+// checkpoint) and a callback as each point completes (to checkpoint it).
+struct StudyRunHooks {
+  StudyProgress progress;
+  // Draws of points finished earlier: point -> its `draws` draws, in order.
+  std::map<int, std::vector<StudyDraw>> done;
+  // Called once per point not in `done`, in point order, after its block of
+  // points is complete (never for a block cut short by a signal).
+  std::function<void(int point, const std::vector<StudyDraw>& draws)> on_point_done;
+};
+
 // Every draw of every design point, in parallel (TBB, one Philox stream per
-// (point, draw)); identical for any thread count. Throws a usage error for an
-// invalid design.
+// (point, draw)), in blocks of points; identical for any thread count and
+// however often it was interrupted and resumed. SIGINT/SIGTERM stop it at the
+// next block boundary (chokepoint::Error kInterrupted; finished points have
+// been passed to on_point_done). Throws a usage error for an invalid design.
+StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const StudyRunHooks& hooks);
 StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge = {}, const StudyProgress& progress = {});
 
 // The design points of a design, with their truths (no draws).
