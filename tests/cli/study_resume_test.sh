@@ -3,8 +3,8 @@
 #  - SIGKILL at a random moment, then --resume: the file equals an
 #    uninterrupted run's (every dataset; every attribute but time, threads
 #    and the resumed count);
-#  - SIGINT stops with exit 130, a message naming --resume, no output file and
-#    the checkpoint kept; --resume then finishes;
+#  - SIGTERM stops with exit 143, a message naming --resume, no output file
+#    and the checkpoint kept; --resume then finishes;
 #  - a checkpoint left over makes a fresh run refuse; a checkpoint of another
 #    design is refused on --resume.
 # usage: study_resume_test.sh CHOKEPOINT WORK_DIR
@@ -13,7 +13,7 @@ exe=$1 d=$2/study_resume_$$
 rm -rf "$d"; mkdir -p "$d"; trap 'rm -rf "$d"' EXIT
 cat > "$d/design.toml" <<'TOML'
 [study]
-draws = 40
+draws = 24
 seed = 5
 months = [60]
 codes = [2]
@@ -23,7 +23,11 @@ surge_onset = [30]
 surge_half_life = [4.0]
 bootstrap_replicates = 29
 TOML
-"$exe" study --design "$d/design.toml" --out "$d/full.h5" --quiet >/dev/null
+t0=$(date +%s%N)
+"$exe" study --design "$d/design.toml" --threads 2 --out "$d/full.h5" --quiet >/dev/null
+t1=$(date +%s%N)
+full_ms=$(( (t1 - t0) / 1000000 ))
+echo "uninterrupted run: $full_ms ms"
 test ! -e "$d/full.h5.checkpoint"
 compare() {
   /usr/bin/python3 - "$d/full.h5" "$1" <<'PY'
@@ -41,46 +45,54 @@ skip = {"created_utc", "seconds", "threads_used", "resumed_points", "report_mark
 for k in a.attrs:
     if k not in skip:
         assert a.attrs[k] == b.attrs[k], k
-print("identical:", len(x), "datasets; resumed points:", b.attrs["resumed_points"])
+resumed = int(b.attrs["resumed_points"])
+print("identical:", len(x), "datasets; resumed points:", resumed)
+sys.exit(0 if resumed > 0 else 3)
 PY
 }
-# SIGKILL at random moments until one lands mid-run with points saved.
+# SIGKILL at a random moment (20-80% of the uninterrupted run's time), then
+# --resume; repeated until a kill lands after a block of points was saved
+# (the resumed file says how many points it took from the checkpoint).
 tries=0
 while :; do
   tries=$((tries + 1))
   rm -f "$d/k.h5" "$d/k.h5.checkpoint"
-  "$exe" study --design "$d/design.toml" --out "$d/k.h5" --quiet >/dev/null 2>&1 &
+  "$exe" study --design "$d/design.toml" --threads 2 --out "$d/k.h5" --quiet >/dev/null 2>&1 &
   pid=$!
-  sleep "0.$(awk -v s=$$$tries 'BEGIN { srand(s); printf "%d", 3 + rand() * 6 }')"
+  at=$(awk -v s=$$$tries -v t=$full_ms 'BEGIN { srand(s); printf "%.3f", t * (0.2 + 0.6 * rand()) / 1000 }')
+  sleep "$at"
   kill -KILL $pid 2>/dev/null || true
   wait $pid 2>/dev/null || true
-  if [ ! -e "$d/k.h5" ] && [ -s "$d/k.h5.checkpoint" ]; then break; fi
-  [ $tries -lt 10 ] || { echo "FAIL: never killed mid-run in 10 tries"; exit 1; }
+  [ $tries -lt 12 ] || { echo "FAIL: never killed mid-run with points saved in 12 tries"; exit 1; }
+  [ ! -e "$d/k.h5" ] && [ -e "$d/k.h5.checkpoint" ] || continue
+  "$exe" study --design "$d/design.toml" --threads 2 --out "$d/k.h5" --resume --quiet >/dev/null
+  test ! -e "$d/k.h5.checkpoint"
+  set +e; compare "$d/k.h5"; rc=$?; set -e
+  [ $rc -eq 3 ] && continue  # killed before the first block was saved
+  [ $rc -eq 0 ] || exit 1
+  echo "killed after ${at} s (try $tries)"
+  break
 done
-# A fresh run refuses while the checkpoint is there.
-if "$exe" study --design "$d/design.toml" --out "$d/k.h5" --quiet 2>"$d/err" >/dev/null; then
-  echo "FAIL: a fresh run ignored the checkpoint"; exit 1
-fi
-grep -q -- '--resume' "$d/err"
-# Another design's checkpoint is refused.
-if "$exe" study --design "$d/design.toml" --seed 6 --out "$d/k.h5" --resume --quiet 2>"$d/err" >/dev/null; then
-  echo "FAIL: resumed another design"; exit 1
-fi
-grep -q 'another design' "$d/err"
-"$exe" study --design "$d/design.toml" --out "$d/k.h5" --resume --quiet >/dev/null
-test ! -e "$d/k.h5.checkpoint"
-compare "$d/k.h5"
-# SIGINT: exit 130, the message, no output, the checkpoint kept; then resume.
-"$exe" study --design "$d/design.toml" --out "$d/i.h5" --quiet >/dev/null 2>"$d/int_err" &
+# SIGTERM (a background job of a script ignores SIGINT; both go the same
+# way): exit 143, the message, no output, the checkpoint kept; then resume.
+"$exe" study --design "$d/design.toml" --threads 2 --out "$d/i.h5" --quiet >/dev/null 2>"$d/int_err" &
 pid=$!
-sleep 1.2
-kill -INT $pid
+sleep "$(awk -v t=$full_ms 'BEGIN { printf "%.3f", t * 0.6 / 1000 }')"
+kill -TERM $pid
 set +e; wait $pid; rc=$?; set -e
-if [ $rc -eq 0 ]; then echo "note: finished before SIGINT; skipping the SIGINT half"; exit 0; fi
-[ $rc -eq 130 ] || { echo "FAIL: exit $rc after SIGINT"; cat "$d/int_err"; exit 1; }
+[ $rc -eq 143 ] || { echo "FAIL: exit $rc after SIGTERM"; cat "$d/int_err"; exit 1; }
 grep -q -- 'continue with the same command and --resume' "$d/int_err" || { cat "$d/int_err"; exit 1; }
 test ! -e "$d/i.h5"
 test -e "$d/i.h5.checkpoint"
-"$exe" study --design "$d/design.toml" --out "$d/i.h5" --resume --quiet >/dev/null
+# A fresh run refuses while the checkpoint is there; another design's resume is refused.
+if "$exe" study --design "$d/design.toml" --out "$d/i.h5" --quiet 2>"$d/err" >/dev/null; then
+  echo "FAIL: a fresh run ignored the checkpoint"; exit 1
+fi
+grep -q -- '--resume' "$d/err"
+if "$exe" study --design "$d/design.toml" --seed 6 --out "$d/i.h5" --resume --quiet 2>"$d/err" >/dev/null; then
+  echo "FAIL: resumed another design"; exit 1
+fi
+grep -q 'another design' "$d/err"
+"$exe" study --design "$d/design.toml" --threads 2 --out "$d/i.h5" --resume --quiet >/dev/null
 compare "$d/i.h5"
 echo "ok: kill and resume give the uninterrupted file"

@@ -362,9 +362,11 @@ StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const
   std::mutex progress_mutex;
   const int64_t step = std::max<int64_t>(1, total / 200);
   const StudyProgress& progress = hooks.progress;
-  // Blocks of whole points (about 256 draws each): the unit of checkpointing
-  // and of stopping on a signal.
-  const int64_t points_per_block = std::max<int64_t>(1, (256 + D - 1) / D);
+  // Blocks of whole points, at least max(64, 8 x threads) draws each: the
+  // unit of checkpointing and of stopping on a signal, big enough to keep
+  // every thread busy between two checkpoints.
+  const int64_t block_target = std::max<int64_t>(64, 8 * std::max(1, r.threads));
+  const int64_t points_per_block = std::max<int64_t>(1, (block_target + D - 1) / D);
   std::vector<int64_t> todo;
   for (int64_t p = 0; p < P; ++p)
     if (!hooks.done.count(static_cast<int>(p))) todo.push_back(p);
