@@ -10,6 +10,7 @@
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/interrupt.h"
 #include "chokepoint/core/version.h"
+#include "chokepoint/pipeline/distributed.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -43,6 +44,12 @@ int main(int argc, char** argv) {
 
   chokepoint::InstallInterruptHandlers();
   chokepoint::h5::SkipLibraryCleanupAtExit();
+  // Under mpirun (and with an MPI build) the ranks share the work of
+  // `study`; MPI is finalised on every return below.
+  chokepoint::pipeline::InitDistributed(&argc, &argv);
+  struct FinalizeAtExit {
+    ~FinalizeAtExit() { chokepoint::pipeline::FinalizeDistributed(); }
+  } finalize_at_exit;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -9,6 +9,7 @@
 
 #include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/error.h"
+#include "chokepoint/pipeline/distributed.h"
 #include "chokepoint/pipeline/study.h"
 #include "commands.h"
 #include "flags.h"
@@ -52,8 +53,10 @@ void RegisterStudyCommand(CLI::App& app) {
     const robustness::StudyDesign design = pipeline::LoadStudyDesign(a->design, set);
     auto bar = std::make_shared<ProgressBar>("study");
     robustness::StudyProgress progress;
-    if (!a->quiet && isatty(STDERR_FILENO)) progress = [bar](int64_t done, int64_t total) { (*bar)(done, total); };
+    const bool root = pipeline::CurrentRanks().is_root();
+    if (!a->quiet && root && isatty(STDERR_FILENO)) progress = [bar](int64_t done, int64_t total) { (*bar)(done, total); };
     const robustness::StudyResult r = pipeline::RunStudyToFile(design, a->out, a->threads, progress, a->resume);
+    if (!root) return;  // rank 0 wrote the file and speaks for the run
     const std::string report = r.FullReport();
     if (!a->report.empty()) WriteFileAtomically(a->report, report);
     if (!a->quiet) std::cerr << report;

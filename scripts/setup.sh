@@ -15,14 +15,16 @@ PACKAGES=(
   python3-matplotlib jupyter-nbconvert python3-ipykernel
   clang libclang-rt-14-dev libfuzzer-14-dev
   chromium fonts-dejavu-core
+  libopenmpi-dev openmpi-bin
 )
 # node and npm: Debian's unless a node is already on PATH (e.g. NodeSource's,
 # whose nodejs package bundles npm and conflicts with Debian's npm).
 if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs); fi
 if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 # The notebooks' tests need nbconvert, ipykernel and matplotlib (installed
-# here, so CI executes them). Golden-file generation and MPI mode are not
-# needed to build or test: scripts/setup-dev.sh installs them.
+# here, so CI executes them), as are chromium and node for the explorer's
+# browser tests and Open MPI for the distributed study test. Golden-file
+# generation is not needed to build or test: scripts/setup-dev.sh installs it.
 
 missing=()
 for p in "${PACKAGES[@]}"; do

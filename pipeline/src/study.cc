@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <type_traits>
 #include <sstream>
 
@@ -20,6 +21,7 @@
 #include "chokepoint/core/toml_section.h"
 #include "chokepoint/core/version.h"
 #include "chokepoint/pipeline/config.h"
+#include "chokepoint/pipeline/distributed.h"
 #include "chokepoint/pipeline/run.h"
 
 namespace chokepoint::pipeline {
@@ -141,23 +143,67 @@ class CheckpointWriter {
 
 }  // namespace
 
+namespace {
+void WriteStudyFile(const StudyResult& r, const StudyDesign& design, const std::string& design_toml,
+                    AtomicOutput& output, size_t resumed_points, int ranks);
+}  // namespace
+
 StudyResult RunStudyToFile(const StudyDesign& design, const std::filesystem::path& out, int threads,
                            const robustness::StudyProgress& progress, bool resume) {
   {
     const std::string ext = out.extension().string();
     if (ext != ".h5" && ext != ".hdf5") ThrowUsageError("--out must name an HDF5 file (.h5 or .hdf5): " + out.string());
   }
-  AtomicOutput output(out);  // checks the destination before the work
   ThreadLimit limit(threads);
   toml::table resolved_design;
   resolved_design.insert("study", design.ToToml());
   const std::string design_toml = TomlToString(resolved_design);
-  const std::string header = CheckpointHeader(design_toml);
-  const std::filesystem::path checkpoint = StudyCheckpointPath(out);
+  const Ranks ranks = CurrentRanks();
   robustness::StudyRunHooks hooks;
   hooks.progress = progress;
-  size_t keep = 0;
   std::error_code ec;
+  StudyResult r;
+  if (ranks.distributed()) {
+    // Points dealt round-robin over ranks (neighbouring points cost alike);
+    // rank 0 merges the draws in unit order and writes: the same file as one
+    // process. A failing rank fails every rank with its message.
+    if (resume) ThrowUsageError("--resume continues a single-process study; run it without mpirun");
+    const int64_t D = design.draws;
+    hooks.owns = [&](int point) { return point % ranks.size == ranks.rank; };
+    std::optional<AtomicOutput> output;
+    if (ranks.is_root()) output.emplace(out);  // checks the destination before the work
+    const std::vector<std::string> parts = GatherOrFail([&] {
+      if (const char* fail = std::getenv("CHOKEPOINT_TEST_FAIL_RANK"); fail && std::atoi(fail) == ranks.rank)
+        ThrowInputError("study", 0, 0, "injected failure (CHOKEPOINT_TEST_FAIL_RANK, for tests)");
+      r = robustness::ComputeStudyDraws(design, {}, hooks);
+      std::string bytes;
+      for (int64_t p = 0; p < static_cast<int64_t>(r.points.size()); ++p) {
+        if (!hooks.owns(static_cast<int>(p))) continue;
+        const int32_t point = static_cast<int32_t>(p);
+        bytes.append(reinterpret_cast<const char*>(&point), sizeof point);
+        bytes.append(reinterpret_cast<const char*>(r.draws.data() + p * D), static_cast<size_t>(D) * sizeof(robustness::StudyDraw));
+      }
+      return bytes;
+    });
+    if (!ranks.is_root()) return r;  // rank 0 writes
+    const size_t record = sizeof(int32_t) + static_cast<size_t>(D) * sizeof(robustness::StudyDraw);
+    for (size_t k = 1; k < parts.size(); ++k)
+      for (size_t pos = 0; pos + record <= parts[k].size(); pos += record) {
+        int32_t point = 0;
+        std::memcpy(&point, parts[k].data() + pos, sizeof point);
+        std::memcpy(r.draws.data() + static_cast<int64_t>(point) * D, parts[k].data() + pos + sizeof point,
+                    record - sizeof point);
+      }
+    robustness::SummarizeStudy(&r);
+    r.threads = ranks.size * r.threads;
+    WriteStudyFile(r, design, design_toml, *output, 0, ranks.size);
+    output->Commit();
+    return r;
+  }
+  AtomicOutput output(out);  // checks the destination before the work
+  const std::string header = CheckpointHeader(design_toml);
+  const std::filesystem::path checkpoint = StudyCheckpointPath(out);
+  size_t keep = 0;
   if (resume) {
     keep = ReadCheckpoint(checkpoint, header, design.draws, &hooks.done);
   } else if (std::filesystem::exists(checkpoint, ec)) {
@@ -170,7 +216,6 @@ StudyResult RunStudyToFile(const StudyDesign& design, const std::filesystem::pat
     writer.Append(point, draws);
     ++saved;
   };
-  StudyResult r;
   try {
     r = robustness::RunStudy(design, {}, hooks);
   } catch (const Error& e) {
@@ -181,6 +226,15 @@ StudyResult RunStudyToFile(const StudyDesign& design, const std::filesystem::pat
                       ": continue with the same command and --resume");
     throw;
   }
+  WriteStudyFile(r, design, design_toml, output, hooks.done.size(), 1);
+  output.Commit();
+  std::filesystem::remove(checkpoint, ec);  // the file holds everything now
+  return r;
+}
+
+namespace {
+void WriteStudyFile(const StudyResult& r, const StudyDesign& design, const std::string& design_toml,
+                    AtomicOutput& output, size_t resumed_points, int ranks) {
   {
     h5::File f = h5::File::Create(output.temp_path());
     const hid_t id = f.id();
@@ -329,13 +383,12 @@ StudyResult RunStudyToFile(const StudyDesign& design, const std::filesystem::pat
     h5::WriteInt32s(id, "/study/confusion/truth_x_rule", cr, {kNumRegimes, kNumRegimes});
     h5::WriteInt32s(id, "/study/confusion/truth_x_model", cm,
                     {kNumRegimes, static_cast<hsize_t>(robustness::kNumModelVerdicts)});
-    h5::WriteAttribute(id, "resumed_points", static_cast<int64_t>(hooks.done.size()));
+    h5::WriteAttribute(id, "resumed_points", static_cast<int64_t>(resumed_points));
+    h5::WriteAttribute(id, "ranks", static_cast<int64_t>(ranks));
     f.Close();
   }
-  output.Commit();
-  std::filesystem::remove(checkpoint, ec);  // the file holds everything now
-  return r;
 }
+}  // namespace
 
 std::string ReadStudyReport(const std::filesystem::path& path) {
   h5::File f = h5::File::OpenReadOnly(path);

@@ -343,7 +343,7 @@ StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const
   return RunStudy(design, surge, hooks);
 }
 
-StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const StudyRunHooks& hooks) {
+StudyResult ComputeStudyDraws(const StudyDesign& design, const SurgeOptions& surge, const StudyRunHooks& hooks) {
   std::string error;
   if (!design.IsValid(&error)) ThrowUsageError(error);
   const auto start = std::chrono::steady_clock::now();
@@ -369,7 +369,7 @@ StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const
   const int64_t points_per_block = std::max<int64_t>(1, (block_target + D - 1) / D);
   std::vector<int64_t> todo;
   for (int64_t p = 0; p < P; ++p)
-    if (!hooks.done.count(static_cast<int>(p))) todo.push_back(p);
+    if (!hooks.done.count(static_cast<int>(p)) && (!hooks.owns || hooks.owns(static_cast<int>(p)))) todo.push_back(p);
   for (size_t b = 0; b < todo.size(); b += static_cast<size_t>(points_per_block)) {
     const size_t b_end = std::min(todo.size(), b + static_cast<size_t>(points_per_block));
     const int64_t block_units = static_cast<int64_t>(b_end - b) * D;
@@ -463,8 +463,24 @@ StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const
       }
   }
 
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const StudyRunHooks& hooks) {
+  StudyResult r = ComputeStudyDraws(design, surge, hooks);
+  SummarizeStudy(&r);
+  return r;
+}
+
+void SummarizeStudy(StudyResult* result) {
+  StudyResult& r = *result;
+  const StudyDesign& design = r.design;
+  const int64_t P = static_cast<int64_t>(r.points.size()), D = design.draws;
+  r.confusion_rule = {};
+  r.confusion_model = {};
   // Summaries (serial, in unit order: the same numbers for any thread count).
-  r.summaries.resize(static_cast<size_t>(P));
+  r.summaries.assign(static_cast<size_t>(P), StudySummary{});
   for (int64_t pi = 0; pi < P; ++pi) {
     const StudyPoint& p = r.points[static_cast<size_t>(pi)];
     StudySummary& s = r.summaries[static_cast<size_t>(pi)];
@@ -532,8 +548,6 @@ StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const
     s.cover_V_observed = rate(cn[2], cd[2]);
     s.cover_G_observed = rate(cn[3], cd[3]);
   }
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return r;
 }
 
 namespace {
