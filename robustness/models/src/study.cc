@@ -369,7 +369,7 @@ StudyResult ComputeStudyDraws(const StudyDesign& design, const SurgeOptions& sur
   const int64_t points_per_block = std::max<int64_t>(1, (block_target + D - 1) / D);
   std::vector<int64_t> todo;
   for (int64_t p = 0; p < P; ++p)
-    if (!hooks.done.count(static_cast<int>(p)) && (!hooks.owns || hooks.owns(static_cast<int>(p)))) todo.push_back(p);
+    if (!hooks.done.count(static_cast<int>(p))) todo.push_back(p);
   for (size_t b = 0; b < todo.size(); b += static_cast<size_t>(points_per_block)) {
     const size_t b_end = std::min(todo.size(), b + static_cast<size_t>(points_per_block));
     const int64_t block_units = static_cast<int64_t>(b_end - b) * D;
@@ -377,6 +377,7 @@ StudyResult ComputeStudyDraws(const StudyDesign& design, const SurgeOptions& sur
   tbb::parallel_for(int64_t{0}, block_units, [&](int64_t k) {
     if (InterruptRequested()) return;  // the block is discarded below
     const int64_t u = todo[b + static_cast<size_t>(k / D)] * D + k % D;
+    if (hooks.owns && !hooks.owns(u)) return;  // another rank's unit
     const int point = static_cast<int>(u / D), draw = static_cast<int>(u % D);
     const StudyPoint& p = r.points[static_cast<size_t>(point)];
     StudyDraw& out = r.draws[static_cast<size_t>(u)];

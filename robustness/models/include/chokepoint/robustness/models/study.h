@@ -151,9 +151,10 @@ struct StudyRunHooks {
   // Called once per point not in `done`, in point order, after its block of
   // points is complete (never for a block cut short by a signal).
   std::function<void(int point, const std::vector<StudyDraw>& draws)> on_point_done;
-  // The points this process computes (all when unset): a distributed run
-  // gives each rank its share and merges the draws before SummarizeStudy.
-  std::function<bool(int point)> owns;
+  // The units (point x draws + draw) this process computes (all when unset):
+  // a distributed run gives each rank its share and merges the draws before
+  // SummarizeStudy.
+  std::function<bool(int64_t unit)> owns;
 };
 
 // Every draw of every design point, in parallel (TBB, one Philox stream per
@@ -162,7 +163,7 @@ struct StudyRunHooks {
 // next block boundary (chokepoint::Error kInterrupted; finished points have
 // been passed to on_point_done). Throws a usage error for an invalid design.
 StudyResult RunStudy(const StudyDesign& design, const SurgeOptions& surge, const StudyRunHooks& hooks);
-// RunStudy's two halves: the draws (of the points `hooks.owns`; the others
+// RunStudy's two halves: the draws (of the units `hooks.owns`; the others
 // stay default), then the summaries and confusion matrices from all draws.
 StudyResult ComputeStudyDraws(const StudyDesign& design, const SurgeOptions& surge, const StudyRunHooks& hooks);
 void SummarizeStudy(StudyResult* result);
