@@ -35,6 +35,31 @@ function chokepointExplorerMain() {
     tooltip: { theme: 'light' },
   };
 
+  // Charts: every one goes to vega-embed as a Vega spec (its export actions and
+  // tooltips). The plane's is precompiled and even preparsed by build.mjs
+  // (window.ChokepointPrecompiled.planeRuntime, filled by S.planeRuntime), so
+  // the first chart needs neither Vega-Lite nor vega.parse; the other views
+  // compile their Vega-Lite specs with Vega-Lite, which the page runs when
+  // idle after the first chart, or on first need (it sits unexecuted in
+  // #chokepoint-lib-vega-lite, so it costs nothing at load).
+  const VEGA_OPTS = Object.assign({}, EMBED_OPTS, { mode: 'vega', hover: false });
+  async function vegaLite() {
+    if (!(window.vegaLite && window.vegaLite.compile)) {
+      const src = document.getElementById('chokepoint-lib-vega-lite');
+      if (!src) throw new Error('the page holds no Vega-Lite');
+      const t0 = performance.now();
+      const s = document.createElement('script');
+      s.textContent = src.textContent;
+      document.head.appendChild(s); // runs now, synchronously
+      timings.vegaLiteLoadMs = performance.now() - t0;
+      if (!(window.vegaLite && window.vegaLite.compile)) throw new Error('Vega-Lite did not load');
+    }
+    return window.vegaLite;
+  }
+  async function embedVegaLite(el, vlSpec) {
+    return vegaEmbed(el, (await vegaLite()).compile(vlSpec).spec, VEGA_OPTS);
+  }
+
   function finishReady(kind) {
     timings.load = performance.now();
     timings.state = kind;
@@ -317,10 +342,23 @@ function chokepointExplorerMain() {
   async function renderPlane() {
     const t0 = performance.now();
     planeDomainCache = S.planeDomain(model, state.specRow);
-    const spec = S.planeSpec(model, planeState(), { width: 720, height: 500, liveThresholds: true });
+    const params = S.planeParams(model, planeState(), { width: 720, height: 500, liveThresholds: true });
+    const PC = window.ChokepointPrecompiled;
+    // (a runtime is private to the Vega version that parsed it)
+    const pre = PC && PC.planeRuntime && PC.versions && PC.versions.vega === vega.version ? PC.planeRuntime : null;
+    let spec = null, opts = VEGA_OPTS;
+    if (pre) {
+      // vega-embed parses the (empty) spec it is given; the view class
+      // builds the view from the plane's preparsed runtime instead
+      const runtime = S.planeRuntime(params, pre);
+      spec = { $schema: 'https://vega.github.io/schema/vega/v5.json' };
+      opts = Object.assign({}, VEGA_OPTS, { viewClass: class extends vega.View { constructor(_empty, o) { super(runtime, o); } } });
+    } else {
+      spec = (await vegaLite()).compile(S.planeSpecFrom(params)).spec;
+    }
     timings.planeSpecBuilt = performance.now();
     if (views.plane) views.plane.finalize();
-    const res = await vegaEmbed(plane.chart, spec, EMBED_OPTS);
+    const res = await vegaEmbed(plane.chart, spec, opts);
     views.plane = res.view;
     timings.renders.plane = performance.now() - t0;
     dirty.plane = false;
@@ -385,7 +423,7 @@ function chokepointExplorerMain() {
     if (!model.hasSweep()) { dirty.spec = false; return; }
     const spec = S.specShiftSpec(model, state, { width: 620, height: 430 });
     if (views.spec) views.spec.finalize();
-    views.spec = (await vegaEmbed(specv.chart, spec, EMBED_OPTS)).view;
+    views.spec = (await embedVegaLite(specv.chart, spec)).view;
     timings.renders.spec = performance.now() - t0;
     dirty.spec = false;
   }
@@ -416,7 +454,7 @@ function chokepointExplorerMain() {
     if (!model.hasSweep()) { dirty.curve = false; return; }
     const spec = S.specCurveSpec(model, state, Object.assign({ width: 880 }, state.curve));
     if (views.curve) views.curve.finalize();
-    views.curve = (await vegaEmbed(curve.chart, spec, EMBED_OPTS)).view;
+    views.curve = (await embedVegaLite(curve.chart, spec)).view;
     timings.renders.curve = performance.now() - t0;
     dirty.curve = false;
   }
@@ -446,7 +484,7 @@ function chokepointExplorerMain() {
     const spec = S.stabilitySpec(model, state, state.stab);
     if (views.stability) views.stability.finalize();
     if (!spec) { stab.chart.textContent = 'unavailable'; dirty.stability = false; return; }
-    views.stability = (await vegaEmbed(stab.chart, spec, EMBED_OPTS)).view;
+    views.stability = (await embedVegaLite(stab.chart, spec)).view;
     timings.renders.stability = performance.now() - t0;
     dirty.stability = false;
   }
@@ -473,7 +511,7 @@ function chokepointExplorerMain() {
     const t0 = performance.now();
     const spec = S.seriesSpec(model, state, { group: state.series.group, log: state.series.log, width: 900, height: 380 });
     if (views.series) views.series.finalize();
-    views.series = (await vegaEmbed(ser.chart, spec, EMBED_OPTS)).view;
+    views.series = (await embedVegaLite(ser.chart, spec)).view;
     const s = model.seriesOf(state.series.group);
     ser.info.textContent = (model.events.length ? 'Policy events: ' + model.events.map((e) => e.month + ' ' + e.label).join('; ') + '.' : 'No policy events in the run file.') +
       (s.surge ? ' Model verdict: ' + s.surge.verdict + ' (' + s.surge.chosen + ').' : '');
@@ -498,7 +536,7 @@ function chokepointExplorerMain() {
     const spec = S.aggregateSpec(model, state, { rolling: state.agg.rolling, width: 760, height: 400 });
     if (!spec) { dirty.aggregate = false; return; }
     if (views.aggregate) views.aggregate.finalize();
-    views.aggregate = (await vegaEmbed(agg.chart, spec, EMBED_OPTS)).view;
+    views.aggregate = (await embedVegaLite(agg.chart, spec)).view;
     timings.renders.aggregate = performance.now() - t0;
     dirty.aggregate = false;
   }
@@ -557,6 +595,9 @@ function chokepointExplorerMain() {
     finishReady('ok');
     const msg = 'explorer ready in ' + timings.load.toFixed(0) + ' ms';
     $('#t-timing').textContent = msg;
+    // load Vega-Lite for the other views while the page is idle
+    const idle = window.requestIdleCallback || ((f) => setTimeout(f, 200));
+    idle(() => { vegaLite().catch((e) => console.error(e)); }, { timeout: 2000 });
   })().catch((e) => {
     console.error(e);
     window.__explorerError = String(e && e.stack || e);

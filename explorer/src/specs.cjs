@@ -174,23 +174,39 @@
     };
   }
 
-  function planeSpec(model, state, opts) {
+  // Everything of the plane's spec that depends on the data and the state;
+  // planeSpecFrom(params) is a pure function of these, so build.mjs can
+  // compile it to Vega once, with stand-in values (planeVega below).
+  function planeParams(model, state, opts) {
     opts = opts || {};
     const dom = state.domain || planeDomain(model, state.specRow);
-    const data = planeData(model, state, dom);
-    const x = { field: 'G', type: 'quantitative', title: 'growth index G', scale: { domain: dom.x, nice: false, zero: false } };
-    const y = { field: 'V', type: 'quantitative', title: 'volatility index V', scale: { domain: dom.y, nice: false, zero: false } };
     const runSpec = state.specRow < 0 || model.isRunSpec(state.specRow);
     const b = model.bootstrap;
     const unc = !runSpec ? 'bootstrap clouds and intervals exist for the run\'s specification only'
       : state.uncertainty === 'cloud' ? (model.hasReplicates() ? 'dots: ' + (state.cloudPerGroup && state.cloudPerGroup < b.B ? state.cloudPerGroup + ' of ' : '') + (b.B || '') + ' bootstrap replicates per group (' + (b.scheme || '') + ' scheme), coloured by their own regime' : 'no bootstrap replicates in the run file')
         : state.uncertainty === 'interval' ? (b && b.interval ? 'bars: ' + Math.round((b.level || 0.9) * 100) + '% bootstrap intervals (' + b.interval.name + ')' : 'no bootstrap intervals in the run file')
           : '';
+    const t = title(model, 'Volatility V against growth G, every group',
+      [model.specDescription(state.specRow) + (opts.liveThresholds ? ' | thresholds as labelled on the lines' : ' | ' + fmtT(state.t)), unc].filter(Boolean), !runSpec);
+    return {
+      subtitle: t.subtitle[0], subtitleColor: t.subtitleColor, details: t.subtitle.slice(1),
+      xdom: dom.x, ydom: dom.y, width: opts.width || 720, height: opts.height || 480,
+      data: planeData(model, state, dom),
+    };
+  }
+
+  function planeSpec(model, state, opts) {
+    return planeSpecFrom(planeParams(model, state, opts));
+  }
+
+  function planeSpecFrom(p) {
+    const data = p.data;
+    const x = { field: 'G', type: 'quantitative', title: 'growth index G', scale: { domain: p.xdom, nice: false, zero: false } };
+    const y = { field: 'V', type: 'quantitative', title: 'volatility index V', scale: { domain: p.ydom, nice: false, zero: false } };
     const spec = {
       $schema: SCHEMA,
-      title: title(model, 'Volatility V against growth G, every group',
-        [model.specDescription(state.specRow) + (opts.liveThresholds ? ' | thresholds as labelled on the lines' : ' | ' + fmtT(state.t)), unc].filter(Boolean), !runSpec),
-      width: opts.width || 720, height: opts.height || 480,
+      title: { text: 'Volatility V against growth G, every group', subtitle: [p.subtitle].concat(p.details), subtitleColor: p.subtitleColor, subtitleFontWeight: 'bold' },
+      width: p.width, height: p.height,
       config: config(),
       datasets: data,
       layer: [
@@ -298,6 +314,178 @@
       resolve: { scale: { color: 'shared' } },
     };
     return finish(spec);
+  }
+
+  // The plane compiled to Vega ahead of time. Compiling the Vega-Lite spec is
+  // most of the cost of the page's first chart (a cold Vega-Lite compile takes
+  // 250 ms or more), and the plane's Vega-Lite spec varies only in
+  // planeParams, so build.mjs compiles planeSpecFrom once with stand-in values
+  // (PLANE_STANDINS) and marks where each lands ({$chk: key});
+  // planeVega(params, pre) puts the real values there. test/figures_test.mjs
+  // checks the result equals vegaLite.compile(planeSpecFrom(params)).spec.
+  const PLANE_DATASETS = ['cells', 'rules', 'cloud', 'intervals', 'points'];
+  const PLANE_STANDINS = {
+    subtitle: '\u0001chk:subtitle', subtitleColor: '\u0001chk:subtitleColor', details: '\u0001chk:details',
+    xdom0: -1234567.125, xdom1: 7654321.875, ydom0: -2345678.25, ydom1: 8765432.5, width: 3331.0625, height: 4441.0625,
+  };
+  function precompilePlane(vl) {
+    const S = PLANE_STANDINS;
+    const data = {};
+    for (const k of PLANE_DATASETS) data[k] = [];
+    const vg = vl.compile(planeSpecFrom({
+      subtitle: S.subtitle, subtitleColor: S.subtitleColor, details: [S.details],
+      xdom: [S.xdom0, S.xdom1], ydom: [S.ydom0, S.ydom1], width: S.width, height: S.height, data,
+    })).spec;
+    const byValue = new Map(Object.keys(S).map((k) => [S[k], k]));
+    const used = {};
+    const mark = (key) => { used[key] = (used[key] || 0) + 1; return { $chk: key }; };
+    const walk = (node) => {
+      if (Array.isArray(node)) {
+        if (node.length === 1 && node[0] === S.details) return mark('details');
+        return node.map(walk);
+      }
+      if (node && typeof node === 'object') {
+        const out = {};
+        for (const k of Object.keys(node)) {
+          if (k === 'values' && PLANE_DATASETS.includes(node.name) && Array.isArray(node.values) && node.values.length === 0) out[k] = mark('data.' + node.name);
+          else out[k] = walk(node[k]);
+        }
+        return out;
+      }
+      if (byValue.has(node)) return mark(byValue.get(node));
+      return node;
+    };
+    const pre = walk(vg);
+    // every stand-in must have landed as a whole value exactly once (not
+    // inside an expression or a string, where it could not be replaced)
+    const text = JSON.stringify(pre);
+    for (const k of Object.keys(S).concat(PLANE_DATASETS.map((d) => 'data.' + d))) {
+      if (used[k] !== 1) throw new Error('precompiled plane: stand-in ' + k + ' found ' + (used[k] || 0) + ' times, expected 1');
+    }
+    for (const k of Object.keys(S)) {
+      const needle = typeof S[k] === 'string' ? S[k].slice(1) : String(Math.abs(S[k]));
+      if (text.includes(needle)) throw new Error('precompiled plane: stand-in ' + k + ' left inside a value');
+    }
+    return pre;
+  }
+
+  // The plane's Vega spec from the precompiled one (a fresh object each time).
+  function planeVega(p, pre) {
+    const vals = {
+      subtitle: p.subtitle, subtitleColor: p.subtitleColor, details: p.details,
+      xdom0: p.xdom[0], xdom1: p.xdom[1], ydom0: p.ydom[0], ydom1: p.ydom[1], width: p.width, height: p.height,
+    };
+    for (const k of PLANE_DATASETS) vals['data.' + k] = p.data[k];
+    const fill = (node) => {
+      if (Array.isArray(node)) return node.map(fill);
+      if (node && typeof node === 'object') {
+        if (typeof node.$chk === 'string') {
+          if (!(node.$chk in vals) || vals[node.$chk] === undefined) throw new Error('precompiled plane: no value for ' + node.$chk);
+          return vals[node.$chk];
+        }
+        const out = {};
+        for (const k of Object.keys(node)) out[k] = fill(node[k]);
+        return out;
+      }
+      return node;
+    };
+    if (!p.details.length) throw new Error('precompiled plane: the inner title needs at least one line');
+    return fill(pre);
+  }
+
+  // One step further: the plane's Vega spec parsed to Vega's runtime dataflow
+  // (vega.parse; another 70-100 ms of a cold first load), with the stand-ins
+  // marked again. The runtime holds the title lines and the colour as
+  // JavaScript code ({code: '["..."]'}): marked {$chkcode: key}, filled with
+  // the value as a code literal (vega-util stringValue). test/figures_test.mjs
+  // checks planeRuntime(params, pre) equals vega.parse(planeVega(params, ...)).
+  function codeLiteral(x) {
+    return Array.isArray(x) ? '[' + x.map(codeLiteral).join(',') + ']'
+      : (x !== null && typeof x === 'object') || typeof x === 'string' ? JSON.stringify(x).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
+        : x;
+  }
+  function preparsePlane(vegaSpecPre, vega) {
+    const S = PLANE_STANDINS;
+    const data = {};
+    for (const k of PLANE_DATASETS) data[k] = [{ $chkdata: k }];
+    const spec = planeVega({
+      subtitle: S.subtitle, subtitleColor: S.subtitleColor, details: [S.details],
+      xdom: [S.xdom0, S.xdom1], ydom: [S.ydom0, S.ydom1], width: S.width, height: S.height, data,
+    }, vegaSpecPre);
+    const rt = JSON.parse(JSON.stringify(vega.parse(spec, {})));
+    const vals = { subtitle: S.subtitle, subtitleColor: S.subtitleColor, details: [S.details] };
+    const codes = new Map();
+    for (const k of Object.keys(vals)) {
+      codes.set(String(codeLiteral(vals[k])), { $chkcode: k });
+      codes.set(String(codeLiteral([vals[k]])), { $chkcode: k, wrap: 1 });
+    }
+    const byValue = new Map(Object.keys(S).map((k) => [S[k], k]));
+    const used = {};
+    const count = (key) => { used[key] = (used[key] || 0) + 1; };
+    const walk = (node) => {
+      if (Array.isArray(node)) {
+        if (node.length === 1 && node[0] && typeof node[0] === 'object' && typeof node[0].$chkdata === 'string') {
+          count('data.' + node[0].$chkdata);
+          return { $chk: 'data.' + node[0].$chkdata };
+        }
+        return node.map(walk);
+      }
+      if (node && typeof node === 'object') {
+        const out = {};
+        for (const k of Object.keys(node)) {
+          if (k === 'code' && typeof node[k] === 'string' && codes.has(node[k])) {
+            const m = codes.get(node[k]);
+            count(m.$chkcode);
+            out[k] = Object.assign({}, m);
+          } else out[k] = walk(node[k]);
+        }
+        return out;
+      }
+      if (byValue.has(node)) { count(byValue.get(node)); return { $chk: byValue.get(node) }; }
+      return node;
+    };
+    const pre = walk(rt);
+    const text = JSON.stringify(pre);
+    for (const k of Object.keys(S).concat(PLANE_DATASETS.map((d) => 'data.' + d))) {
+      if (!used[k]) throw new Error('preparsed plane: stand-in ' + k + ' not found');
+    }
+    for (const k of Object.keys(S)) {
+      const needle = typeof S[k] === 'string' ? 'chk:' + k : String(Math.abs(S[k]));
+      if (text.includes(needle)) throw new Error('preparsed plane: stand-in ' + k + ' left inside a value or expression');
+    }
+    if (text.includes('$chkdata')) throw new Error('preparsed plane: a dataset stand-in left inside a value');
+    return pre;
+  }
+
+  // The plane's Vega runtime (for new vega.View) from the preparsed one.
+  function planeRuntime(p, pre) {
+    const vals = {
+      subtitle: p.subtitle, subtitleColor: p.subtitleColor, details: p.details,
+      xdom0: p.xdom[0], xdom1: p.xdom[1], ydom0: p.ydom[0], ydom1: p.ydom[1], width: p.width, height: p.height,
+    };
+    for (const k of PLANE_DATASETS) vals['data.' + k] = p.data[k];
+    const get = (key) => {
+      if (!(key in vals) || vals[key] === undefined) throw new Error('preparsed plane: no value for ' + key);
+      return vals[key];
+    };
+    const fill = (node) => {
+      if (Array.isArray(node)) return node.map(fill);
+      if (node && typeof node === 'object') {
+        if (typeof node.$chk === 'string') return get(node.$chk);
+        const out = {};
+        for (const k of Object.keys(node)) {
+          const v = node[k];
+          if (k === 'code' && v && typeof v === 'object' && typeof v.$chkcode === 'string') {
+            const x = get(v.$chkcode);
+            out[k] = codeLiteral(v.wrap ? [x] : x);
+          } else out[k] = fill(v);
+        }
+        return out;
+      }
+      return node;
+    };
+    if (!p.details.length) throw new Error('preparsed plane: the inner title needs at least one line');
+    return fill(pre);
   }
 
   // ---------------------------------------------------------------------------
@@ -655,7 +843,7 @@
 
   return {
     COLORS, REGIME_SCALE, config, title, short,
-    planeDomain, planeData, planeSpec, specShiftSpec, specCurveSpec, stabilitySpec, seriesSpec, aggregateSpec,
+    planeDomain, planeData, planeParams, planeSpec, planeSpecFrom, precompilePlane, planeVega, preparsePlane, planeRuntime, specShiftSpec, specCurveSpec, stabilitySpec, seriesSpec, aggregateSpec,
     monthTime,
   };
 });

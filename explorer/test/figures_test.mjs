@@ -3,7 +3,10 @@
 // and labels; also checks the shared model against what the files store
 // (sweep/spec_curve/n_substitution, sweep/regime_at_default_thresholds,
 // bootstrap/regime_probability, indices/regime) so the page and the figures
-// classify exactly as the C++ does.
+// classify exactly as the C++ does; and checks the page's precompiled V-G
+// plane (build.mjs; specs.cjs planeVega, planeRuntime) equals the Vega that
+// Vega-Lite compiles from the same spec, and vega.parse of it, for the page's
+// states.
 //
 //   node explorer/test/figures_test.mjs DATA.json OUTDIR
 import fs from 'node:fs';
@@ -12,10 +15,14 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Resvg } from '@resvg/resvg-js';
+import { precompiledPlane } from '../build.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const M = require(path.join(here, '../src/model.cjs'));
+const S = require(path.join(here, '../src/specs.cjs'));
+const vl = require('vega-lite');
+const vega = require('vega');
 
 const [dataPath, outDir] = process.argv.slice(2);
 if (!dataPath || !outDir) {
@@ -62,6 +69,37 @@ const synthetic = model.isSynthetic();
       for (const r of rows) { n++; if (model.storedSubstitutionCount(r.spec, g) !== r.y) bad++; }
     }
     check(bad === 0, 'specification-curve counts equal sweep/spec_curve/n_substitution at all ' + n + ' (spec, g*) points');
+  }
+}
+
+// ---- the precompiled plane against Vega-Lite's compile -------------------------------------
+{
+  const pre = precompiledPlane();
+  const d = model.defaults;
+  const states = [];
+  const page = { width: 720, height: 500, liveThresholds: true };
+  for (const unc of ['cloud', 'cloud-all', 'interval', 'none']) {
+    states.push([unc + ' (page)', { t: Object.assign({}, d), specRow: -1, uncertainty: unc === 'cloud-all' ? 'cloud' : unc, cloudPerGroup: unc === 'cloud' ? 250 : 0 }, page]);
+  }
+  states.push(['g* = 0.75, v_hi = 0.3, override off (page)', { t: Object.assign({}, d, { gstar: 0.75, vhi: 0.3, override: false }), specRow: -1, uncertainty: 'cloud', cloudPerGroup: 250 }, page]);
+  states.push(['figure defaults', { t: Object.assign({}, d), specRow: -1, uncertainty: 'interval' }, {}]);
+  if (model.hasSweep()) {
+    const other = model.specRow(Object.assign({}, model.specChoice(model.defaultSpecRow()), { base: model.sw.axes.base[model.sw.axes.base.length - 1] }));
+    if (other >= 0) states.push(['sweep row ' + other + ' (page)', { t: Object.assign({}, d), specRow: other, uncertainty: 'cloud', cloudPerGroup: 250 }, page]);
+  }
+  for (const [what, st, opts] of states) {
+    const p = S.planeParams(model, st, opts);
+    const want = vl.compile(S.planeSpecFrom(p)).spec;
+    const got = S.planeVega(p, pre.vega);
+    // as JSON: Vega-Lite's output holds class instances (SignalRefWrapper) where the precompiled has their plain JSON
+    check(JSON.stringify(got) === JSON.stringify(want), 'precompiled plane equals the compiled Vega-Lite spec (as JSON): ' + what);
+    const wantRt = vega.parse(got, {});
+    const gotRt = S.planeRuntime(p, pre.runtime);
+    check(JSON.stringify(gotRt) === JSON.stringify(wantRt), 'preparsed plane equals vega.parse of that spec (as JSON): ' + what);
+    // and draws the same (SVG; clip-path ids count up across views)
+    const svgOf = async (rt) => { const v = new vega.View(rt, { renderer: 'none' }); await v.runAsync(); const svg = await v.toSVG(); v.finalize(); return svg.replace(/clip\d+/g, 'clip'); };
+    const p2 = S.planeParams(model, st, opts); // fresh rows: Vega marks the ones it ingests
+    check(await svgOf(S.planeRuntime(p2, pre.runtime)) === await svgOf(wantRt), 'the preparsed plane draws the same SVG: ' + what);
   }
 }
 
