@@ -5,6 +5,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "temp_dir.h"
 #include <tbb/global_control.h>
 
 #include "chokepoint/core/error.h"
@@ -293,7 +295,8 @@ TEST(ModelsIo, WritesBreakAndHacSectionsReadableBack) {
   const Design d = MakeDesign(120, {TrendRegressors::kTrend, false, std::nullopt});
   const Eigen::VectorXd yv = Eigen::Map<const Eigen::VectorXd>(y.data(), 120);
   const HacResult hr = ComputeHac(d.X, FitOls(d.X, yv, d.names), HacOptions{});
-  const std::filesystem::path path = std::filesystem::path(::testing::TempDir()) / "chokepoint_models_io.h5";
+  const testing::ScopedTempDir dir("breaks_io");  // unique per process and test
+  const std::filesystem::path path = dir / "models_io.h5";
   {
     h5::File f = h5::File::Create(path);
     h5::Handle g = h5::EnsureGroup(f.id(), "/models/breaks/series");

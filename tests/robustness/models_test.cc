@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.h"
+
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/random.h"
@@ -66,7 +68,8 @@ TEST(Models, SimulatedGroupsEndToEnd) {
   EXPECT_EQ(r.panel->num_semiconductor, 6);
   EXPECT_NE(FormatModelsReport(r).find("| Integrated Circuits | yes |"), std::string::npos);
 
-  const auto path = std::filesystem::temp_directory_path() / "chokepoint_models_test.h5";
+  const testing::ScopedTempDir dir("models_test");  // unique per process and test
+  const auto path = dir / "models.h5";
   {
     h5::File f = h5::File::Create(path);
     WriteModelsSection(f.id(), r);
