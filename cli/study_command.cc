@@ -2,6 +2,7 @@
 // planted-truth Monte Carlo (pipeline/study.h).
 #include <unistd.h>
 
+#include <cstdint>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -46,9 +47,18 @@ void RegisterStudyCommand(CLI::App& app) {
                 "Continue an interrupted study from OUT.checkpoint (same design and seed); the file is the same as "
                 "an uninterrupted run's");
   cmd->callback([a] {
+    // The typed flags are checked here so that their errors name the flag,
+    // not the design file the value would otherwise be blamed on.
     std::vector<std::string> set = a->set;
-    if (a->draws) set.push_back("study.draws=" + std::to_string(*a->draws));
-    if (a->seed) set.push_back("study.seed=" + std::to_string(*a->seed));
+    if (a->draws) {
+      if (*a->draws < 1 || *a->draws > 1000000) ThrowUsageError("--draws must be in 1..1000000");
+      set.push_back("study.draws=" + std::to_string(*a->draws));
+    }
+    if (a->seed) {
+      if (*a->seed > static_cast<uint64_t>(INT64_MAX))
+        ThrowUsageError("--seed must be at most 9223372036854775807 (2^63 - 1), got " + std::to_string(*a->seed));
+      set.push_back("study.seed=" + std::to_string(*a->seed));
+    }
     if (a->threads < 0) ThrowUsageError("--threads must be >= 0");
     const robustness::StudyDesign design = pipeline::LoadStudyDesign(a->design, set);
     auto bar = std::make_shared<ProgressBar>("study");

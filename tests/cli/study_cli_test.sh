@@ -61,4 +61,14 @@ if "$exe" study --design "$d/bad.toml" --out "$d/bad.h5" --quiet 2>"$d/err"; the
 grep -q 'bad.toml:3:' "$d/err" || { cat "$d/err"; exit 1; }
 grep -q 'study.rho' "$d/err"
 test ! -e "$d/bad.h5"
+# Typed flags out of range are named as flags.
+if "$exe" study --design "$d/design.toml" --seed 18446744073709551615 --out "$d/s.h5" --quiet 2>"$d/err"; then
+  echo "FAIL: a seed above 2^63 - 1 was accepted"; exit 1
+fi
+grep -q -- '--seed must be at most 9223372036854775807' "$d/err" || { cat "$d/err"; exit 1; }
+if "$exe" study --design "$d/design.toml" --draws 0 --out "$d/s.h5" --quiet 2>"$d/err"; then
+  echo "FAIL: --draws 0 was accepted"; exit 1
+fi
+grep -q -- '--draws must be in 1..1000000' "$d/err" || { cat "$d/err"; exit 1; }
+test ! -e "$d/s.h5"
 echo "ok: study CLI"
