@@ -358,6 +358,11 @@ def test_ctrl_c_stops_a_long_call(tmp_path):
     script.write_text(
         "import os, signal, threading, time, numpy as np, chokepoint\n"
         "x = np.exp(np.linspace(0, 1, 2400)) * (1 + 0.1 * np.sin(np.arange(2400)))\n"
+        # Warm up first (the module imports pandas lazily): under load the
+        # import alone can outlast the timer, and the signal must reach the
+        # engine, not the import.
+        "import pandas\n"
+        "chokepoint.bootstrap(x[:120], replicates=19)\n"
         "threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
         "t = time.time()\n"
         "try:\n"
