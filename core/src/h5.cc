@@ -313,6 +313,40 @@ void WriteAttribute(hid_t obj, std::string_view name, double value) {
 
 bool HasAttribute(hid_t obj, std::string_view name) { return H5Aexists(obj, Str(name).c_str()) > 0; }
 
+void WriteLinesAttribute(hid_t obj, std::string_view name, const std::vector<std::string>& lines) {
+  std::string joined;
+  for (const auto& l : lines) joined += (joined.empty() ? "" : "\n") + l;
+  WriteAttribute(obj, name, std::string_view(joined));
+}
+
+std::vector<std::string> ReadLinesAttribute(hid_t obj, std::string_view name) {
+  std::vector<std::string> lines;
+  if (!HasAttribute(obj, name)) return lines;
+  const std::string s = ReadStringAttribute(obj, name);
+  for (size_t start = 0; start < s.size();) {
+    size_t nl = s.find('\n', start);
+    if (nl == std::string::npos) nl = s.size();
+    lines.push_back(s.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return lines;
+}
+
+namespace {
+herr_t CollectObject(hid_t, const char* name, const H5O_info_t* info, void* data) {
+  auto* out = static_cast<std::vector<std::pair<std::string, H5O_type_t>>*>(data);
+  if (std::string_view(name) != ".") out->emplace_back(name, info->type);
+  return 0;
+}
+}  // namespace
+
+std::vector<std::pair<std::string, H5O_type_t>> ListObjects(hid_t loc) {
+  std::vector<std::pair<std::string, H5O_type_t>> objects;
+  if (H5Ovisit2(loc, H5_INDEX_NAME, H5_ITER_INC, CollectObject, &objects, H5O_INFO_BASIC) < 0)
+    ThrowInputError(FileName(loc), 0, 0, "cannot list the file's objects");
+  return objects;
+}
+
 std::string ReadStringAttribute(hid_t obj, std::string_view name) {
   Handle attr(H5Aopen(obj, Str(name).c_str(), H5P_DEFAULT));
   if (!attr.valid()) ThrowInputError(FileName(obj), 0, 0, "HDF5 attribute " + ObjectNameOf(obj, "") + ":" + Str(name) + " not found");

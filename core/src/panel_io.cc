@@ -41,12 +41,8 @@ void WritePanelGroup(hid_t loc, const Panel& panel) {
   h5::WriteAttribute(g.id(), "data_label", p.label);
   h5::WriteAttribute(g.id(), "scenario", p.scenario);
   h5::WriteAttribute(g.id(), "seed", static_cast<int64_t>(p.seed));
-  std::string sources;
-  for (const auto& s : p.source_files) sources += (sources.empty() ? "" : "\n") + s;
-  h5::WriteAttribute(g.id(), "source_files", sources);
-  std::string details;
-  for (const auto& s : p.details) details += (details.empty() ? "" : "\n") + s;
-  h5::WriteAttribute(g.id(), "provenance", details);
+  h5::WriteLinesAttribute(g.id(), "source_files", p.source_files);
+  h5::WriteLinesAttribute(g.id(), "provenance", p.details);
   std::string levels;
   for (int l : panel.hs_levels()) levels += (levels.empty() ? "" : ",") + std::to_string(l);
   h5::WriteAttribute(g.id(), "hs_levels", levels);
@@ -104,26 +100,8 @@ Panel ReadPanelGroup(hid_t loc, const std::string& file_label) {
   if (h5::HasAttribute(g.id(), "data_label")) p.label = h5::ReadStringAttribute(g.id(), "data_label");
   if (h5::HasAttribute(g.id(), "scenario")) p.scenario = h5::ReadStringAttribute(g.id(), "scenario");
   if (h5::HasAttribute(g.id(), "seed")) p.seed = static_cast<unsigned long long>(h5::ReadIntAttribute(g.id(), "seed"));
-  if (h5::HasAttribute(g.id(), "source_files")) {
-    const std::string s = h5::ReadStringAttribute(g.id(), "source_files");
-    size_t start = 0;
-    while (start < s.size()) {
-      size_t nl = s.find('\n', start);
-      if (nl == std::string::npos) nl = s.size();
-      p.source_files.push_back(s.substr(start, nl - start));
-      start = nl + 1;
-    }
-  }
-  if (h5::HasAttribute(g.id(), "provenance")) {
-    const std::string s = h5::ReadStringAttribute(g.id(), "provenance");
-    size_t start = 0;
-    while (start < s.size()) {
-      size_t nl = s.find('\n', start);
-      if (nl == std::string::npos) nl = s.size();
-      p.details.push_back(s.substr(start, nl - start));
-      start = nl + 1;
-    }
-  }
+  p.source_files = h5::ReadLinesAttribute(g.id(), "source_files");
+  p.details = h5::ReadLinesAttribute(g.id(), "provenance");
   return panel;
 }
 

@@ -19,7 +19,6 @@ std::string JoinWith(const std::vector<std::string>& items, const char* sep) {
   for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
   return out;
 }
-std::string JoinLines(const std::vector<std::string>& items) { return JoinWith(items, "\n"); }
 }  // namespace
 
 BaseAnalysis AnalyzeGroups(const GroupSeries& series, const IndexSpec& spec, const Thresholds& thresholds) {
@@ -45,7 +44,7 @@ void WriteRunBase(hid_t file, const RunMetadata& meta, const GroupSeries& series
   h5::WriteAttribute(file, "seed", static_cast<int64_t>(meta.seed));
   h5::WriteAttribute(file, "data_label", meta.data_label);
   h5::WriteAttribute(file, "synthetic", static_cast<int64_t>(meta.synthetic ? 1 : 0));
-  h5::WriteAttribute(file, "data_provenance", JoinLines(meta.data_details));
+  h5::WriteLinesAttribute(file, "data_provenance", meta.data_details);
 
   std::vector<std::string> names, categories;
   std::vector<uint8_t> semi;
@@ -132,15 +131,7 @@ RunBaseView ReadRunBase(hid_t file, const std::string& label) {
   v.meta.seed = static_cast<uint64_t>(h5::ReadIntAttribute(file, "seed"));
   v.meta.data_label = h5::ReadStringAttribute(file, "data_label");
   v.meta.synthetic = h5::HasAttribute(file, "synthetic") && h5::ReadIntAttribute(file, "synthetic") != 0;
-  if (h5::HasAttribute(file, "data_provenance")) {
-    const std::string d = h5::ReadStringAttribute(file, "data_provenance");
-    for (size_t start = 0; start < d.size();) {
-      size_t nl = d.find('\n', start);
-      if (nl == std::string::npos) nl = d.size();
-      v.meta.data_details.push_back(d.substr(start, nl - start));
-      start = nl + 1;
-    }
-  }
+  v.meta.data_details = h5::ReadLinesAttribute(file, "data_provenance");
   v.meta.tool_version = h5::ReadStringAttribute(file, "tool_version");
   v.meta.created_utc = h5::ReadStringAttribute(file, "created_utc");
   // The group count comes from /groups/name; every per-group dataset must

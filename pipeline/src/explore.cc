@@ -52,11 +52,6 @@ void AppendNumber(std::string* out, double v) {
   out->append(buf, r.ptr);
 }
 
-herr_t CollectObject(hid_t, const char* name, const H5O_info_t* info, void* data) {
-  auto* out = static_cast<std::vector<std::pair<std::string, H5O_type_t>>*>(data);
-  if (std::string_view(name) != ".") out->emplace_back(name, info->type);
-  return 0;
-}
 
 // {"name": value, ...} for the object's attributes; empty string when none.
 std::string AttributesJson(hid_t file, const std::string& object) {
@@ -133,10 +128,7 @@ std::string FileJson(const std::filesystem::path& path, bool sweep) {
   h5::File file = h5::File::OpenReadOnly(path);
   const hid_t id = file.id();
   CheckKind(id, path, sweep);
-  std::vector<std::pair<std::string, H5O_type_t>> objects;
-  if (H5Ovisit2(id, H5_INDEX_NAME, H5_ITER_INC, CollectObject, &objects, H5O_INFO_BASIC) < 0)
-    ThrowInputError(path.string(), 0, 0, "cannot list the file's objects");
-  std::sort(objects.begin(), objects.end());
+  const auto objects = h5::ListObjects(id);  // in name order
   std::string attributes, datasets, omitted;
   auto add = [](std::string* list, const std::string& item) { *list += (list->empty() ? "" : ",") + item; };
   if (std::string a = AttributesJson(id, "/"); !a.empty()) add(&attributes, "\"/\":" + a);

@@ -127,11 +127,6 @@ struct Table {
   std::string text;
 };
 
-herr_t CollectObject(hid_t, const char* name, const H5O_info_t* info, void* data) {
-  auto* out = static_cast<std::vector<std::pair<std::string, H5O_type_t>>*>(data);
-  if (std::string_view(name) != ".") out->emplace_back("/" + std::string(name), info->type);
-  return 0;
-}
 
 // Every attribute of `object` as (name, text).
 std::vector<std::pair<std::string, std::string>> Attributes(hid_t file, const std::string& object) {
@@ -169,9 +164,7 @@ ExportSummary ExportCsvTables(const std::filesystem::path& h5_file, const std::f
   if (!h5::HasAttribute(id, "tool_version"))
     ThrowInputError(h5_file.string(), 0, 0, "not a chokepoint file (no tool_version attribute at its root)");
 
-  std::vector<std::pair<std::string, H5O_type_t>> objects;
-  if (H5Ovisit2(id, H5_INDEX_NAME, H5_ITER_INC, CollectObject, &objects, H5O_INFO_BASIC) < 0)
-    ThrowInputError(h5_file.string(), 0, 0, "cannot list the file's objects");
+  const auto objects = h5::ListObjects(id);
 
   std::vector<Table> tables;
   ExportSummary summary;
@@ -182,13 +175,14 @@ ExportSummary ExportCsvTables(const std::filesystem::path& h5_file, const std::f
 
   // Datasets by group, in path order.
   std::map<std::string, std::vector<Dataset>> by_group;
-  for (const auto& [path, type] : objects) {
+  for (const auto& [name, type] : objects) {
+    const std::string path = "/" + name;
     if (type == H5O_TYPE_DATASET) {
       Dataset d = ReadDataset(id, path);
       by_group[d.parent].push_back(std::move(d));
     }
-    for (const auto& [name, value] : Attributes(id, path))
-      attributes += CsvField(path) + "," + CsvField(name) + "," + CsvField(value) + "\n";
+    for (const auto& [attribute, value] : Attributes(id, path))
+      attributes += CsvField(path) + "," + CsvField(attribute) + "," + CsvField(value) + "\n";
   }
   // Sibling groups holding the same kind of result (the models' per-group
   // fits /models/surge/<group>, the two estimands) merge into one table with

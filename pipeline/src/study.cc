@@ -306,34 +306,18 @@ void WriteStudyFile(const StudyResult& r, const StudyDesign& design, const std::
     p_regime.reserve(D.size() * kNumRegimes);
     for (const auto& x : D) p_regime.insert(p_regime.end(), x.p_regime.begin(), x.p_regime.end());
     h5::WriteDoubles(d.id(), "regime_probability", p_regime, {D.size(), static_cast<hsize_t>(kNumRegimes)}, compressed);
-    h5::WriteDoubles(d.id(), "V_signal_interval",
-                     [&] {
-                       std::vector<double> v;
-                       for (const auto& x : D) v.insert(v.end(), {x.V_signal_lo, x.V_signal_hi});
-                       return v;
-                     }(),
-                     {D.size(), 2}, compressed);
-    h5::WriteDoubles(d.id(), "G_signal_interval",
-                     [&] {
-                       std::vector<double> v;
-                       for (const auto& x : D) v.insert(v.end(), {x.G_signal_lo, x.G_signal_hi});
-                       return v;
-                     }(),
-                     {D.size(), 2}, compressed);
-    h5::WriteDoubles(d.id(), "V_observed_interval",
-                     [&] {
-                       std::vector<double> v;
-                       for (const auto& x : D) v.insert(v.end(), {x.V_obs_lo, x.V_obs_hi});
-                       return v;
-                     }(),
-                     {D.size(), 2}, compressed);
-    h5::WriteDoubles(d.id(), "G_observed_interval",
-                     [&] {
-                       std::vector<double> v;
-                       for (const auto& x : D) v.insert(v.end(), {x.G_obs_lo, x.G_obs_hi});
-                       return v;
-                     }(),
-                     {D.size(), 2}, compressed);
+    // Intervals as (draws x 2) lower/upper pairs.
+    auto interval = [&](const char* name, double robustness::StudyDraw::*lo, double robustness::StudyDraw::*hi) {
+      std::vector<double> v;
+      v.reserve(2 * D.size());
+      for (const auto& x : D) v.insert(v.end(), {x.*lo, x.*hi});
+      h5::WriteDoubles(d.id(), name, v, {D.size(), 2}, compressed);
+    };
+    using Draw = robustness::StudyDraw;
+    interval("V_signal_interval", &Draw::V_signal_lo, &Draw::V_signal_hi);
+    interval("G_signal_interval", &Draw::G_signal_lo, &Draw::G_signal_hi);
+    interval("V_observed_interval", &Draw::V_obs_lo, &Draw::V_obs_hi);
+    interval("G_observed_interval", &Draw::G_obs_lo, &Draw::G_obs_hi);
     h5::WriteStrings(d.id(), "rule_names", {"stockpiling", "no_effect", "substitution"});
     h5::WriteStrings(d.id(), "verdict_names", {"trend", "break", "surge", "break_surge"});
     // Summaries per point.

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace chokepoint::h5 {
@@ -80,6 +81,15 @@ std::string ReadStringAttribute(hid_t obj, std::string_view name);
 int64_t ReadIntAttribute(hid_t obj, std::string_view name);
 double ReadDoubleAttribute(hid_t obj, std::string_view name);
 bool HasAttribute(hid_t obj, std::string_view name);
+// A list of strings kept in one string attribute, one item per line (file
+// names, provenance lines); an absent attribute reads as an empty list.
+void WriteLinesAttribute(hid_t obj, std::string_view name, const std::vector<std::string>& lines);
+std::vector<std::string> ReadLinesAttribute(hid_t obj, std::string_view name);
+
+// Every group and dataset under `loc` with its path relative to it
+// ("bootstrap/V_point"), in name order; throws an input error when the
+// file cannot be listed.
+std::vector<std::pair<std::string, H5O_type_t>> ListObjects(hid_t loc);
 
 // dims empty means 1-D of data.size(); otherwise the product must match.
 void WriteDoubles(hid_t loc, std::string_view path, std::span<const double> data,
