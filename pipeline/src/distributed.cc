@@ -1,5 +1,6 @@
 #include "chokepoint/pipeline/distributed.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -51,7 +52,14 @@ void InitDistributed(int* argc, char*** argv) {
 
 void FinalizeDistributed() {
 #ifdef CHOKEPOINT_HAVE_MPI
-  if (g_mpi) MPI_Finalize();
+  if (g_mpi) {
+    // Every rank has printed its line (an error the ranks agreed on, or
+    // nothing) before any exits: mpirun stops the others at the first
+    // non-zero exit.
+    std::fflush(stderr);
+    MPI_Barrier(MPI_COMM_WORLD);
+    MPI_Finalize();
+  }
   g_mpi = false;
 #endif
 }
