@@ -263,7 +263,13 @@ void AddSweepAxisFlags(CLI::App* cmd, ConfigOverrides* o) {
       "Comma list of first, first12 (default both)");
   g->add_flag_function("--keep-clouds", [o](int64_t) { o->keep_clouds = true; },
                        "Write V and G of every (spec, group, replicate)");
-  g->add_flag_function("--keep-counts", [o](int64_t) { o->keep_counts = true; }, "Write the raw mergeable bin counts");
+  g->add_flag_function("--keep-counts", [o](int64_t) { o->keep_counts = true; },
+                       "Keep and write the full bin counts of every specification (7.5 MB per group on the referee "
+                       "grid); without it each series is reduced to its summaries");
+  g->add_option_function<std::vector<std::string>>(
+      "--detail-group", [o](const std::vector<std::string>& v) { o->detail_groups = v; },
+      "Group whose regimes at every threshold point of the default specification are written (repeatable; "
+      "default: every group when there are at most 100)");
   // Old spellings (one release).
   AddHiddenAlias(cmd, "--growth", growth);
   AddHiddenAlias(cmd, "--override", override_axis);

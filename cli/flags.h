@@ -51,7 +51,7 @@ void AddBootstrapFlags(CLI::App* cmd, pipeline::ConfigOverrides* o);
 void AddStageFlags(CLI::App* cmd, pipeline::ConfigOverrides* o);
 // [sweep] axes: --growth-axis, --volatility-high-axis, --volatility-low-axis,
 // --override-axis, --weightings, --window-starts, --window-ends,
-// --frequencies, --bases, --keep-clouds, --keep-counts.
+// --frequencies, --bases, --keep-clouds, --keep-counts, --detail-group.
 void AddSweepAxisFlags(CLI::App* cmd, pipeline::ConfigOverrides* o);
 
 // One series from a CSV file (core/series_csv.h), shared by bootstrap,

@@ -15,6 +15,7 @@
 
 #include "chokepoint/core/atomic_output.h"
 #include "chokepoint/core/error.h"
+#include "chokepoint/pipeline/distributed.h"
 #include "chokepoint/pipeline/sweep.h"
 #include "chokepoint/robustness/sweep/sweep_io.h"
 #include "commands.h"
@@ -27,6 +28,7 @@ struct SweepFlags {
   pipeline::ConfigOverrides config;
   GroupSeriesInputFlags series;
   std::string report;
+  bool resume = false;
 };
 
 void ExecuteSweepCommand(SweepFlags& f) {
@@ -36,11 +38,13 @@ void ExecuteSweepCommand(SweepFlags& f) {
   input.series_file = f.series.input;
   input.start = f.series.start;
   input.semiconductor = f.series.semiconductor;
-  const bool tty = !f.config.quiet && isatty(STDERR_FILENO);
+  const bool root = pipeline::CurrentRanks().is_root();
+  const bool tty = !f.config.quiet && root && isatty(STDERR_FILENO);
   auto bar = std::make_shared<ProgressBar>("sweep");
   robustness::SweepProgress progress;
   if (tty) progress = [bar](int64_t done, int64_t total) { (*bar)(done, total); };
-  const pipeline::SweepOutcome outcome = pipeline::SweepToFile(config, input, progress);
+  const pipeline::SweepOutcome outcome = pipeline::SweepToFile(config, input, progress, f.resume);
+  if (!root) return;  // rank 0 wrote the file and speaks for the run
   if (!f.report.empty())
     WriteFileAtomically(f.report, "<!-- " + outcome.data.label + " -->\n" + robustness::FormatSweepReport(outcome.result));
   if (!f.config.quiet) {
@@ -68,6 +72,9 @@ void RegisterSweepCommand(CLI::App& app) {
   AddBootstrapFlags(cmd, &f->config);
   AddSweepAxisFlags(cmd, &f->config);
   cmd->add_flag("--quiet", f->config.quiet, "No progress bar or summary");
+  cmd->add_flag("--resume", f->resume,
+                "Continue an interrupted sweep from OUT.checkpoint (same configuration, data and seed); the file is "
+                "the same as an uninterrupted sweep's");
   cmd->callback([f] { ExecuteSweepCommand(*f); });
 }
 

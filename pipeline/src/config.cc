@@ -244,6 +244,7 @@ PipelineConfig ResolveConfig(const ConfigOverrides& o, ConfigPurpose purpose) {
   Apply(o.bases, &c.sweep.bases, &origins, "sweep.bases", "--bases");
   Apply(o.keep_clouds, &c.sweep.keep_clouds, &origins, "sweep.keep_clouds", "--keep-clouds");
   Apply(o.keep_counts, &c.sweep.keep_counts, &origins, "sweep.keep_counts", "--keep-counts");
+  Apply(o.detail_groups, &c.sweep.detail_groups, &origins, "sweep.detail_groups", "--detail-group");
 
   // One validation path for every layer: the sections' own IsValid.
   origins.Check(c, [&](std::string* e) { return c.run.IsValid(e); });

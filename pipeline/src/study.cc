@@ -1,12 +1,6 @@
 #include "chokepoint/pipeline/study.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <type_traits>
@@ -23,6 +17,7 @@
 #include "chokepoint/pipeline/config.h"
 #include "chokepoint/pipeline/distributed.h"
 #include "chokepoint/pipeline/run.h"
+#include "checkpoint.h"
 
 namespace chokepoint::pipeline {
 
@@ -58,34 +53,16 @@ std::filesystem::path StudyCheckpointPath(const std::filesystem::path& out) {
 
 namespace {
 
-// The checkpoint: a header naming the format and holding the resolved design
-// (a resume must be of the same design), then one record per finished point:
-// int32 point, then the point's draws as raw StudyDraw records (this
-// machine's layout: a checkpoint is resumed where it was written). A record
-// cut short by a kill is ignored and overwritten.
+// Records: int32 point, then the point's draws as raw StudyDraw records.
 constexpr char kCheckpointMagic[] = "chokepoint-study-checkpoint/1\n";
 static_assert(std::is_trivially_copyable_v<robustness::StudyDraw>);
-
-std::string CheckpointHeader(const std::string& design_toml) {
-  const uint64_t n = design_toml.size();
-  std::string h(kCheckpointMagic);
-  h.append(reinterpret_cast<const char*>(&n), sizeof n);
-  h += design_toml;
-  return h;
-}
 
 // Reads the finished points; returns the byte length of the valid prefix.
 size_t ReadCheckpoint(const std::filesystem::path& path, const std::string& header, int draws,
                       std::map<int, std::vector<robustness::StudyDraw>>* done) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) ThrowUsageError("--resume: no checkpoint " + path.string() + " (nothing to resume)");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (bytes.compare(0, header.size(), header) != 0)
-    ThrowUsageError("--resume: " + path.string() +
-                    " is the checkpoint of another design (or not a study checkpoint); resume with the same design "
-                    "and seed, or remove it");
+  const std::string bytes = ReadCheckpointBody(path, header, "study design");
   const size_t record = sizeof(int32_t) + static_cast<size_t>(draws) * sizeof(robustness::StudyDraw);
-  size_t pos = header.size();
+  size_t pos = 0;
   while (pos + record <= bytes.size()) {
     int32_t point = 0;
     std::memcpy(&point, bytes.data() + pos, sizeof point);
@@ -94,52 +71,8 @@ size_t ReadCheckpoint(const std::filesystem::path& path, const std::string& head
     (*done)[point] = std::move(d);
     pos += record;
   }
-  return pos;
+  return header.size() + pos;
 }
-
-class CheckpointWriter {
- public:
-  CheckpointWriter(const std::filesystem::path& path, const std::string& header, size_t keep_bytes) : path_(path) {
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (fd_ < 0) ThrowInputError(path.string(), 0, 0, std::string("cannot open the checkpoint: ") + std::strerror(errno));
-    if (keep_bytes == 0) {
-      if (::ftruncate(fd_, 0) != 0) Fail("truncate");
-      WriteAll(header.data(), header.size());
-    } else if (::ftruncate(fd_, static_cast<off_t>(keep_bytes)) != 0) {
-      Fail("truncate");
-    }
-    if (::lseek(fd_, 0, SEEK_END) < 0) Fail("seek");
-    Sync();
-  }
-  ~CheckpointWriter() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  void Append(int point, const std::vector<robustness::StudyDraw>& draws) {
-    const int32_t p = point;
-    WriteAll(reinterpret_cast<const char*>(&p), sizeof p);
-    WriteAll(reinterpret_cast<const char*>(draws.data()), draws.size() * sizeof(robustness::StudyDraw));
-    Sync();
-  }
-
- private:
-  void WriteAll(const char* data, size_t n) {
-    while (n > 0) {
-      const ssize_t w = ::write(fd_, data, n);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) Fail("write");
-      data += w;
-      n -= static_cast<size_t>(w);
-    }
-  }
-  void Sync() {
-    if (::fsync(fd_) != 0) Fail("fsync");
-  }
-  [[noreturn]] void Fail(const char* what) {
-    ThrowInputError(path_.string(), 0, 0, std::string("checkpoint ") + what + " failed: " + std::strerror(errno));
-  }
-  std::filesystem::path path_;
-  int fd_ = -1;
-};
 
 }  // namespace
 
@@ -202,19 +135,18 @@ StudyResult RunStudyToFile(const StudyDesign& design, const std::filesystem::pat
     return r;
   }
   AtomicOutput output(out);  // checks the destination before the work
-  const std::string header = CheckpointHeader(design_toml);
+  const std::string header = CheckpointHeader(kCheckpointMagic, design_toml);
   const std::filesystem::path checkpoint = StudyCheckpointPath(out);
   size_t keep = 0;
-  if (resume) {
-    keep = ReadCheckpoint(checkpoint, header, design.draws, &hooks.done);
-  } else if (std::filesystem::exists(checkpoint, ec)) {
-    ThrowUsageError("a checkpoint of an unfinished study exists: " + checkpoint.string() +
-                    "; continue it with --resume (same design and seed) or remove it");
-  }
+  if (resume) keep = ReadCheckpoint(checkpoint, header, design.draws, &hooks.done);
+  else RefuseStaleCheckpoint(checkpoint, "study");
   CheckpointWriter writer(checkpoint, header, keep);
   size_t saved = hooks.done.size();
   hooks.on_point_done = [&](int point, const std::vector<robustness::StudyDraw>& draws) {
-    writer.Append(point, draws);
+    const int32_t p = point;
+    std::string record(reinterpret_cast<const char*>(&p), sizeof p);
+    record.append(reinterpret_cast<const char*>(draws.data()), draws.size() * sizeof(robustness::StudyDraw));
+    writer.Append(record);
     ++saved;
   };
   try {

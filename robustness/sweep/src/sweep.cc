@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <cstring>
 #include <mutex>
+#include <string_view>
 #include <sstream>
 
 #include <tbb/blocked_range.h>
@@ -221,7 +223,7 @@ SweepGrid BuildSweepGrid(const SweepOptions& options, YearMonth series_first, in
 
 // ---- Partial counts ----------------------------------------------------------
 
-void SweepPartial::Init(const SweepGrid& grid, int first_group, int groups) {
+void SweepPartial::Init(const SweepGrid& grid, int first_group, int groups, bool full_counts) {
   num_specs = grid.num_specs();
   group_begin = first_group;
   num_groups = groups;
@@ -229,11 +231,21 @@ void SweepPartial::Init(const SweepGrid& grid, int first_group, int groups) {
   high_bins = grid.high_bins();
   low_bins = grid.low_bins();
   const size_t sg = static_cast<size_t>(num_specs) * num_groups;
-  high_counts.assign(sg * growth_bins * high_bins, 0);
-  low_counts.assign(sg * growth_bins * low_bins, 0);
+  high_counts.assign(full_counts ? sg * growth_bins * high_bins : 0, 0);
+  low_counts.assign(full_counts ? sg * growth_bins * low_bins : 0, 0);
   ok_replicates.assign(sg, 0);
   failed_replicates.assign(sg, 0);
-  evaluations = 0;
+  default_threshold_regimes.assign(sg * kNumRegimes, 0);
+  grid_regimes.assign(sg * kNumRegimes, 0);
+  default_high_counts.assign(static_cast<size_t>(num_groups) * growth_bins * high_bins, 0);
+  default_low_counts.assign(static_cast<size_t>(num_groups) * growth_bins * low_bins, 0);
+  evaluations.assign(static_cast<size_t>(num_groups), 0);
+}
+
+int64_t SweepPartial::total_evaluations() const {
+  int64_t n = 0;
+  for (int64_t e : evaluations) n += e;
+  return n;
 }
 
 void SweepPartial::Merge(const SweepPartial& o) {
@@ -247,23 +259,31 @@ void SweepPartial::Merge(const SweepPartial& o) {
     ThrowInternalError("SweepPartial::Merge: partial results of different grids");
   if (o.group_begin < group_begin || o.group_begin + o.num_groups > group_begin + num_groups)
     ThrowInternalError("SweepPartial::Merge: the other partial's groups lie outside this one's");
+  if (o.has_full_counts() != has_full_counts())
+    ThrowInternalError("SweepPartial::Merge: one partial keeps the full bin tables, the other does not");
+  const int shift = o.group_begin - group_begin;
+  auto add = [](auto* dst, const auto* src, size_t n) {
+    for (size_t i = 0; i < n; ++i) dst[i] += src[i];
+  };
   const size_t hcell = static_cast<size_t>(growth_bins) * high_bins;
   const size_t lcell = static_cast<size_t>(growth_bins) * low_bins;
   for (int s = 0; s < num_specs; ++s) {
-    for (int g = 0; g < o.num_groups; ++g) {
-      const size_t src = static_cast<size_t>(s) * o.num_groups + g;
-      const size_t dst = static_cast<size_t>(s) * num_groups + (o.group_begin - group_begin) + g;
-      int32_t* hd = &high_counts[dst * hcell];
-      const int32_t* hs = &o.high_counts[src * hcell];
-      for (size_t i = 0; i < hcell; ++i) hd[i] += hs[i];
-      int32_t* ld = &low_counts[dst * lcell];
-      const int32_t* ls = &o.low_counts[src * lcell];
-      for (size_t i = 0; i < lcell; ++i) ld[i] += ls[i];
-      ok_replicates[dst] += o.ok_replicates[src];
-      failed_replicates[dst] += o.failed_replicates[src];
+    // The other's groups are contiguous inside this one's for every spec.
+    const size_t src = static_cast<size_t>(s) * o.num_groups;
+    const size_t dst = static_cast<size_t>(s) * num_groups + shift;
+    const size_t n = static_cast<size_t>(o.num_groups);
+    if (has_full_counts()) {
+      add(&high_counts[dst * hcell], &o.high_counts[src * hcell], n * hcell);
+      add(&low_counts[dst * lcell], &o.low_counts[src * lcell], n * lcell);
     }
+    add(&ok_replicates[dst], &o.ok_replicates[src], n);
+    add(&failed_replicates[dst], &o.failed_replicates[src], n);
+    add(&default_threshold_regimes[dst * kNumRegimes], &o.default_threshold_regimes[src * kNumRegimes], n * kNumRegimes);
+    add(&grid_regimes[dst * kNumRegimes], &o.grid_regimes[src * kNumRegimes], n * kNumRegimes);
   }
-  evaluations += o.evaluations;
+  add(&default_high_counts[shift * hcell], o.default_high_counts.data(), o.default_high_counts.size());
+  add(&default_low_counts[shift * lcell], o.default_low_counts.data(), o.default_low_counts.size());
+  add(&evaluations[shift], o.evaluations.data(), o.evaluations.size());
 }
 
 // ---- One unit ------------------------------------------------------------------
@@ -279,8 +299,20 @@ SweepPartial RunSweepUnit(const GroupSeries& series, const SweepGrid& grid, cons
   SweepPartial part;
   const bool any_replicates = unit.replicate_end > std::max(unit.replicate_begin, 1);
   const int unit_groups = unit.group_end - unit.group_begin;
-  if (any_replicates) part.Init(grid, unit.group_begin, unit_groups);
+  if (any_replicates) part.Init(grid, unit.group_begin, unit_groups, sinks.full_counts);
   const int gb = grid.growth_bins(), hb = grid.high_bins(), lb = grid.low_bins();
+  const bool full_counts = part.has_full_counts();
+  // Threshold-grid shares by counting (docs/method.md §6.3): a value in bins
+  // (gi, hi) is high-growth at gi of the g* values and high-volatility at
+  // prefix_pairs[hi] of the coherent (v_hi, v_lo) pairs.
+  std::vector<int64_t> prefix_pairs(grid.coherent_pairs.size() + 1, 0);
+  for (size_t j = 0; j < grid.coherent_pairs.size(); ++j) prefix_pairs[j + 1] = prefix_pairs[j] + grid.coherent_pairs[j];
+  const int64_t all_pairs = prefix_pairs.back();
+  const int64_t n_growth = static_cast<int64_t>(grid.growth.size());
+  int64_t overrides_on = 0;
+  for (uint8_t ov : grid.overrides) overrides_on += ov ? 1 : 0;
+  const int64_t overrides_off = static_cast<int64_t>(grid.overrides.size()) - overrides_on;
+  const bool default_override_on = grid.overrides[grid.default_override] != 0;
 
   std::vector<double> monthly(static_cast<size_t>(T));
   std::vector<double> periods(static_cast<size_t>(std::max(plan.max_periods, 1)));
@@ -291,6 +323,8 @@ SweepPartial RunSweepUnit(const GroupSeries& series, const SweepGrid& grid, cons
 
   for (int g = unit.group_begin; g < unit.group_end; ++g) {
     const bool complete = RowComplete(series, g) && (!generator || generator->Available(g));
+    const bool semiconductor = series.groups[g].semiconductor;
+    const int local = g - unit.group_begin;
     missing_prefix[0] = 0;
     for (int t = 0; t < T; ++t)
       missing_prefix[t + 1] =
@@ -346,7 +380,7 @@ SweepPartial RunSweepUnit(const GroupSeries& series, const SweepGrid& grid, cons
               }
               continue;
             }
-            ++part.evaluations;
+            ++part.evaluations[local];
             const double v_out = status == IndexStatus::kOk ? V : kNaN;
             if (sinks.V_cloud) {
               const size_t c = sg * static_cast<size_t>(sinks.replicates) + (r - 1);
@@ -364,8 +398,27 @@ SweepPartial RunSweepUnit(const GroupSeries& series, const SweepGrid& grid, cons
             }
             ++part.ok_replicates[psg];
             const int gi = grid.GrowthBin(G);
-            ++part.high_counts[(psg * gb + gi) * hb + hi];
-            ++part.low_counts[(psg * gb + gi) * lb + lo];
+            if (full_counts) {
+              ++part.high_counts[(psg * gb + gi) * hb + hi];
+              ++part.low_counts[(psg * gb + gi) * lb + lo];
+            }
+            if (s == grid.default_spec) {
+              ++part.default_high_counts[(static_cast<size_t>(local) * gb + gi) * hb + hi];
+              ++part.default_low_counts[(static_cast<size_t>(local) * gb + gi) * lb + lo];
+            }
+            // Regime at the default threshold point (as CountAt from the bins).
+            const bool high_growth = gi > grid.default_growth;
+            const bool stock = high_growth && ((semiconductor && default_override_on) || hi > grid.default_volatility_high);
+            ++part.default_threshold_regimes[psg * kNumRegimes + (stock ? 0 : high_growth ? 1 : 2)];
+            // Regimes over every coherent threshold point.
+            const int64_t high_growth_points = gi * all_pairs;
+            const int64_t high_both = gi * prefix_pairs[hi];
+            const int64_t stock_points = semiconductor ? overrides_on * high_growth_points + overrides_off * high_both
+                                                       : (overrides_on + overrides_off) * high_both;
+            int64_t* gr = &part.grid_regimes[psg * kNumRegimes];
+            gr[0] += stock_points;
+            gr[1] += (overrides_on + overrides_off) * high_growth_points - stock_points;
+            gr[2] += (overrides_on + overrides_off) * (n_growth - gi) * all_pairs;
           }
         }
       }
@@ -403,11 +456,22 @@ int SweepResult::PointRegime(int spec, int group, const Thresholds& t) const {
 void SweepResult::CountAt(int spec, int group, int k, int j_hi, int j_lo, bool override_on, int64_t regimes[3],
                           int64_t cells[6]) const {
   const int gb = counts.growth_bins, hb = counts.high_bins, lb = counts.low_bins;
-  const size_t sg = static_cast<size_t>(spec) * num_groups() + group;
+  const int32_t* high = nullptr;
+  const int32_t* low = nullptr;
+  if (counts.has_full_counts()) {
+    const size_t sg = static_cast<size_t>(spec) * num_groups() + group;
+    high = &counts.high_counts[sg * gb * hb];
+    low = &counts.low_counts[sg * gb * lb];
+  } else if (spec == grid.default_spec && !counts.empty()) {
+    high = &counts.default_high_counts[static_cast<size_t>(group) * gb * hb];
+    low = &counts.default_low_counts[static_cast<size_t>(group) * gb * lb];
+  } else {
+    ThrowUsageError("sweep: the bin counts of a non-default specification are kept only with keep_counts");
+  }
   int64_t n = 0, high_g = 0, high_g_high_v = 0, high_g_not_low_v = 0, high_v = 0, not_low_v = 0;
   for (int a = 0; a < gb; ++a) {
     for (int b = 0; b < hb; ++b) {
-      const int64_t c = counts.high_counts[(sg * gb + a) * hb + b];
+      const int64_t c = high[a * hb + b];
       n += c;
       if (a > k) high_g += c;
       if (b > j_hi) {
@@ -416,7 +480,7 @@ void SweepResult::CountAt(int spec, int group, int k, int j_hi, int j_lo, bool o
       }
     }
     for (int b = 0; b < lb; ++b) {
-      const int64_t c = counts.low_counts[(sg * gb + a) * lb + b];
+      const int64_t c = low[a * lb + b];
       if (b > j_lo) {
         not_low_v += c;
         if (a > k) high_g_not_low_v += c;
@@ -485,21 +549,15 @@ std::vector<double> SweepResult::RegimeSharePoint() const {
 std::vector<double> SweepResult::RegimeShareBootstrap() const {
   if (replicates == 0 || counts.empty()) return {};
   const int ng = num_groups();
-  const int gb = counts.growth_bins, hb = counts.high_bins;
   std::vector<double> share(static_cast<size_t>(ng) * 3, 0.0);
-  const auto prefix = PrefixPairs(grid);
   for (int g = 0; g < ng; ++g) {
     double acc[3] = {0, 0, 0};
     for (int s = 0; s < num_specs(); ++s) {
       const size_t sg = static_cast<size_t>(s) * ng + g;
       const int32_t n = counts.ok_replicates[sg];
       if (n == 0) continue;
-      // Each specification weighs equally: its replicate counts are divided by n.
-      for (int a = 0; a < gb; ++a)
-        for (int b = 0; b < hb; ++b) {
-          const int32_t c = counts.high_counts[(sg * gb + a) * hb + b];
-          if (c) AddThresholdShares(grid, prefix, a, b, groups[g].semiconductor, static_cast<double>(c) / n, acc);
-        }
+      // Each specification weighs equally: its replicate tallies are divided by n.
+      for (int k = 0; k < 3; ++k) acc[k] += static_cast<double>(counts.grid_regimes[sg * 3 + k]) / n;
     }
     const double total = acc[0] + acc[1] + acc[2];
     for (int k = 0; k < 3; ++k) share[static_cast<size_t>(g) * 3 + k] = total > 0 ? acc[k] / total : kNaN;
@@ -507,13 +565,30 @@ std::vector<double> SweepResult::RegimeShareBootstrap() const {
   return share;
 }
 
+std::vector<int> SweepResult::DetailGroupIndices() const {
+  std::vector<int> out;
+  const int ng = num_groups();
+  if (options.detail_groups.empty()) {
+    if (ng <= SweepOptions::kAutoDetailGroups)
+      for (int g = 0; g < ng; ++g) out.push_back(g);
+    return out;
+  }
+  for (const std::string& name : options.detail_groups) {
+    int found = -1;
+    for (int g = 0; g < ng && found < 0; ++g)
+      if (groups[g].name == name) found = g;
+    if (found < 0) ThrowUsageError("sweep.detail_groups (--detail-group): no group named '" + name + "' in the data");
+    if (std::find(out.begin(), out.end(), found) == out.end()) out.push_back(found);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 double SweepResult::classifications() const {
   return static_cast<double>(evaluations) * static_cast<double>(grid.num_coherent_threshold_points());
 }
 
-SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options, const ReplicateGenerator* generator,
-                     const SweepProgress& progress) {
-  const auto t0 = std::chrono::steady_clock::now();
+SweepResult PrepareSweep(const GroupSeries& series, const SweepOptions& options, const ReplicateGenerator* generator) {
   SweepResult res;
   res.options = options;
   res.grid = BuildSweepGrid(options, series.first_month, series.num_months);
@@ -523,13 +598,14 @@ SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options, con
     ThrowInternalError("sweep: GroupSeries values do not match groups x months");
   if (options.replicates > 0 && !generator)
     ThrowInternalError("sweep: replicates requested without a replicate generator");
-  if (options.replicates > 0) {
-    // Bin counts: specs x groups x growth bins x (v_hi + v_lo bins) int32.
+  if (options.replicates > 0 && options.keep_counts) {
+    // Full bin counts: specs x groups x growth bins x (v_hi + v_lo bins) int32.
     const double bytes = 4.0 * grid.num_specs() * series.num_groups() * grid.growth_bins() *
                          (grid.high_bins() + grid.low_bins());
     if (bytes > 6e9)
-      ThrowUsageError("sweep: the grid needs " + std::to_string(static_cast<long long>(bytes / 1e9)) +
-                      " GB of bin counts; narrow sweep.growth, the volatility axes or the index axes");
+      ThrowUsageError("sweep: keep_counts needs " + std::to_string(static_cast<long long>(bytes / 1e9)) +
+                      " GB of bin counts; drop keep_counts (the summaries need no bin tables), or narrow "
+                      "sweep.growth, the volatility axes or the index axes");
   }
   res.series_first = series.first_month;
   res.series_months = series.num_months;
@@ -551,64 +627,190 @@ SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options, con
     else if (B > 0 && !generator->Available(g)) why = generator->Unavailable(g);
     res.replicate_failure.push_back(why);
   }
-
   // Clouds: all specs when asked, else only the default spec's (small).
-  std::vector<double> V_cloud, G_cloud;
   if (B > 0 && options.keep_clouds) {
-    V_cloud.assign(sgn * B, kNaN);
-    G_cloud.assign(sgn * B, kNaN);
+    res.V_cloud.assign(sgn * B, kNaN);
+    res.G_cloud.assign(sgn * B, kNaN);
   }
-
-  // Units: one group x a block of replicates. Blocks are large enough that the
-  // per-unit bin buffer (zeroed + merged) is cheap next to the index work.
-  const int block = 256;
-  std::vector<SweepWorkUnit> units;
-  for (int g = 0; g < ng; ++g)
-    for (int r = 0; r <= B; r += block) units.push_back({g, g + 1, r, std::min(B + 1, r + block)});
-
+  (void)res.DetailGroupIndices();  // unknown names fail before any work
   if (B > 0) {
-    res.counts.Init(grid, 0, ng);
+    res.counts.Init(grid, 0, ng, options.keep_counts);
     res.V_default_cloud.assign(static_cast<size_t>(ng) * B, kNaN);
     res.G_default_cloud.assign(static_cast<size_t>(ng) * B, kNaN);
+  }
+  return res;
+}
+
+void ComputeSweepGroups(const GroupSeries& series, const ReplicateGenerator* generator, const SweepRunHooks& hooks,
+                        SweepResult* result) {
+  SweepResult& res = *result;
+  const SweepGrid& grid = res.grid;
+  const int ng = res.num_groups();
+  const int B = res.replicates;
+  if (!hooks.done.empty() && static_cast<int>(hooks.done.size()) != ng)
+    ThrowInternalError("sweep: hooks.done does not have one entry per group");
+  // Units: one group x a block of replicates. Blocks are large enough that the
+  // per-unit buffers (zeroed + merged) are cheap next to the index work.
+  const int block = 256;
+  std::vector<SweepWorkUnit> units;
+  std::vector<int> units_left(static_cast<size_t>(ng), 0);
+  for (int g = 0; g < ng; ++g) {
+    if (hooks.owns && !hooks.owns(g)) continue;
+    if (!hooks.done.empty() && hooks.done[g]) continue;
+    for (int r = 0; r <= B; r += block) {
+      units.push_back({g, g + 1, r, std::min(B + 1, r + block)});
+      ++units_left[g];
+    }
   }
   SweepUnitSinks sinks;
   sinks.V_point = &res.V_point;
   sinks.G_point = &res.G_point;
   sinks.point_status = &res.point_status;
-  if (!V_cloud.empty()) {
-    sinks.V_cloud = &V_cloud;
-    sinks.G_cloud = &G_cloud;
+  if (!res.V_cloud.empty()) {
+    sinks.V_cloud = &res.V_cloud;
+    sinks.G_cloud = &res.G_cloud;
   }
   if (B > 0) {
     sinks.V_default_cloud = &res.V_default_cloud;
     sinks.G_default_cloud = &res.G_default_cloud;
   }
   sinks.replicates = B;
+  sinks.full_counts = res.options.keep_counts;
   std::mutex merge_mutex;
-  std::atomic<int64_t> units_done{0};
+  int64_t units_done = 0;
   const int64_t total_units = static_cast<int64_t>(units.size());
 
-  tbb::task_arena arena(options.threads > 0 ? options.threads : tbb::task_arena::automatic);
+  tbb::task_arena arena(res.options.threads > 0 ? res.options.threads : tbb::task_arena::automatic);
   res.threads_used = arena.max_concurrency();
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<size_t>(0, units.size(), 1), [&](const tbb::blocked_range<size_t>& range) {
       for (size_t u = range.begin(); u != range.end(); ++u) {
         ThrowIfInterrupted();  // Ctrl-C stops between sweep units (interrupt.h)
         SweepPartial part = RunSweepUnit(series, grid, generator, units[u], sinks);
-        if (!part.empty()) {
-          // Integer sums: the merge order does not change the result.
-          std::lock_guard<std::mutex> lock(merge_mutex);
-          res.counts.Merge(part);
-        }
-        const int64_t done = ++units_done;
-        if (progress) progress(done, total_units);
+        // Integer sums: the merge order does not change the result. A group's
+        // slots are final when its last unit is in; the hook sees them then.
+        std::lock_guard<std::mutex> lock(merge_mutex);
+        res.counts.Merge(part);
+        const int g = units[u].group_begin;
+        if (--units_left[g] == 0 && hooks.on_group_done) hooks.on_group_done(g);
+        ++units_done;
+        if (hooks.progress) hooks.progress(units_done, total_units);
       }
     });
   });
+}
 
-  res.V_cloud = std::move(V_cloud);
-  res.G_cloud = std::move(G_cloud);
+namespace {
 
+// Byte layout of one group's slots: every array in a fixed order, the group's
+// entries only. Same machine and build on both ends (MPI ranks, a checkpoint
+// resumed where it was written).
+class GroupBytes {
+ public:
+  explicit GroupBytes(std::string* out) : out_(out) {}
+  GroupBytes(std::string_view in, const std::string& what) : in_(in), what_(what) {}
+  // Entries [offset + k * stride, + count) for k in 0..rows.
+  template <typename T>
+  void Strided(std::vector<T>& v, size_t offset, size_t stride, size_t rows, size_t count) {
+    if (v.empty()) return;
+    for (size_t k = 0; k < rows; ++k) {
+      T* p = v.data() + offset + k * stride;
+      const size_t n = count * sizeof(T);
+      if (out_) {
+        out_->append(reinterpret_cast<const char*>(p), n);
+      } else {
+        if (pos_ + n > in_.size()) Short();
+        std::memcpy(p, in_.data() + pos_, n);
+        pos_ += n;
+      }
+    }
+  }
+  void Finish() const {
+    if (!out_ && pos_ != in_.size()) Short();
+  }
+
+ private:
+  [[noreturn]] void Short() const {
+    ThrowUsageError("sweep: " + what_ + " holds " + std::to_string(in_.size()) +
+                    " bytes, not the group's size on this sweep's grid (another grid, replicates or build)");
+  }
+  std::string* out_ = nullptr;
+  std::string_view in_;
+  std::string what_;
+  size_t pos_ = 0;
+};
+
+void VisitGroupSlots(SweepResult& res, int g, GroupBytes& io) {
+  const size_t ng = static_cast<size_t>(res.num_groups()), ns = static_cast<size_t>(res.num_specs());
+  const size_t B = static_cast<size_t>(res.replicates);
+  const size_t gg = static_cast<size_t>(g);
+  io.Strided(res.V_point, gg, ng, ns, 1);
+  io.Strided(res.G_point, gg, ng, ns, 1);
+  io.Strided(res.point_status, gg, ng, ns, 1);
+  io.Strided(res.V_default_cloud, gg * B, 0, 1, B);
+  io.Strided(res.G_default_cloud, gg * B, 0, 1, B);
+  io.Strided(res.V_cloud, gg * B, ng * B, ns, B);
+  io.Strided(res.G_cloud, gg * B, ng * B, ns, B);
+  SweepPartial& c = res.counts;
+  if (c.empty()) return;
+  const size_t hcell = static_cast<size_t>(c.growth_bins) * c.high_bins;
+  const size_t lcell = static_cast<size_t>(c.growth_bins) * c.low_bins;
+  io.Strided(c.high_counts, gg * hcell, ng * hcell, ns, hcell);
+  io.Strided(c.low_counts, gg * lcell, ng * lcell, ns, lcell);
+  io.Strided(c.ok_replicates, gg, ng, ns, 1);
+  io.Strided(c.failed_replicates, gg, ng, ns, 1);
+  io.Strided(c.default_threshold_regimes, gg * kNumRegimes, ng * kNumRegimes, ns, kNumRegimes);
+  io.Strided(c.grid_regimes, gg * kNumRegimes, ng * kNumRegimes, ns, kNumRegimes);
+  io.Strided(c.default_high_counts, gg * hcell, 0, 1, hcell);
+  io.Strided(c.default_low_counts, gg * lcell, 0, 1, lcell);
+  io.Strided(c.evaluations, gg, 0, 1, 1);
+}
+
+}  // namespace
+
+std::string SerializeSweepGroup(const SweepResult& result, int group) {
+  if (group < 0 || group >= result.num_groups()) ThrowInternalError("SerializeSweepGroup: group out of range");
+  std::string bytes;
+  GroupBytes io(&bytes);
+  VisitGroupSlots(const_cast<SweepResult&>(result), group, io);  // a writing GroupBytes only reads
+  return bytes;
+}
+
+void RestoreSweepGroup(SweepResult* result, int group, std::string_view bytes) {
+  if (group < 0 || group >= result->num_groups())
+    ThrowUsageError("sweep: a saved group index " + std::to_string(group) + " lies outside the sweep's " +
+                    std::to_string(result->num_groups()) + " groups");
+  GroupBytes io(bytes, "the saved group " + std::to_string(group));
+  VisitGroupSlots(*result, group, io);
+  io.Finish();
+}
+
+SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options, const ReplicateGenerator* generator,
+                     const SweepProgress& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  SweepResult res = PrepareSweep(series, options, generator);
+  SweepRunHooks hooks;
+  hooks.progress = progress;
+  ComputeSweepGroups(series, generator, hooks, &res);
+  FinishSweep(series, &res);
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+void FinishSweep(const GroupSeries& series, SweepResult* result) {
+  SweepResult& res = *result;
+  const SweepGrid& grid = res.grid;
+  const SweepOptions& options = res.options;
+  const int ng = res.num_groups();
+  const int ns = grid.num_specs();
+  const int B = res.replicates;
+  const size_t sgn = static_cast<size_t>(ns) * ng;
+  res.skipped_specs = 0;
+  res.failed_point_estimates = 0;
+  res.failed_replicate_evaluations = 0;
+  res.evaluations = 0;
+  res.tipping.clear();
+  res.ambiguities.clear();
   for (int s = 0; s < ns; ++s)
     if (grid.spec_status[s] != IndexStatus::kOk) ++res.skipped_specs;
   const int64_t pairs_all = static_cast<int64_t>(grid.volatility_high.size()) * grid.volatility_low.size();
@@ -620,7 +822,7 @@ SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options, con
     if (grid.spec_status[i / ng] == IndexStatus::kOk && res.point_status[i] != IndexStatus::kOk)
       ++res.failed_point_estimates;
   if (!res.counts.empty()) {
-    res.evaluations = res.counts.evaluations;
+    res.evaluations = res.counts.total_evaluations();
     for (int32_t f : res.counts.failed_replicates) res.failed_replicate_evaluations += f;
   }
 
@@ -733,19 +935,17 @@ SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options, con
   }
   res.share_point = res.RegimeSharePoint();
   res.share_bootstrap = res.RegimeShareBootstrap();
+  res.default_regime_probability.clear();
   if (B > 0) {
     res.default_regime_probability.assign(static_cast<size_t>(ng) * 3, kNaN);
     for (int g = 0; g < ng; ++g) {
-      if (res.counts.ok_replicates[static_cast<size_t>(dspec) * ng + g] == 0) continue;
-      int64_t reg[3], cells[6];
-      res.CountAt(dspec, g, grid.default_growth, grid.default_volatility_high, grid.default_volatility_low,
-                  grid.overrides[grid.default_override] != 0, reg, cells);
-      const double n = static_cast<double>(reg[0] + reg[1] + reg[2]);
+      const size_t sg = static_cast<size_t>(dspec) * ng + g;
+      const int32_t* reg = &res.counts.default_threshold_regimes[sg * kNumRegimes];
+      const double n = static_cast<double>(reg[0]) + reg[1] + reg[2];
+      if (n == 0) continue;
       for (int k = 0; k < 3; ++k) res.default_regime_probability[static_cast<size_t>(g) * 3 + k] = reg[k] / n;
     }
   }
-  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return res;
 }
 
 }  // namespace chokepoint::robustness

@@ -288,7 +288,7 @@ std::vector<E> ReadEnumList(const TomlSection& s, std::string_view key, std::vec
 SweepOptions SweepOptions::FromToml(const TomlSection& s) {
   s.RejectUnknownKeys({"growth", "volatility_high", "volatility_low", "semiconductor_override", "weightings",
                        "window_starts", "window_ends", "frequencies", "bases", "default", "replicates", "seed",
-                       "scheme", "blocks", "block_length", "threads", "keep_clouds", "keep_counts"});
+                       "scheme", "blocks", "block_length", "threads", "keep_clouds", "keep_counts", "detail_groups"});
   SweepOptions o;
   o.growth = ReadThresholdAxis(s, "growth", o.growth);
   o.volatility_high = ReadThresholdAxis(s, "volatility_high", o.volatility_high);
@@ -367,6 +367,7 @@ SweepOptions SweepOptions::FromToml(const TomlSection& s) {
   if (auto v = s.GetInt("threads")) o.threads = static_cast<int>(std::clamp<long long>(*v, -1, 1 << 20));
   if (auto v = s.GetBool("keep_clouds")) o.keep_clouds = *v;
   if (auto v = s.GetBool("keep_counts")) o.keep_counts = *v;
+  if (auto v = s.GetStringArray("detail_groups")) o.detail_groups = *v;
   std::string err;
   if (!o.IsValid(&err)) s.Fail("", err);
   return o;
@@ -420,6 +421,9 @@ toml::table SweepOptions::ToToml() const {
   t.insert("threads", static_cast<int64_t>(threads));
   t.insert("keep_clouds", keep_clouds);
   t.insert("keep_counts", keep_counts);
+  toml::array dg;
+  for (const auto& g : detail_groups) dg.push_back(g);
+  t.insert("detail_groups", dg);
   return t;
 }
 

@@ -41,16 +41,17 @@ struct Cumulative {
   std::vector<int64_t> high, low;  // (gb + 1) x (hb + 1), (gb + 1) x (lb + 1)
   int64_t n = 0;
 
-  Cumulative(const SweepPartial& c, size_t sg) : gb(c.growth_bins), hb(c.high_bins), lb(c.low_bins) {
-    auto build = [&](const std::vector<int32_t>& src, int vb, std::vector<int64_t>& dst) {
+  // From the default specification's bin tables of group g.
+  Cumulative(const SweepPartial& c, int g) : gb(c.growth_bins), hb(c.high_bins), lb(c.low_bins) {
+    auto build = [&](const int32_t* src, int vb, std::vector<int64_t>& dst) {
       dst.assign(static_cast<size_t>(gb + 1) * (vb + 1), 0);
       for (int a = gb - 1; a >= 0; --a)
         for (int b = vb - 1; b >= 0; --b)
-          dst[a * (vb + 1) + b] = src[(sg * gb + a) * vb + b] + dst[(a + 1) * (vb + 1) + b] +
-                                  dst[a * (vb + 1) + b + 1] - dst[(a + 1) * (vb + 1) + b + 1];
+          dst[a * (vb + 1) + b] = src[a * vb + b] + dst[(a + 1) * (vb + 1) + b] + dst[a * (vb + 1) + b + 1] -
+                                  dst[(a + 1) * (vb + 1) + b + 1];
     };
-    build(c.high_counts, hb, high);
-    build(c.low_counts, lb, low);
+    build(&c.default_high_counts[static_cast<size_t>(g) * gb * hb], hb, high);
+    build(&c.default_low_counts[static_cast<size_t>(g) * gb * lb], lb, low);
     n = high[0];
   }
   int64_t H(int a, int b) const { return high[a * (hb + 1) + b]; }
@@ -224,29 +225,30 @@ void WriteSweepSection(hid_t file, const SweepResult& r) {
     for (int s = 0; s < ns; ++s)
       for (int gg = 0; gg < ng; ++gg) {
         const size_t sg = static_cast<size_t>(s) * ng + gg;
-        if (r.counts.ok_replicates[sg] == 0) continue;
-        const Cumulative c(r.counts, sg);
-        int64_t reg[3];
-        c.Regimes(g.default_growth, g.default_volatility_high, r.groups[gg].semiconductor && dt.semiconductor_override,
-                  reg);
-        for (int k = 0; k < 3; ++k) prob[sg * 3 + k] = static_cast<double>(reg[k]) / c.n;
+        const int32_t* reg = &r.counts.default_threshold_regimes[sg * kNumRegimes];
+        const int64_t n = static_cast<int64_t>(reg[0]) + reg[1] + reg[2];
+        if (n == 0) continue;
+        for (int k = 0; k < 3; ++k) prob[sg * 3 + k] = static_cast<double>(reg[k]) / static_cast<double>(n);
       }
     h5::WriteDoubles(sw, "regime_probability_at_default_thresholds", prob, {hs, hg, 3}, Compressed());
     std::vector<int32_t> okr(r.counts.ok_replicates.begin(), r.counts.ok_replicates.end());
     h5::WriteInt32s(sw, "ok_replicates", okr, {hs, hg}, Compressed());
   }
-  // Default index spec over the whole threshold grid.
+  // Default index spec over the whole threshold grid, for the detail groups.
+  const std::vector<int> detail = r.DetailGroupIndices();
   {
     const int nk = static_cast<int>(g.growth.size()), nh = static_cast<int>(g.volatility_high.size()),
               nl = static_cast<int>(g.volatility_low.size()), no = static_cast<int>(g.overrides.size());
+    const int nd = static_cast<int>(detail.size());
+    const hsize_t hd = static_cast<hsize_t>(nd);
     const hsize_t dims5[] = {static_cast<hsize_t>(nk), static_cast<hsize_t>(nh), static_cast<hsize_t>(nl),
-                             static_cast<hsize_t>(no), hg};
+                             static_cast<hsize_t>(no), hd};
     const size_t npts = static_cast<size_t>(nk) * nh * nl * no;
-    std::vector<int32_t> regime(npts * ng, -1), cell(npts * ng, -1);
-    std::vector<double> prob(boot ? npts * ng * 3 : 0, kNaN);
+    std::vector<int32_t> regime(npts * nd, -1), cell(npts * nd, -1);
+    std::vector<double> prob(boot ? npts * nd * 3 : 0, kNaN);
     std::vector<Cumulative> cum;
     if (boot)
-      for (int gg = 0; gg < ng; ++gg) cum.emplace_back(r.counts, static_cast<size_t>(g.default_spec) * ng + gg);
+      for (int gg = 0; gg < ng; ++gg) cum.emplace_back(r.counts, gg);
     const size_t dsg = static_cast<size_t>(g.default_spec) * ng;
     size_t p = 0;
     for (int k = 0; k < nk; ++k)
@@ -259,24 +261,28 @@ void WriteSweepSection(hid_t file, const SweepResult& r) {
             t.volatility_high = g.volatility_high[jh];
             t.volatility_low = g.volatility_low[jl];
             t.semiconductor_override = g.overrides[o] != 0;
-            for (int gg = 0; gg < ng; ++gg) {
+            for (int d = 0; d < nd; ++d) {
+              const int gg = detail[d];
               if (r.point_status[dsg + gg] == IndexStatus::kOk) {
                 const Classification c = Classify(r.V_point[dsg + gg], r.G_point[dsg + gg], r.groups[gg].semiconductor, t);
-                regime[p * ng + gg] = static_cast<int32_t>(c.regime);
-                cell[p * ng + gg] = c.cell();
+                regime[p * nd + d] = static_cast<int32_t>(c.regime);
+                cell[p * nd + d] = c.cell();
               }
               if (boot && cum[gg].n > 0) {
                 int64_t reg[3];
                 cum[gg].Regimes(k, jh, t.semiconductor_override && r.groups[gg].semiconductor, reg);
-                for (int q = 0; q < 3; ++q) prob[(p * ng + gg) * 3 + q] = static_cast<double>(reg[q]) / cum[gg].n;
+                for (int q = 0; q < 3; ++q) prob[(p * nd + d) * 3 + q] = static_cast<double>(reg[q]) / cum[gg].n;
               }
             }
           }
     std::vector<hsize_t> d5(dims5, dims5 + 5);
     h5::Handle d = h5::EnsureGroup(sw, "default");
     h5::WriteAttribute(d.id(), "spec", g.specs[g.default_spec].Describe());
-    h5::WriteAttribute(d.id(), "dims", "growth x volatility_high x volatility_low x semiconductor_override x group");
+    h5::WriteAttribute(d.id(), "dims",
+                       "growth x volatility_high x volatility_low x semiconductor_override x detail group "
+                       "(default/detail_group: indices into groups/name)");
     h5::WriteAttribute(d.id(), "missing", "-1 / NaN where v_lo > v_hi (skipped) or the index failed");
+    h5::WriteInt32s(sw, "default/detail_group", std::vector<int32_t>(detail.begin(), detail.end()));
     h5::WriteInt32s(sw, "default/regime_point", regime, d5, Compressed());
     h5::WriteInt32s(sw, "default/cell_point", cell, d5, Compressed());
     if (boot) {
@@ -287,7 +293,7 @@ void WriteSweepSection(hid_t file, const SweepResult& r) {
                        Compressed());
       h5::WriteDoubles(sw, "default/G_replicates", r.G_default_cloud, {hg, static_cast<hsize_t>(r.replicates)},
                        Compressed());
-      // Cell probabilities at the default thresholds.
+      // Cell probabilities at the default thresholds (every group).
       std::vector<double> cp(static_cast<size_t>(ng) * kNumCells, kNaN);
       for (int gg = 0; gg < ng; ++gg) {
         if (cum[gg].n == 0) continue;

@@ -96,6 +96,7 @@ struct ConfigOverrides {
   std::optional<std::vector<BaseRule>> bases;               // --bases
   std::optional<int> sweep_replicates;                      // sweep --replicates (0 allowed)
   std::optional<bool> keep_clouds, keep_counts;             // --keep-clouds, --keep-counts
+  std::optional<std::vector<std::string>> detail_groups;     // --detail-group (repeatable)
 };
 
 // The whole run's options, each section resolved and validated.

@@ -34,14 +34,24 @@ struct SweepOutcome {
   RunMetadata meta;
 };
 
+// In this process, no checkpoint (the Python module and tests).
 SweepOutcome ExecuteSweep(const PipelineConfig& config, const SweepInput& input,
                           const robustness::SweepProgress& progress = {});
 
 // The run-file base (so `report` reads a sweep file like a run file) plus /sweep.
 void WriteSweepFile(const std::filesystem::path& path, const SweepOutcome& outcome);
 
-// ExecuteSweep + WriteSweepFile to [run] out, the output opened first.
+// The checkpoint of a sweep writing `out`: OUT.checkpoint.
+std::filesystem::path SweepCheckpointPath(const std::filesystem::path& out);
+
+// The sweep to [run] out, the output checked first (docs/method.md §9.12):
+// - in one process, finished groups are saved to OUT.checkpoint as they
+//   complete; `resume` continues from it (same configuration, data and seed),
+//   giving the file an uninterrupted sweep writes; an interruption keeps it;
+// - under mpirun, groups are dealt to ranks, rank 0 gathers them and writes
+//   the file one process writes; a failing rank fails every rank.
+// Other ranks return an outcome without derived tables.
 SweepOutcome SweepToFile(const PipelineConfig& config, const SweepInput& input,
-                         const robustness::SweepProgress& progress = {});
+                         const robustness::SweepProgress& progress = {}, bool resume = false);
 
 }  // namespace chokepoint::pipeline

@@ -100,18 +100,37 @@ struct SweepWorkUnit {
   int replicate_begin = 0, replicate_end = 0;
 };
 
-// Integer bin counts per (spec, group) over bootstrap replicates: exact to merge.
+// What the replicates of a set of groups reduce to: integers only, so merging
+// partials is an exact sum in any order (docs/method.md §6.10).
+//
+// Summaries are kept for every (spec, group) and cost a few integers each:
+// ok/failed replicate counts, the replicate regimes at the default thresholds,
+// and the replicate regimes summed over the whole threshold grid (the
+// bootstrap stability share). The default specification's bin tables are kept
+// for every group (they answer any threshold point there). The full bin tables
+// of every specification (specs x groups x bins, 7.5 MB per group on the
+// referee grid) are kept only when asked (SweepOptions::keep_counts), so a
+// sweep of thousands of series grows with series x summaries, not series x grid.
 struct SweepPartial {
   // Covers groups [group_begin, group_begin + num_groups).
   int num_specs = 0, group_begin = 0, num_groups = 0, growth_bins = 0, high_bins = 0, low_bins = 0;
-  // [spec][group - group_begin][growth_bin][high_bin] and [...][low_bin].
+  // Full bin tables, only when kept: [spec][group - group_begin][growth_bin][high_bin] and [...][low_bin].
   std::vector<int32_t> high_counts, low_counts;
   // Replicates with ok indices, and those whose index failed (base or mean <= 0).
   std::vector<int32_t> ok_replicates, failed_replicates;  // [spec][group]
-  int64_t evaluations = 0;
+  // [spec][group][regime]: replicates per regime at the default threshold point.
+  std::vector<int32_t> default_threshold_regimes;
+  // [spec][group][regime]: over ok replicates, the number of coherent threshold
+  // points (g* x v_hi x v_lo x override) giving each regime.
+  std::vector<int64_t> grid_regimes;
+  // Bin tables of the default specification: [group][growth_bin][high_bin] and [...][low_bin].
+  std::vector<int32_t> default_high_counts, default_low_counts;
+  std::vector<int64_t> evaluations;  // [group]: replicate index evaluations done
 
-  void Init(const SweepGrid& grid, int group_begin, int num_groups);
-  bool empty() const { return high_counts.empty(); }
+  void Init(const SweepGrid& grid, int group_begin, int num_groups, bool full_counts);
+  bool empty() const { return ok_replicates.empty(); }
+  bool has_full_counts() const { return !high_counts.empty(); }
+  int64_t total_evaluations() const;
   // Adds `other`, whose groups must lie inside this partial's (an empty
   // partial takes other's range). Exact: integer sums, so any merge order
   // gives the same result.
@@ -157,7 +176,7 @@ struct SweepResult {
   // Point estimates [spec][group] (NaN where status is not ok).
   std::vector<double> V_point, G_point;
   std::vector<IndexStatus> point_status;
-  // Replicate counts (bootstrap only).
+  // Replicate counts and summaries (bootstrap only); full bin tables when options.keep_counts.
   SweepPartial counts;
   // Cloud of the default spec [group][replicate].
   std::vector<double> V_default_cloud, G_default_cloud;
@@ -186,13 +205,17 @@ struct SweepResult {
   // Regime/cell of the point estimate of (spec, group) at a threshold point; -1 if not ok.
   int PointRegime(int spec, int group, const Thresholds& t) const;
   // Replicate counts per regime at threshold indices (k, j_hi, j_lo, override position)
-  // for (spec, group) from the bin counts. Out: 3 regimes, 6 cells.
+  // for (spec, group) from the full bin counts (options.keep_counts; the
+  // default spec always). Out: 3 regimes, 6 cells.
   void CountAt(int spec, int group, int k, int j_hi, int j_lo, bool override_on, int64_t regimes[3],
                int64_t cells[6]) const;
   // Share of all (coherent specification x threshold point) choices giving each
   // regime, per group: from point estimates, and averaged over replicates.
   std::vector<double> RegimeSharePoint() const;      // [group][3]
   std::vector<double> RegimeShareBootstrap() const;  // [group][3], empty without replicates
+  // Groups written at every threshold point of the default specification
+  // (options.detail_groups resolved); throws naming an unknown group.
+  std::vector<int> DetailGroupIndices() const;
 
   std::string FullReport() const;
 };
@@ -207,5 +230,33 @@ SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options,
 // Convenience: builds the bootstrap generator from options.resampler.
 SweepResult RunSweep(const GroupSeries& series, const SweepOptions& options,
                      const SweepProgress& progress = {});
+
+// ---- The sweep in phases, for drivers that split it across processes or
+// checkpoint it (docs/method.md §6.10). RunSweep = PrepareSweep, then
+// ComputeSweepGroups, then FinishSweep. A group's numbers depend only on
+// (series, options, generator, group), so groups computed anywhere and moved
+// with SerializeSweepGroup / RestoreSweepGroup give the same bits.
+struct SweepRunHooks {
+  SweepProgress progress;
+  // Groups this process computes (empty: all).
+  std::function<bool(int group)> owns;
+  // Groups already restored (RestoreSweepGroup) and skipped: [group] != 0.
+  std::vector<uint8_t> done;
+  // Called one at a time when every unit of a group has finished (its slots
+  // are final): a checkpoint writes SerializeSweepGroup(result, group) here.
+  std::function<void(int group)> on_group_done;
+};
+
+// Validates, builds the grid and sizes every per-group slot (nothing computed).
+SweepResult PrepareSweep(const GroupSeries& series, const SweepOptions& options, const ReplicateGenerator* generator);
+// Computes the groups the hooks select into `result` (from PrepareSweep).
+void ComputeSweepGroups(const GroupSeries& series, const ReplicateGenerator* generator, const SweepRunHooks& hooks,
+                        SweepResult* result);
+// One group's slots (point estimates, replicate summaries, clouds kept) as
+// bytes, and back; RestoreSweepGroup refuses bytes of another shape.
+std::string SerializeSweepGroup(const SweepResult& result, int group);
+void RestoreSweepGroup(SweepResult* result, int group, std::string_view bytes);
+// Totals, tipping scans, ambiguities and shares from the complete slots.
+void FinishSweep(const GroupSeries& series, SweepResult* result);
 
 }  // namespace chokepoint::robustness

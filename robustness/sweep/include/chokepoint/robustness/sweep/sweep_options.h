@@ -83,8 +83,16 @@ struct SweepOptions {
   // Write V and G of every (specification, group, replicate) to /sweep
   // (specs x groups x replicates x 8 bytes each: 340 MB on the referee grid).
   bool keep_clouds = false;
-  // Write the raw mergeable bin counts (specs x groups x bins) to /sweep.
+  // Keep and write the full mergeable bin counts of every specification
+  // (specs x groups x bins: 7.5 MB per group on the referee grid). Without
+  // it each series is reduced to its summaries as replicates are evaluated.
   bool keep_counts = false;
+  // Groups whose regimes and probabilities at every threshold point of the
+  // default specification are written (/sweep/default/*: 27,456 points x 3
+  // per group on the referee grid). Empty: every group when there are at
+  // most kAutoDetailGroups, else none.
+  std::vector<std::string> detail_groups;
+  static constexpr int kAutoDetailGroups = 100;
 
   bool IsValid(std::string* error) const;
   static SweepOptions FromToml(const TomlSection& section);

@@ -23,6 +23,9 @@ struct SweepUnitSinks {
   std::vector<double>* V_default_cloud = nullptr;  // [group][replicate] of the default spec, optional
   std::vector<double>* G_default_cloud = nullptr;
   int replicates = 0;  // cloud row length
+  // Keep the full bin tables of every specification in the unit's partial
+  // (SweepOptions::keep_counts); the summaries are kept either way.
+  bool full_counts = true;
 };
 
 // One work unit (for MPI-style splitting): bin counts over the unit's bootstrap
