@@ -60,7 +60,7 @@ static_assert(std::is_trivially_copyable_v<robustness::StudyDraw>);
 // Reads the finished points; returns the byte length of the valid prefix.
 size_t ReadCheckpoint(const std::filesystem::path& path, const std::string& header, int draws,
                       std::map<int, std::vector<robustness::StudyDraw>>* done) {
-  const std::string bytes = ReadCheckpointBody(path, header, "study design");
+  const std::string bytes = ReadCheckpointBody(path, header, "design");
   const size_t record = sizeof(int32_t) + static_cast<size_t>(draws) * sizeof(robustness::StudyDraw);
   size_t pos = 0;
   while (pos + record <= bytes.size()) {

@@ -24,6 +24,9 @@ void WriteSweepSections(hid_t file, const SweepOutcome& s) {
   robustness::WriteSweepSection(file, s.result);
   h5::Handle sweep(H5Gopen2(file, "/sweep", H5P_DEFAULT));
   h5::WriteAttribute(sweep.id(), "data_label", s.data.label);
+  // How it ran (not what it computed: the rest of the file is the same either way).
+  h5::WriteAttribute(sweep.id(), "ranks", static_cast<int64_t>(s.ranks));
+  h5::WriteAttribute(sweep.id(), "resumed_series", s.resumed_series);
 }
 
 }  // namespace
@@ -156,6 +159,7 @@ SweepOutcome SweepToFile(const PipelineConfig& config, const SweepInput& input,
       if (RestoreGroupRecords(parts[k], &r, nullptr) != parts[k].size())
         ThrowInternalError("sweep: rank " + std::to_string(k) + " sent a cut record");
     r.threads_used *= ranks.size;
+    s.ranks = ranks.size;
   } else {
     // The resolved configuration (threads aside: results do not depend on
     // them) and the data's fingerprint: a resume must be of the same sweep.
@@ -174,6 +178,7 @@ SweepOutcome SweepToFile(const PipelineConfig& config, const SweepInput& input,
     CheckpointWriter writer(checkpoint, header, keep);
     size_t saved = 0;
     for (uint8_t d : hooks.done) saved += d;
+    s.resumed_series = static_cast<int64_t>(saved);
     hooks.on_group_done = [&](int g) {
       writer.Append(GroupRecord(g, robustness::SerializeSweepGroup(r, g)));
       ++saved;

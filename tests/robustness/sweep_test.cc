@@ -110,7 +110,8 @@ TEST(SweepGrid, RefereeGridShape) {
 TEST(SweepEngine, FactorisedCountsEqualBruteForce) {
   const GroupSeries panel = SmallPanel();
   const NoiseGenerator gen(panel);
-  const SweepOptions o = SmallGrid(25);
+  SweepOptions o = SmallGrid(25);
+  o.keep_counts = true;  // CountAt of every specification
   const SweepResult r = RunSweep(panel, o, &gen);
   const SweepGrid& g = r.grid;
   ASSERT_GT(r.skipped_specs, 0);  // e.g. annual 2015-07..2018-06 is not whole years
@@ -403,10 +404,11 @@ TEST(SweepEngine, UnitsMergeExactly) {
   const NoiseGenerator gen(panel);
   SweepOptions o = SmallGrid(20);
   o.threads = 1;
+  o.keep_counts = true;
   const SweepResult whole = RunSweep(panel, o, &gen);
   const SweepGrid grid = BuildSweepGrid(o, panel.first_month, panel.num_months);
   SweepPartial rank0;
-  rank0.Init(grid, 0, 5);
+  rank0.Init(grid, 0, 5, true);
   rank0.Merge(RunSweepUnit(panel, grid, &gen, {2, 5, 8, 21}, {}));
   SweepPartial rank1 = RunSweepUnit(panel, grid, &gen, {0, 5, 1, 8}, {});
   rank1.Merge(RunSweepUnit(panel, grid, &gen, {0, 2, 8, 21}, {}));
@@ -415,6 +417,144 @@ TEST(SweepEngine, UnitsMergeExactly) {
   EXPECT_EQ(rank1.low_counts, whole.counts.low_counts);
   EXPECT_EQ(rank1.ok_replicates, whole.counts.ok_replicates);
   EXPECT_EQ(rank1.evaluations, whole.counts.evaluations);
+  EXPECT_EQ(rank1.grid_regimes, whole.counts.grid_regimes);
+  EXPECT_EQ(rank1.default_threshold_regimes, whole.counts.default_threshold_regimes);
+  EXPECT_EQ(rank1.default_high_counts, whole.counts.default_high_counts);
+}
+
+// The summaries kept without keep_counts equal what the full bin tables give:
+// regime counts at the default thresholds for every specification (CountAt),
+// the default specification's bins, and the bootstrap stability share from a
+// brute-force sum over every coherent threshold point.
+TEST(SweepEngine, SummariesEqualTheFullBinTables) {
+  const GroupSeries panel = SmallPanel();
+  const NoiseGenerator gen(panel, 0.25);
+  SweepOptions o = SmallGrid(60);
+  o.keep_counts = true;
+  const SweepResult full = RunSweep(panel, o, &gen);
+  o.keep_counts = false;
+  const SweepResult lean = RunSweep(panel, o, &gen);
+  ASSERT_TRUE(full.counts.has_full_counts());
+  ASSERT_FALSE(lean.counts.has_full_counts());
+  const SweepGrid& g = full.grid;
+  const int ng = panel.num_groups();
+  EXPECT_EQ(lean.counts.default_threshold_regimes, full.counts.default_threshold_regimes);
+  EXPECT_EQ(lean.counts.grid_regimes, full.counts.grid_regimes);
+  EXPECT_EQ(lean.counts.default_high_counts, full.counts.default_high_counts);
+  EXPECT_EQ(lean.counts.default_low_counts, full.counts.default_low_counts);
+  EXPECT_EQ(lean.share_bootstrap, full.share_bootstrap);
+  EXPECT_EQ(lean.default_regime_probability, full.default_regime_probability);
+  int64_t nonzero = 0;
+  for (int s = 0; s < g.num_specs(); ++s) {
+    if (g.spec_status[s] != IndexStatus::kOk) continue;
+    for (int gg = 0; gg < ng; ++gg) {
+      const size_t sg = static_cast<size_t>(s) * ng + gg;
+      int64_t reg[3], cells[6];
+      full.CountAt(s, gg, g.default_growth, g.default_volatility_high, g.default_volatility_low,
+                   g.overrides[g.default_override] != 0, reg, cells);
+      for (int q = 0; q < 3; ++q) ASSERT_EQ(lean.counts.default_threshold_regimes[sg * 3 + q], reg[q]) << s << " " << gg;
+      // Regimes over every coherent threshold point, by brute force over CountAt.
+      int64_t tally[3] = {0, 0, 0};
+      for (size_t k = 0; k < g.growth.size(); ++k)
+        for (size_t jh = 0; jh < g.volatility_high.size(); ++jh)
+          for (size_t jl = 0; jl < g.volatility_low.size(); ++jl)
+            for (size_t ov = 0; ov < g.overrides.size(); ++ov) {
+              if (g.volatility_low[jl] > g.volatility_high[jh]) continue;
+              full.CountAt(s, gg, static_cast<int>(k), static_cast<int>(jh), static_cast<int>(jl), g.overrides[ov] != 0,
+                           reg, cells);
+              for (int q = 0; q < 3; ++q) tally[q] += reg[q];
+            }
+      for (int q = 0; q < 3; ++q) {
+        ASSERT_EQ(lean.counts.grid_regimes[sg * 3 + q], tally[q]) << s << " " << gg;
+        nonzero += tally[q] > 0;
+      }
+    }
+  }
+  EXPECT_GT(nonzero, 100);
+  // Without the full tables only the default specification answers CountAt.
+  int64_t reg[3], cells[6];
+  EXPECT_NO_THROW(lean.CountAt(g.default_spec, 0, 0, 0, 0, true, reg, cells));
+  EXPECT_THROW(lean.CountAt(g.default_spec == 0 ? 1 : 0, 0, 0, 0, 0, true, reg, cells), Error);
+}
+
+// The phases a distributed or resumed sweep uses: groups computed in two
+// "processes" and moved as bytes give RunSweep's result exactly; bytes of
+// another shape are refused.
+TEST(SweepEngine, GroupsMovedAsBytesGiveTheWholeSweep) {
+  const GroupSeries panel = SmallPanel();
+  SweepOptions o = SmallGrid(300);
+  o.keep_clouds = true;
+  const auto generator = MakeBootstrapGenerator(panel, o.resampler, o.seed);
+  const SweepResult whole = RunSweep(panel, o, generator.get());
+  SweepResult a = PrepareSweep(panel, o, generator.get());
+  SweepResult b = PrepareSweep(panel, o, generator.get());
+  SweepRunHooks even, odd;
+  even.owns = [](int g) { return g % 2 == 0; };
+  odd.owns = [](int g) { return g % 2 == 1; };
+  std::vector<int> finished;
+  odd.on_group_done = [&](int g) { finished.push_back(g); };
+  ComputeSweepGroups(panel, generator.get(), even, &a);
+  ComputeSweepGroups(panel, generator.get(), odd, &b);
+  std::sort(finished.begin(), finished.end());
+  EXPECT_EQ(finished, (std::vector<int>{1, 3}));
+  for (int g : {1, 3}) RestoreSweepGroup(&a, g, SerializeSweepGroup(b, g));
+  FinishSweep(panel, &a);
+  EXPECT_EQ(a.counts.grid_regimes, whole.counts.grid_regimes);
+  EXPECT_EQ(a.counts.default_high_counts, whole.counts.default_high_counts);
+  EXPECT_EQ(a.counts.evaluations, whole.counts.evaluations);
+  EXPECT_EQ(a.evaluations, whole.evaluations);
+  EXPECT_EQ(a.V_cloud.size(), whole.V_cloud.size());
+  for (size_t i = 0; i < whole.V_cloud.size(); ++i)
+    ASSERT_TRUE(a.V_cloud[i] == whole.V_cloud[i] || (std::isnan(a.V_cloud[i]) && std::isnan(whole.V_cloud[i]))) << i;
+  for (size_t i = 0; i < whole.V_point.size(); ++i)
+    ASSERT_TRUE(a.G_point[i] == whole.G_point[i] || (std::isnan(a.G_point[i]) && std::isnan(whole.G_point[i]))) << i;
+  EXPECT_EQ(a.share_bootstrap, whole.share_bootstrap);
+  EXPECT_EQ(a.default_regime_probability, whole.default_regime_probability);
+  // A group the other process never computed is not whole: its evaluations are 0.
+  SweepResult c = PrepareSweep(panel, o, generator.get());
+  ComputeSweepGroups(panel, generator.get(), even, &c);
+  EXPECT_EQ(c.counts.evaluations[1], 0);
+  // Bytes of another grid are refused, naming the group.
+  std::string bytes = SerializeSweepGroup(b, 1);
+  bytes.pop_back();
+  try {
+    RestoreSweepGroup(&a, 1, bytes);
+    FAIL() << "a short record was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the saved group 1"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(RestoreSweepGroup(&a, 7, SerializeSweepGroup(b, 1)), Error);
+}
+
+// Named detail groups: the per-threshold-point tables hold those groups only;
+// an unknown name is refused before any work.
+TEST(SweepOutput, DetailGroupsSelectThePerThresholdPointTables) {
+  const GroupSeries panel = SmallPanel();
+  const NoiseGenerator gen(panel);
+  SweepOptions o = SmallGrid(20);
+  o.detail_groups = {"G4", "G2"};
+  const SweepResult r = RunSweep(panel, o, &gen);
+  EXPECT_EQ(r.DetailGroupIndices(), (std::vector<int>{1, 3}));
+  const auto path = std::filesystem::temp_directory_path() / ("sweep_detail_" + std::to_string(::getpid()) + ".h5");
+  {
+    h5::File f = h5::File::Create(path);
+    WriteSweepSection(f.id(), r);
+    f.Close();
+  }
+  h5::File f = h5::File::OpenReadOnly(path);
+  const auto dims = h5::Dimensions(f.id(), "/sweep/default/regime_probability");
+  ASSERT_EQ(dims.size(), 6u);
+  EXPECT_EQ(dims[4], 2u);
+  EXPECT_EQ(h5::ReadInt64s(f.id(), "/sweep/default/detail_group"), (std::vector<int64_t>{1, 3}));
+  f.Close();
+  std::filesystem::remove(path);
+  o.detail_groups = {"G9"};
+  try {
+    (void)RunSweep(panel, o, &gen);
+    FAIL() << "an unknown detail group was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no group named 'G9'"), std::string::npos) << e.what();
+  }
 }
 
 TEST(SweepEngine, MissingMonthsAndFailuresAreCountedNotMixedIn) {

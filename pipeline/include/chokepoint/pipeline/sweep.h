@@ -32,6 +32,8 @@ struct SweepOutcome {
   robustness::SweepResult result;
   BaseAnalysis analysis;  // indices and regimes at the reference specification
   RunMetadata meta;
+  int ranks = 1;              // MPI ranks that computed it
+  int64_t resumed_series = 0;  // series taken from a checkpoint
 };
 
 // In this process, no checkpoint (the Python module and tests).
