@@ -179,13 +179,30 @@ SweepOutcome SweepToFile(const PipelineConfig& config, const SweepInput& input,
     size_t saved = 0;
     for (uint8_t d : hooks.done) saved += d;
     s.resumed_series = static_cast<int64_t>(saved);
+    // Finished series are buffered and written with one fsync at most once a
+    // second (a series takes milliseconds; an fsync per series would cost
+    // more than the work): a kill loses at most the last second.
+    std::string pending;
+    size_t pending_series = 0;
+    auto last_flush = std::chrono::steady_clock::time_point{};  // the first series is written at once
+    auto flush = [&] {
+      if (pending.empty()) return;
+      writer.Append(pending);
+      pending.clear();
+      saved += pending_series;
+      pending_series = 0;
+      last_flush = std::chrono::steady_clock::now();
+    };
     hooks.on_group_done = [&](int g) {
-      writer.Append(GroupRecord(g, robustness::SerializeSweepGroup(r, g)));
-      ++saved;
+      pending += GroupRecord(g, robustness::SerializeSweepGroup(r, g));
+      ++pending_series;
+      if (std::chrono::steady_clock::now() - last_flush >= std::chrono::seconds(1) || pending.size() >= (64u << 20))
+        flush();
     };
     try {
       robustness::ComputeSweepGroups(series, generator.get(), hooks, &r);
     } catch (const Error& e) {
+      flush();  // every finished series is kept
       if (e.kind() == ErrorKind::kInterrupted)
         throw Error(ErrorKind::kInterrupted, std::string(e.what()) + "; " + std::to_string(saved) + " of " +
                                                  std::to_string(ng) + " series are saved in " + checkpoint.string() +

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Checkpoint and resume of chokepoint sweep (docs/method.md §9.12), over 60 series:
+# Checkpoint and resume of chokepoint sweep (docs/method.md §9.12), over 90 series:
 #  - SIGKILL at a random moment, then --resume: the file equals an
 #    uninterrupted sweep's in every dataset and attribute (but the creation
 #    time and the resumed count);
@@ -11,8 +11,8 @@
 set -eu
 exe=$1 d=$2/sweep_resume_$$ src=$3
 rm -rf "$d"; mkdir -p "$d"; trap 'rm -rf "$d"' EXIT
-/usr/bin/python3 "$src/benchmarks/scaling/make_series_csv.py" 60 "$d/series.csv" 11
-args="--input $d/series.csv --replicates 600 --quiet"
+/usr/bin/python3 "$src/benchmarks/scaling/make_series_csv.py" 90 "$d/series.csv" 11
+args="--input $d/series.csv --replicates 800 --quiet"
 # Every sweep writes k.h5 (the output path is part of the recorded
 # configuration); the uninterrupted one is then moved aside.
 t0=$(date +%s%N)
@@ -41,7 +41,7 @@ while :; do
   n=$(resumed "$d/k.h5")
   same "$d/k.h5"
   [ "$n" -gt 0 ] || continue  # killed before the first series was saved
-  echo "killed after ${at} s (try $tries); $n of 60 series resumed"
+  echo "killed after ${at} s (try $tries); $n of 90 series resumed"
   break
 done
 rm -f "$d/k.h5"
