@@ -194,8 +194,13 @@ void WriteStudyFile(const StudyResult& r, const StudyDesign& design, const std::
     h5::WriteDoubles(g.id(), "seasonal_amplitude", Column<double>(P, [](auto& p) { return p.seasonal_amplitude; }));
     h5::WriteDoubles(g.id(), "rho", Column<double>(P, [](auto& p) { return p.rho; }));
     h5::WriteDoubles(g.id(), "noise_sd", Column<double>(P, [](auto& p) { return p.noise_sd; }));
-    std::vector<std::string> weighting, base, scheme, rule_truth, process_truth;
+    h5::WriteDoubles(g.id(), "growth_threshold", Column<double>(P, [](auto& p) { return p.thresholds.growth; }));
+    h5::WriteDoubles(g.id(), "volatility_high_threshold",
+                     Column<double>(P, [](auto& p) { return p.thresholds.volatility_high; }));
+    h5::WriteInt32s(g.id(), "window_months", Column<int32_t>(P, [](auto& p) { return p.window_months; }));
+    std::vector<std::string> weighting, base, scheme, interval_method, rule_truth, process_truth;
     for (const auto& p : P) {
+      interval_method.emplace_back(bootstrap::ToString(p.interval));
       weighting.emplace_back(ToString(p.weighting));
       base.emplace_back(ToString(p.base));
       scheme.push_back(p.scheme);
@@ -205,6 +210,7 @@ void WriteStudyFile(const StudyResult& r, const StudyDesign& design, const std::
     h5::WriteStrings(g.id(), "weighting", weighting);
     h5::WriteStrings(g.id(), "base", base);
     h5::WriteStrings(g.id(), "scheme", scheme);
+    h5::WriteStrings(g.id(), "interval", interval_method);
     h5::WriteDoubles(g.id(), "V_signal", Column<double>(P, [](auto& p) { return p.V_signal; }));
     h5::WriteDoubles(g.id(), "G_signal", Column<double>(P, [](auto& p) { return p.G_signal; }));
     h5::WriteStrings(g.id(), "rule_truth", rule_truth);

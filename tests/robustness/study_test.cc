@@ -123,6 +123,71 @@ TEST(Study, BootstrapGivesProbabilitiesAndCoverage) {
   EXPECT_TRUE(std::isfinite(s.cover_G_observed));
 }
 
+// The analysis axes: g* and v_hi move the truths as the rule says; a window
+// of the last W months is the index of those months; each interval method is
+// the bootstrap's own interval of that name.
+TEST(Study, ThresholdWindowAndIntervalAxes) {
+  StudyDesign d = Small();
+  d.trend = {0.02};
+  d.growth_threshold = {0.5, 1.5};
+  d.window_months = {0, 36};
+  ASSERT_EQ(d.num_points(), 4);
+  const std::vector<StudyPoint> points = StudyPoints(d);
+  // Order: g* (outer), then window (inner).
+  EXPECT_EQ(points[0].thresholds.growth, 0.5);
+  EXPECT_EQ(points[1].window_months, 36);
+  EXPECT_EQ(points[2].thresholds.growth, 1.5);
+  EXPECT_EQ(points[0].thresholds.volatility_high, d.thresholds.volatility_high);  // no v_hi axis: the fixed one
+  // Whole series: G = LinearG(0.02, 60) = 0.77 (by hand above): high against 0.5, low against 1.5.
+  EXPECT_NEAR(points[0].G_signal, LinearG(0.02, 60), 1e-12);
+  EXPECT_NE(points[0].rule_truth, Regime::kSubstitution);
+  EXPECT_EQ(points[2].rule_truth, Regime::kSubstitution);
+  EXPECT_EQ(points[2].process_truth, Regime::kSubstitution);
+  // The last 36 months: the same growth rate over a shorter window.
+  EXPECT_NEAR(points[1].G_signal, LinearG(0.02, 36), 1e-12);
+  // v_hi as an axis: a flat seasonal path has V > 0; v_hi above it is not high.
+  StudyDesign v = Small();
+  v.trend = {0.03};
+  v.seasonal_amplitude = {0.3};
+  v.volatility_high_threshold = {0.25, 0.9};
+  const auto vp = StudyPoints(v);
+  ASSERT_EQ(vp.size(), 2u);
+  ASSERT_GT(vp[0].V_signal, 0.25);
+  ASSERT_LT(vp[0].V_signal, 0.9);
+  EXPECT_EQ(vp[0].rule_truth, Regime::kStockpiling);
+  EXPECT_EQ(vp[1].rule_truth, Regime::kNoEffect);
+  // Interval methods: the same draws (a one-point design, so the same
+  // streams) give the same statistics and regime probabilities, and the
+  // interval of the method asked: percentile quantiles are not the
+  // log-centred interval.
+  StudyDesign b = Small();
+  b.trend = {0.01};
+  b.draws = 4;
+  b.bootstrap_replicates = 49;
+  b.interval = {bootstrap::EstimandMethod::kLogCentred};
+  const StudyResult centred = RunStudy(b);
+  b.interval = {bootstrap::EstimandMethod::kPercentile};
+  const StudyResult percentile = RunStudy(b);
+  EXPECT_EQ(percentile.points[0].interval, bootstrap::EstimandMethod::kPercentile);
+  int differ = 0;
+  for (size_t k = 0; k < 4; ++k) {
+    EXPECT_EQ(centred.draws[k].G, percentile.draws[k].G);
+    EXPECT_EQ(centred.draws[k].p_regime, percentile.draws[k].p_regime);
+    differ += centred.draws[k].G_obs_lo != percentile.draws[k].G_obs_lo;
+  }
+  EXPECT_EQ(differ, 4);
+  // Design errors name the key.
+  StudyDesign bad = Small();
+  bad.window_months = {12};
+  std::string why;
+  EXPECT_FALSE(bad.IsValid(&why));
+  EXPECT_NE(why.find("study.window_months"), std::string::npos) << why;
+  bad = Small();
+  bad.volatility_high_threshold = {0.1};  // below v_lo 0.24
+  EXPECT_FALSE(bad.IsValid(&why));
+  EXPECT_NE(why.find("study.volatility_high_threshold"), std::string::npos) << why;
+}
+
 TEST(Study, SameNumbersOnOneAndTwoThreads) {
   StudyDesign d = Small();
   d.draws = 10;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -57,7 +58,8 @@ int64_t StudyDesign::num_points() const {
   int64_t n = 1;
   for (size_t k : {months.size(), codes.size(), trend.size(), surge_amplitude.size(), surge_half_life.size(),
                    surge_onset.size(), slope_change.size(), seasonal_amplitude.size(), rho.size(), noise_sd.size(),
-                   weighting.size(), base.size(), scheme.size()})
+                   std::max<size_t>(1, growth_threshold.size()), std::max<size_t>(1, volatility_high_threshold.size()),
+                   window_months.size(), weighting.size(), base.size(), scheme.size(), interval.size()})
     n *= static_cast<int64_t>(k);
   return n;
 }
@@ -109,6 +111,19 @@ bool StudyDesign::IsValid(std::string* error) const {
     return fail("study tolerances must be >= 0");
   std::string why;
   if (!thresholds.IsValid(&why)) return fail("study.thresholds: " + why);
+  for (double g : growth_threshold)
+    if (!std::isfinite(g) || g <= -1 || g > 100) return fail("study.growth_threshold: each g* must be in (-1, 100]");
+  for (double v : volatility_high_threshold)
+    if (!std::isfinite(v) || v < thresholds.volatility_low || v > 10)
+      return fail("study.volatility_high_threshold: each v_hi must be in [v_lo, 10] (v_lo = " +
+                  std::to_string(thresholds.volatility_low) + ")");
+  if (window_months.empty() || interval.empty())
+    return fail("study.window_months and study.interval must not be empty");
+  const int shortest = months.empty() ? 0 : *std::min_element(months.begin(), months.end());
+  for (int w : window_months)
+    if (w != 0 && (w < 24 || w > shortest))
+      return fail("study.window_months: each must be 0 (the whole series) or 24..the shortest series (" +
+                  std::to_string(shortest) + " months), got " + std::to_string(w));
   if (num_points() > 100000) return fail("study: the grid has " + std::to_string(num_points()) + " points (limit 100000)");
   const double units = static_cast<double>(num_points()) * draws;
   if (units > 1e9) return fail("study: points x draws = " + std::to_string(static_cast<long long>(units)) + " (limit 1e9)");
@@ -118,7 +133,8 @@ bool StudyDesign::IsValid(std::string* error) const {
 StudyDesign StudyDesign::FromToml(const TomlSection& s) {
   s.RejectUnknownKeys({"draws", "seed", "months", "codes", "trend", "surge_amplitude", "surge_half_life", "surge_onset",
                        "slope_change", "break_month", "seasonal_amplitude", "rho", "noise_sd", "noise", "log_level",
-                       "semiconductor", "weighting", "base", "scheme", "thresholds", "bootstrap_replicates", "level",
+                       "semiconductor", "growth_threshold", "volatility_high_threshold", "window_months", "weighting",
+                       "base", "scheme", "interval", "thresholds", "bootstrap_replicates", "level",
                        "onset_tolerance", "half_life_tolerance", "break_tolerance"});
   StudyDesign d;
   auto ints = [&](std::string_view key, std::vector<int>* out) {
@@ -174,6 +190,17 @@ StudyDesign StudyDesign::FromToml(const TomlSection& s) {
     }
   }
   if (auto v = s.GetStringArray("scheme")) d.scheme = *v;
+  doubles("growth_threshold", &d.growth_threshold);
+  doubles("volatility_high_threshold", &d.volatility_high_threshold);
+  ints("window_months", &d.window_months);
+  if (auto v = s.GetStringArray("interval")) {
+    d.interval.clear();
+    for (const auto& m : *v) {
+      auto parsed = bootstrap::EstimandMethodFromString(m);
+      if (!parsed) s.Fail("interval", "each must be log_centred, log_centred_calibrated or percentile (got \"" + m + "\")");
+      d.interval.push_back(*parsed);
+    }
+  }
   if (s.Has("thresholds")) d.thresholds = ThresholdsFromToml(s.Sub("thresholds"));
   if (auto v = s.GetInt("bootstrap_replicates")) d.bootstrap_replicates = static_cast<int>(*v);
   if (auto v = s.GetDouble("level")) d.level = *v;
@@ -224,6 +251,12 @@ toml::table StudyDesign::ToToml() const {
   t.insert("weighting", w);
   t.insert("base", b);
   t.insert("scheme", arr(scheme));
+  t.insert("growth_threshold", arr(growth_threshold));
+  t.insert("volatility_high_threshold", arr(volatility_high_threshold));
+  t.insert("window_months", arr(window_months));
+  toml::array iv;
+  for (auto m : interval) iv.push_back(std::string(bootstrap::ToString(m)));
+  t.insert("interval", iv);
   t.insert("thresholds", chokepoint::ToToml(thresholds));
   t.insert("bootstrap_replicates", static_cast<int64_t>(bootstrap_replicates));
   t.insert("level", level);
@@ -255,7 +288,8 @@ SurgeDgp DgpOf(const StudyDesign& d, const StudyPoint& p) {
 
 IndexSpec SpecOf(const StudyPoint& p) {
   IndexSpec spec;
-  spec.window_start = kFirstMonth;
+  // The last window_months months (the whole series when 0).
+  spec.window_start = kFirstMonth.Plus(p.window_months > 0 ? p.months - p.window_months : 0);
   spec.window_end = kFirstMonth.Plus(p.months - 1);
   spec.weighting = p.weighting;
   spec.base = p.base;
@@ -290,50 +324,61 @@ void SimulateGroup(const SurgeDgp& g, int codes, StudyNoise noise, RandomStream&
 }  // namespace
 
 std::vector<StudyPoint> StudyPoints(const StudyDesign& d) {
+  const std::vector<double> growth =
+      d.growth_threshold.empty() ? std::vector<double>{d.thresholds.growth} : d.growth_threshold;
+  const std::vector<double> vhigh = d.volatility_high_threshold.empty()
+                                        ? std::vector<double>{d.thresholds.volatility_high}
+                                        : d.volatility_high_threshold;
+  // Axes in key order, the last varying fastest; each sets its field of a point.
+  struct Axis {
+    size_t size;
+    std::function<void(size_t, StudyPoint&)> set;
+  };
+  const std::vector<Axis> axes = {
+      {d.months.size(), [&](size_t i, StudyPoint& p) { p.months = d.months[i]; }},
+      {d.codes.size(), [&](size_t i, StudyPoint& p) { p.codes = d.codes[i]; }},
+      {d.trend.size(), [&](size_t i, StudyPoint& p) { p.trend = d.trend[i]; }},
+      {d.surge_amplitude.size(), [&](size_t i, StudyPoint& p) { p.surge_amplitude = d.surge_amplitude[i]; }},
+      {d.surge_half_life.size(), [&](size_t i, StudyPoint& p) { p.surge_half_life = d.surge_half_life[i]; }},
+      {d.surge_onset.size(), [&](size_t i, StudyPoint& p) { p.surge_onset = d.surge_onset[i]; }},
+      {d.slope_change.size(), [&](size_t i, StudyPoint& p) { p.slope_change = d.slope_change[i]; }},
+      {d.seasonal_amplitude.size(), [&](size_t i, StudyPoint& p) { p.seasonal_amplitude = d.seasonal_amplitude[i]; }},
+      {d.rho.size(), [&](size_t i, StudyPoint& p) { p.rho = d.rho[i]; }},
+      {d.noise_sd.size(), [&](size_t i, StudyPoint& p) { p.noise_sd = d.noise_sd[i]; }},
+      {growth.size(), [&](size_t i, StudyPoint& p) { p.thresholds.growth = growth[i]; }},
+      {vhigh.size(), [&](size_t i, StudyPoint& p) { p.thresholds.volatility_high = vhigh[i]; }},
+      {d.window_months.size(), [&](size_t i, StudyPoint& p) { p.window_months = d.window_months[i]; }},
+      {d.weighting.size(), [&](size_t i, StudyPoint& p) { p.weighting = d.weighting[i]; }},
+      {d.base.size(), [&](size_t i, StudyPoint& p) { p.base = d.base[i]; }},
+      {d.scheme.size(), [&](size_t i, StudyPoint& p) { p.scheme = d.scheme[i]; }},
+      {d.interval.size(), [&](size_t i, StudyPoint& p) { p.interval = d.interval[i]; }},
+  };
+  const int64_t total = d.num_points();
   std::vector<StudyPoint> points;
-  points.reserve(static_cast<size_t>(d.num_points()));
-  for (int months : d.months)
-    for (int codes : d.codes)
-      for (double trend : d.trend)
-        for (double amplitude : d.surge_amplitude)
-          for (double half_life : d.surge_half_life)
-            for (int onset : d.surge_onset)
-              for (double slope : d.slope_change)
-                for (double seasonal : d.seasonal_amplitude)
-                  for (double rho : d.rho)
-                    for (double sd : d.noise_sd)
-                      for (Weighting w : d.weighting)
-                        for (BaseRule b : d.base)
-                          for (const std::string& scheme : d.scheme) {
-                            StudyPoint p;
-                            p.months = months;
-                            p.codes = codes;
-                            p.trend = trend;
-                            p.surge_amplitude = amplitude;
-                            p.surge_half_life = half_life;
-                            p.surge_onset = onset;
-                            p.slope_change = slope;
-                            p.seasonal_amplitude = seasonal;
-                            p.rho = rho;
-                            p.noise_sd = sd;
-                            p.weighting = w;
-                            p.base = b;
-                            p.scheme = scheme;
-                            // Truths: the noise-free path under the rule, and the process.
-                            SurgeDgp g = DgpOf(d, p);
-                            std::vector<double> path(static_cast<size_t>(months));
-                            for (int t = 0; t < months; ++t) path[static_cast<size_t>(t)] = std::exp(SurgeDgpLogMean(g, t));
-                            const std::vector<unsigned char> present(path.size(), 1);
-                            const IndexValues v = ComputeSeriesIndices(path, present, kFirstMonth, SpecOf(p));
-                            p.signal_ok = v.ok();
-                            p.V_signal = v.ok() ? v.V : kNaN;
-                            p.G_signal = v.ok() ? v.G : kNaN;
-                            if (v.ok()) p.rule_truth = Classify(v.V, v.G, d.semiconductor, d.thresholds).regime;
-                            p.process_truth = amplitude > 0                              ? Regime::kStockpiling
-                                              : (v.ok() && v.G <= d.thresholds.growth) ? Regime::kSubstitution
-                                                                                       : Regime::kNoEffect;
-                            points.push_back(std::move(p));
-                          }
+  points.reserve(static_cast<size_t>(total));
+  for (int64_t n = 0; n < total; ++n) {
+    StudyPoint p;
+    p.thresholds = d.thresholds;
+    int64_t rest = n;
+    for (auto axis = axes.rbegin(); axis != axes.rend(); ++axis) {
+      axis->set(static_cast<size_t>(rest % static_cast<int64_t>(axis->size)), p);
+      rest /= static_cast<int64_t>(axis->size);
+    }
+    // Truths: the noise-free path under the rule, and the process.
+    SurgeDgp g = DgpOf(d, p);
+    std::vector<double> path(static_cast<size_t>(p.months));
+    for (int t = 0; t < p.months; ++t) path[static_cast<size_t>(t)] = std::exp(SurgeDgpLogMean(g, t));
+    const std::vector<unsigned char> present(path.size(), 1);
+    const IndexValues v = ComputeSeriesIndices(path, present, kFirstMonth, SpecOf(p));
+    p.signal_ok = v.ok();
+    p.V_signal = v.ok() ? v.V : kNaN;
+    p.G_signal = v.ok() ? v.G : kNaN;
+    if (v.ok()) p.rule_truth = Classify(v.V, v.G, d.semiconductor, p.thresholds).regime;
+    p.process_truth = p.surge_amplitude > 0                        ? Regime::kStockpiling
+                      : (v.ok() && v.G <= p.thresholds.growth) ? Regime::kSubstitution
+                                                               : Regime::kNoEffect;
+    points.push_back(std::move(p));
+  }
   return points;
 }
 
@@ -392,7 +437,7 @@ StudyResult ComputeStudyDraws(const StudyDesign& design, const SurgeOptions& sur
     const IndexValues v = ComputeSeriesIndices(x, present, kFirstMonth, spec);
     out.V = v.ok() ? v.V : kNaN;
     out.G = v.ok() ? v.G : kNaN;
-    if (v.ok()) out.rule = static_cast<int>(Classify(v.V, v.G, design.semiconductor, design.thresholds).regime);
+    if (v.ok()) out.rule = static_cast<int>(Classify(v.V, v.G, design.semiconductor, p.thresholds).regime);
     // The models' verdict (the trend + surge model's BIC choice).
     std::vector<double> episode;  // fitted surge pulses (log), kept in the bootstrap's fitted path as `run` does
     try {
@@ -425,6 +470,7 @@ StudyResult ComputeStudyDraws(const StudyDesign& design, const SurgeOptions& sur
       o.scheme_diagnostics = false;
       o.base_sensitivity = false;
       o.signal = true;
+      o.calibrate = p.interval == bootstrap::EstimandMethod::kLogCentredCalibrated;
       o.resampler.scheme = *bootstrap::SchemeFromString(p.scheme);
       GroupSeries one;
       one.groups = {TechnologyGroup{1, "study", "study", GoodsCategory::kCapital, design.semiconductor}};
@@ -433,10 +479,10 @@ StudyResult ComputeStudyDraws(const StudyDesign& design, const SurgeOptions& sur
       one.values = x;
       one.present.assign(x.size(), 1);
       const std::vector<std::vector<double>> components = {episode};
-      const bootstrap::BootstrapResult b = bootstrap::RunBootstrap(one, spec, design.thresholds, o, components);
+      const bootstrap::BootstrapResult b = bootstrap::RunBootstrap(one, spec, p.thresholds, o, components);
       const bootstrap::GroupBootstrap& gb = b.groups[0];
       if (gb.ok) {
-        const auto method = bootstrap::DefaultEstimandMethod(o);
+        const bootstrap::EstimandMethod method = p.interval;
         const auto& obs = gb.estimands[static_cast<int>(bootstrap::Estimand::kObserved)];
         const auto& sig = gb.estimands[static_cast<int>(bootstrap::Estimand::kSignal)];
         if (obs.ok) {
@@ -605,12 +651,19 @@ std::string StudyResult::FullReport() const {
     << JoinList(d.slope_change) << "} at month " << d.break_month << ", month effects {"
     << JoinList(d.seasonal_amplitude) << "}, rho {" << JoinList(d.rho) << "}, noise sd {" << JoinList(d.noise_sd)
     << "} (" << ToString(d.noise) << ")\n";
-  o << "- Analysis: thresholds g* = " << d.thresholds.growth << ", v_hi = " << d.thresholds.volatility_high
+  auto axis_or = [](const std::vector<double>& axis, double fixed) {
+    return axis.empty() ? Num(fixed, "%.4g") : "{" + JoinList(axis) + "}";
+  };
+  std::vector<std::string> intervals;
+  for (auto m : d.interval) intervals.emplace_back(bootstrap::ToString(m));
+  o << "- Analysis: thresholds g* = " << axis_or(d.growth_threshold, d.thresholds.growth)
+    << ", v_hi = " << axis_or(d.volatility_high_threshold, d.thresholds.volatility_high)
     << ", v_lo = " << d.thresholds.volatility_low << ", override " << (d.thresholds.semiconductor_override ? "on" : "off")
     << " (group " << (d.semiconductor ? "" : "not ") << "semiconductor-related); bootstrap "
     << (d.bootstrap_replicates > 0 ? std::to_string(d.bootstrap_replicates) + " replicates, level " + Num(d.level, "%.2f")
                                    : std::string("off"))
-    << "\n";
+    << "; index window (last months, 0 = all) {" << JoinList(d.window_months) << "}; interval {"
+    << JoinList(intervals) << "}\n";
   o << "- Truths: *rule* = the 2 x 3 rule on the noise-free path; *process* = stockpiling when a surge is planted, "
        "else substitution when the noise-free G <= g*, else no_effect (docs/method.md §8.8).\n\n";
 
@@ -653,18 +706,32 @@ std::string StudyResult::FullReport() const {
   o << OcTable(*this, "surge amplitude", [](const StudyPoint& p) { return p.surge_amplitude; }, Regime::kStockpiling) << "\n";
   o << OcTable(*this, "trend (log points / month)", [](const StudyPoint& p) { return p.trend; }, Regime::kSubstitution)
     << "\n";
+  if (d.growth_threshold.size() > 1)
+    o << OcTable(*this, "g*", [](const StudyPoint& p) { return p.thresholds.growth; }, Regime::kSubstitution) << "\n";
+  if (d.volatility_high_threshold.size() > 1)
+    o << OcTable(*this, "v_hi", [](const StudyPoint& p) { return p.thresholds.volatility_high; }, Regime::kStockpiling)
+      << "\n";
+  if (d.window_months.size() > 1)
+    o << OcTable(*this, "window (last months, 0 = all)", [](const StudyPoint& p) { return double(p.window_months); },
+                 Regime::kStockpiling)
+      << "\n";
   o << "## Design points\n\n";
-  o << "| # | T | codes | trend | A | half-life | slope | rho | sd | weighting | base | scheme | V* | G* | rule truth | "
+  o << "| # | T | codes | trend | A | half-life | slope | rho | sd | g* | v_hi | window | weighting | base | scheme | "
+       "interval | V* | G* | rule truth | "
        "process truth | misclassified (rule) | misclassified (process) | surge called | break called | surge recovered | "
        "cover V signal | cover G signal | cover V observed | cover G observed |\n";
-  o << "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  o << "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|---:|---:|---|---|---:|---:|---:|---:|---:|"
+       "---:|---:|---:|---:|\n";
   for (size_t i = 0; i < points.size(); ++i) {
     const StudyPoint& p = points[i];
     const StudySummary& s = summaries[i];
     o << "| " << i << " | " << p.months << " | " << p.codes << " | " << Num(p.trend, "%.4f") << " | "
       << Num(p.surge_amplitude, "%.2f") << " | " << Num(p.surge_half_life, "%.1f") << " | "
       << Num(p.slope_change, "%.3f") << " | " << Num(p.rho, "%.2f") << " | " << Num(p.noise_sd, "%.3f") << " | "
-      << ToString(p.weighting) << " | " << ToString(p.base) << " | " << p.scheme << " | " << Num(p.V_signal) << " | "
+      << Num(p.thresholds.growth, "%.3g") << " | " << Num(p.thresholds.volatility_high, "%.3g") << " | "
+      << (p.window_months > 0 ? std::to_string(p.window_months) : std::string("all")) << " | "
+      << ToString(p.weighting) << " | " << ToString(p.base) << " | " << p.scheme << " | "
+      << bootstrap::ToString(p.interval) << " | " << Num(p.V_signal) << " | "
       << Num(p.G_signal) << " | " << (p.signal_ok ? std::string(ToString(p.rule_truth)) : "undefined") << " | "
       << ToString(p.process_truth) << " | " << PctSe(s.misclassified_rule, s.misclassified_rule_se) << " | "
       << PctSe(s.misclassified_process, s.misclassified_process_se) << " | " << Pct(s.surge_called) << " | "

@@ -6,7 +6,8 @@
 // A design is a grid over the simulator's parameters (trend, surge amplitude,
 // half-life and onset, slope break, month effects, AR(1) rho, noise level and
 // distribution, length, codes per group) crossed with the analysis choices
-// under test (weighting, growth base, resampling scheme). Every design point
+// under test (thresholds g* and v_hi, index window, weighting, growth base,
+// resampling scheme, interval method). Every design point
 // knows two truths: the rule's regime of the noise-free path (what the rule
 // would say without noise) and the process's regime (stockpiling when a
 // surge is planted; otherwise substitution when the noise-free path's growth
@@ -24,6 +25,7 @@
 
 #include <toml++/toml.h>
 
+#include "chokepoint/bootstrap/estimands.h"
 #include "chokepoint/core/classify.h"
 #include "chokepoint/core/indices.h"
 #include "chokepoint/core/toml_section.h"
@@ -56,10 +58,16 @@ struct StudyDesign {
   double log_level = 20.0;                          // log US$ a month of the group
   bool semiconductor = false;                       // the group's flag (override rule)
   // Analysis choices under test (axes too).
+  std::vector<double> growth_threshold;           // g* values; empty: thresholds.growth
+  std::vector<double> volatility_high_threshold;  // v_hi values; empty: thresholds.volatility_high
+  std::vector<int> window_months = {0};           // index window: the last W months; 0 = the whole series
   std::vector<Weighting> weighting = {Weighting::kLinear};
   std::vector<BaseRule> base = {BaseRule::kFirstPeriod};
   std::vector<std::string> scheme = {"residual"};
-  // Held fixed.
+  // Interval whose coverage is measured (log_centred_calibrated runs the
+  // double bootstrap: about 200 x 200 more replicates per draw).
+  std::vector<bootstrap::EstimandMethod> interval = {bootstrap::EstimandMethod::kLogCentred};
+  // Held fixed (v_lo and the override; g* and v_hi unless their axes are given).
   Thresholds thresholds;
   int bootstrap_replicates = 199;  // 0: no bootstrap (no regime probabilities, no coverage)
   double level = 0.9;
@@ -80,9 +88,12 @@ struct StudyPoint {
   double trend = 0, surge_amplitude = 0, surge_half_life = 0;
   int surge_onset = 0;
   double slope_change = 0, seasonal_amplitude = 0, rho = 0, noise_sd = 0;
+  Thresholds thresholds;  // the design's, with this point's g* and v_hi
+  int window_months = 0;  // 0 = the whole series
   Weighting weighting = Weighting::kLinear;
   BaseRule base = BaseRule::kFirstPeriod;
   std::string scheme;
+  bootstrap::EstimandMethod interval = bootstrap::EstimandMethod::kLogCentred;
   // Truths.
   double V_signal = 0, G_signal = 0;  // indices of the noise-free path
   bool signal_ok = false;
