@@ -104,6 +104,8 @@ std::string Describe(const Dataset& d) {
       {"semiconductor", "1 for semiconductor-related groups (override rule, §3.1)"},
       {"years", "calendar year"},
       {"block_length", "bootstrap block length used, months (§5.5)"},
+      {"detail_group", "position (0-based) in groups/name of a group whose tables at every threshold point are "
+                       "written (§6.10)"},
   };
   const auto it = known.find(d.name);
   std::string text = it != known.end() ? it->second : "dataset " + d.path;

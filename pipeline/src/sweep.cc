@@ -144,7 +144,7 @@ SweepOutcome SweepToFile(const PipelineConfig& config, const SweepInput& input,
     // groups' bytes, rank 0 restores them in group order.
     const int chunk = std::max(1, ng / (8 * ranks.size));
     hooks.owns = [&](int g) { return (g / chunk) % ranks.size == ranks.rank; };
-    const std::vector<std::string> parts = GatherOrFail([&] {
+    std::vector<std::string> parts = GatherOrFail([&] {
       if (const char* fail = std::getenv("CHOKEPOINT_TEST_FAIL_RANK"); fail && std::atoi(fail) == ranks.rank)
         ThrowInputError("sweep", 0, 0, "injected failure (CHOKEPOINT_TEST_FAIL_RANK, for tests)");
       robustness::ComputeSweepGroups(series, generator.get(), hooks, &r);
@@ -155,9 +155,11 @@ SweepOutcome SweepToFile(const PipelineConfig& config, const SweepInput& input,
       return bytes;
     });
     if (!ranks.is_root()) return s;  // rank 0 writes
-    for (size_t k = 1; k < parts.size(); ++k)
+    for (size_t k = 1; k < parts.size(); ++k) {
       if (RestoreGroupRecords(parts[k], &r, nullptr) != parts[k].size())
         ThrowInternalError("sweep: rank " + std::to_string(k) + " sent a cut record");
+      std::string().swap(parts[k]);  // about 100 KB per series: freed as soon as restored
+    }
     r.threads_used *= ranks.size;
     s.ranks = ranks.size;
   } else {
