@@ -2,9 +2,12 @@
 """Exit 0 when two HDF5 files hold the same datasets with the same values
 (NaN equal to NaN) and the same attributes on every object, apart from the
 attributes named with --skip (run time, thread and rank counts and the like);
-prints what differs otherwise (exit 1). Used by the shell tests that promise
-"the same file, bit for bit" (MPI ranks, kill and resume).
-usage: h5_same.py A.h5 B.h5 [--skip attr1,attr2,...]"""
+text attributes are compared without their lines matching --mask REGEX (the
+`threads = N` of a recorded configuration). Prints what differs otherwise
+(exit 1). Used by the shell tests that promise "the same file, bit for bit"
+(threads, MPI ranks, kill and resume).
+usage: h5_same.py A.h5 B.h5 [--skip attr1,attr2,...] [--mask REGEX]"""
+import re
 import sys
 
 import h5py
@@ -18,6 +21,17 @@ def main():
         i = args.index("--skip")
         skip = set(args[i + 1].split(","))
         del args[i:i + 2]
+    mask = None
+    if "--mask" in args:
+        i = args.index("--mask")
+        mask = re.compile(args[i + 1])
+        del args[i:i + 2]
+
+    def masked(value):
+        if mask is None or not isinstance(value, str):
+            return value
+        return "\n".join(line for line in value.split("\n") if not mask.search(line))
+
     a, b = (h5py.File(p, "r") for p in args[:2])
     objects = {}
     for name, f in (("a", a), ("b", b)):
@@ -38,7 +52,7 @@ def main():
                 problems.append("dataset " + n)
         keys = (set(x.attrs) | set(y.attrs)) - skip
         for k in sorted(keys):
-            if k not in x.attrs or k not in y.attrs or not np.array_equal(x.attrs[k], y.attrs[k]):
+            if k not in x.attrs or k not in y.attrs or not np.array_equal(masked(x.attrs[k]), masked(y.attrs[k])):
                 problems.append("attribute " + n + "@" + k)
     if problems:
         print("differ:", *problems[:20], sep="\n  ")
