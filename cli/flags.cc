@@ -86,6 +86,9 @@ void AddConfigFlags(CLI::App* cmd, ConfigOverrides* o, bool with_out) {
   if (with_out) cmd->add_option("--out", o->out, "Output HDF5 file");
   cmd->add_option("--threads", o->threads, "Worker threads (0 = all cores; results do not depend on it)");
   cmd->add_option("--seed", o->seed, "Seed of every random stream");
+  cmd->add_option("--memory-limit", o->memory_limit,
+                  "What the run may plan to allocate (8G, 512M, bytes; default $CHOKEPOINT_MEMORY_LIMIT, else half "
+                  "of physical memory): larger work is refused before it starts");
 }
 
 void AddIndexFlags(CLI::App* cmd, ConfigOverrides* o) {

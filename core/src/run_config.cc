@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "chokepoint/core/data_dir.h"
+#include "chokepoint/core/memory_limit.h"
 
 #include <cmath>
 #include <sstream>
@@ -31,7 +32,7 @@ bool RunOptions::IsValid(std::string* error) const {
 }
 
 RunOptions RunOptions::FromToml(const TomlSection& s) {
-  s.RejectUnknownKeys({"threads", "seed", "out", "bootstrap", "models", "aggregate", "batches"});
+  s.RejectUnknownKeys({"threads", "seed", "out", "memory_limit", "bootstrap", "models", "aggregate", "batches"});
   RunOptions o;
   if (auto v = s.GetInt("threads")) {
     if (*v < 0 || *v > 4096) s.Fail("threads", "must be between 0 and 4096");
@@ -42,6 +43,11 @@ RunOptions RunOptions::FromToml(const TomlSection& s) {
     o.seed = static_cast<uint64_t>(*v);
   }
   if (auto v = s.GetString("out")) o.out = *v;
+  if (auto v = s.GetString("memory_limit")) {
+    if (!v->empty() && !TryParseMemorySize(*v))
+      s.Fail("memory_limit", "must be a size such as \"8G\", \"512M\" or a byte count, or \"\", got \"" + *v + "\"");
+    o.memory_limit = *v;
+  }
   if (auto v = s.GetBool("bootstrap")) o.bootstrap = *v;
   if (auto v = s.GetBool("models")) o.models = *v;
   if (auto v = s.GetBool("aggregate")) o.aggregate = *v;
@@ -50,7 +56,7 @@ RunOptions RunOptions::FromToml(const TomlSection& s) {
 }
 
 toml::table RunOptions::ToToml() const {
-  return toml::table{{"threads", threads}, {"seed", static_cast<int64_t>(seed)}, {"out", out},
+  return toml::table{{"threads", threads}, {"seed", static_cast<int64_t>(seed)}, {"out", out}, {"memory_limit", memory_limit},
                      {"bootstrap", bootstrap}, {"models", models}, {"aggregate", aggregate},
                      {"batches", batches}};
 }

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "chokepoint/core/error.h"
+#include "chokepoint/core/memory_limit.h"
 
 namespace chokepoint::pipeline {
 
@@ -165,6 +166,11 @@ PipelineConfig ResolveConfig(const ConfigOverrides& o, ConfigPurpose purpose) {
   Apply(o.out, &c.run.out, &origins, "run.out", "--out");
   Apply(o.threads, &c.run.threads, &origins, "run.threads", "--threads");
   Apply(o.seed, &c.run.seed, &origins, "run.seed", "--seed");
+  if (o.memory_limit) {
+    (void)ParseMemorySize(*o.memory_limit, "--memory-limit");
+    c.run.memory_limit = *o.memory_limit;
+    origins.Set("run.memory_limit", "--memory-limit");
+  }
   Apply(o.stage_bootstrap, &c.run.bootstrap, &origins, "run.bootstrap", "--no-bootstrap");
   Apply(o.stage_models, &c.run.models, &origins, "run.models", "--no-models");
   Apply(o.stage_aggregate, &c.run.aggregate, &origins, "run.aggregate", "--no-aggregate");
@@ -264,6 +270,10 @@ PipelineConfig ResolveConfig(const ConfigOverrides& o, ConfigPurpose purpose) {
   if (needs(ConfigPurpose::kBatches, c.run.batches))
     origins.Check(c, [&](std::string* e) { return c.batches.IsValid(e); });
   if (needs(ConfigPurpose::kSweep, false)) origins.Check(c, [&](std::string* e) { return c.sweep.IsValid(e); });
+  // The process's memory limit follows the resolved configuration, so every
+  // estimate checked before work (memory_limit.h) sees it.
+  SetMemoryLimit(c.run.memory_limit.empty() ? 0 : ParseMemorySize(c.run.memory_limit, "run.memory_limit"),
+                 o.memory_limit ? "--memory-limit" : "run.memory_limit");
   return c;
 }
 

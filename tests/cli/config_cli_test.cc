@@ -1,5 +1,7 @@
 // `chokepoint config` and examples/run.toml: the example must document every
 // key a run reads, at its default, so the two cannot drift apart.
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -58,6 +60,41 @@ TEST(ConfigCli, SetOverridesAndValidation) {
   const auto bad = RunChokepoint("config --set batches.event_window_months=-3");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("batches.event_window_months"), std::string::npos) << bad.err;
+}
+
+// The memory limit from a flag, a key and the variable: work whose estimate
+// exceeds it is refused before it starts, naming where the limit came from;
+// a malformed size names the flag or the key's line; nothing is written.
+TEST(ConfigCli, MemoryLimitFromFlagKeyAndVariable) {
+  const auto dir = testing::TempDir("memory_limit");
+  const std::string out = (dir.path() / "run.h5").string();
+  const auto flag = RunChokepoint("run --quiet --memory-limit 1K --out " + out);
+  EXPECT_EQ(flag.exit_code, 2);
+  EXPECT_NE(flag.err.find("need 796.9 KB; the limit is 1.0 KB (--memory-limit)"), std::string::npos) << flag.err;
+  {
+    std::ofstream(dir.path() / "small.toml") << "[run]\nmemory_limit = \"2K\"\n";
+    std::ofstream(dir.path() / "bad.toml") << "# bad size\n[run]\nmemory_limit = \"lots\"\n";
+  }
+  const auto key = RunChokepoint("run --quiet --config " + (dir.path() / "small.toml").string() + " --out " + out);
+  EXPECT_EQ(key.exit_code, 2);
+  EXPECT_NE(key.err.find("the limit is 2.0 KB (run.memory_limit)"), std::string::npos) << key.err;
+  const auto bad = RunChokepoint("run --quiet --config " + (dir.path() / "bad.toml").string() + " --out " + out);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.toml:3:"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("got \"lots\""), std::string::npos) << bad.err;
+  const auto bad_flag = RunChokepoint("run --quiet --memory-limit 12Q --out " + out);
+  EXPECT_EQ(bad_flag.exit_code, 2);
+  EXPECT_NE(bad_flag.err.find("--memory-limit must be a size"), std::string::npos) << bad_flag.err;
+  // The flag wins over the variable; the variable alone still applies.
+  const auto env = RunChokepoint("run --quiet --out " + out, "CHOKEPOINT_MEMORY_LIMIT=3K ");
+  EXPECT_EQ(env.exit_code, 2);
+  EXPECT_NE(env.err.find("the limit is 3.0 KB (CHOKEPOINT_MEMORY_LIMIT)"), std::string::npos) << env.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // A limit the run fits in lets it run.
+  const auto ok = RunChokepoint("run --quiet --no-models --no-batches --memory-limit 1G --out " + out,
+                                "CHOKEPOINT_MEMORY_LIMIT=3K ");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_TRUE(std::filesystem::exists(out));
 }
 
 }  // namespace

@@ -6,14 +6,25 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace chokepoint {
 
-// The limit in bytes: CHOKEPOINT_MEMORY_LIMIT when set ("8G", "512M",
+// The limit in bytes: the one set for this process (run.memory_limit,
+// --memory-limit), else CHOKEPOINT_MEMORY_LIMIT when set ("8G", "512M",
 // "100000K" or a plain byte count), otherwise half of physical memory.
 // Throws a usage error when the variable cannot be read.
 uint64_t MemoryLimitBytes();
+
+// Parses a size as the variable spells it; nullopt when it is not one.
+std::optional<uint64_t> TryParseMemorySize(std::string_view text);
+// The same; throws a usage error naming `field`.
+uint64_t ParseMemorySize(std::string_view text, std::string_view field);
+
+// Sets this process's limit (0: back to the variable or the default);
+// `origin` names where it came from in messages ("run.memory_limit").
+void SetMemoryLimit(uint64_t bytes, std::string_view origin);
 
 // Throws a usage error naming `what` when `bytes` exceeds the limit, e.g.
 // "bootstrap replicate arrays (17 groups x 2147483647 replicates x 6

@@ -22,6 +22,10 @@ struct RunOptions {
   uint64_t seed = 1;
   // Output run file.
   std::string out = "results/run.h5";
+  // What the run may plan to allocate ("8G", "512M", bytes); empty: the
+  // CHOKEPOINT_MEMORY_LIMIT variable, else half of physical memory. Work
+  // whose estimate exceeds it is refused before it starts (memory_limit.h).
+  std::string memory_limit;
   // Stages after the base indices, each configured by its own section. All on:
   // together they take a few seconds on the 17 default groups, and a run file
   // should answer a referee's first questions (how sure, what aggregates, do

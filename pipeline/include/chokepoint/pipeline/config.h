@@ -57,6 +57,7 @@ struct ConfigOverrides {
   std::optional<std::string> out;         // --out
   std::optional<int> threads;             // --threads
   std::optional<uint64_t> seed;           // --seed
+  std::optional<std::string> memory_limit;  // --memory-limit
   std::optional<bool> stage_bootstrap, stage_models, stage_aggregate, stage_batches;  // --no-bootstrap, ...
 
   // [index]
