@@ -59,7 +59,7 @@ void RegisterStudyCommand(CLI::App& app) {
         ThrowUsageError("--seed must be at most 9223372036854775807 (2^63 - 1), got " + std::to_string(*a->seed));
       set.push_back("study.seed=" + std::to_string(*a->seed));
     }
-    if (a->threads < 0) ThrowUsageError("--threads must be >= 0");
+    if (a->threads < 0) ThrowUsageError("--threads must be >= 0 (0 = all cores), got " + std::to_string(a->threads));
     const robustness::StudyDesign design = pipeline::LoadStudyDesign(a->design, set);
     auto bar = std::make_shared<ProgressBar>("study");
     robustness::StudyProgress progress;

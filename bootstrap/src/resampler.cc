@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <type_traits>
 #include <sstream>
@@ -44,16 +45,13 @@ std::optional<BlockMethod> BlockMethodFromString(std::string_view s) {
   return std::nullopt;
 }
 
-bool ResamplerOptions::IsValid(std::string* error) const {
-  if (!(std::isfinite(block_length) && block_length >= 0.0)) {
-    if (error)
-      *error = "bootstrap.block_length must be 0 (automatic) or a length >= 1 month, got " +
-               std::to_string(block_length);
-    return false;
-  }
-  if (block_length > 0.0 && block_length < 1.0) {
-    if (error)
-      *error = "bootstrap.block_length must be 0 (automatic) or >= 1 month, got " + std::to_string(block_length);
+bool ResamplerOptions::IsValid(std::string* error, std::string_view section) const {
+  if (!(std::isfinite(block_length) && (block_length == 0.0 || block_length >= 1.0))) {
+    if (error) {
+      char got[32];
+      std::snprintf(got, sizeof got, "%g", block_length);
+      *error = std::string(section) + ".block_length must be 0 (automatic) or a length >= 1 month, got " + got;
+    }
     return false;
   }
   return true;

@@ -91,10 +91,40 @@ TEST(ConfigCli, MemoryLimitFromFlagKeyAndVariable) {
   EXPECT_NE(env.err.find("the limit is 3.0 KB (CHOKEPOINT_MEMORY_LIMIT)"), std::string::npos) << env.err;
   EXPECT_FALSE(std::filesystem::exists(out));
   // A limit the run fits in lets it run.
-  const auto ok = RunChokepoint("run --quiet --no-models --no-batches --memory-limit 1G --out " + out,
+  const auto ok = RunChokepoint("run --quiet --replicates 200 --no-models --no-batches --memory-limit 1G --out " + out,
                                 "CHOKEPOINT_MEMORY_LIMIT=3K ");
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_TRUE(std::filesystem::exists(out));
+}
+
+// One validation path: the same block length gets the same verdict and the
+// same words from `bootstrap`, `run` and `sweep` (flag and key), naming the
+// section the value belongs to; the sweep's memory estimate is checked
+// before any work.
+TEST(ConfigCli, BlockLengthHasOneVerdictEverywhere) {
+  const std::string series = std::string(CHOKEPOINT_TEST_DATA_DIR) + "/surge/surge_series.csv";
+  const auto dir = testing::TempDir("one_verdict");
+  const std::string out = (dir.path() / "x.h5").string();
+  for (const char* value : {"-1", "0.5", "nan"}) {
+    const auto single = RunChokepoint(std::string("bootstrap --quiet --input ") + series + " --block-length " + value);
+    const auto run = RunChokepoint(std::string("run --quiet --block-length ") + value + " --out " + out);
+    const auto sweep = RunChokepoint(std::string("sweep --quiet --block-length ") + value + " --out " + out);
+    const auto sweep_key = RunChokepoint(std::string("sweep --quiet --set sweep.block_length=") +
+                                         (std::string(value) == "nan" ? "nan" : value) + " --out " + out);
+    for (const auto* r : {&single, &run, &sweep, &sweep_key}) {
+      EXPECT_EQ(r->exit_code, 2) << value << ": " << r->err;
+      EXPECT_NE(r->err.find("must be 0 (automatic) or a length >= 1 month, got " + std::string(value)), std::string::npos)
+          << value << ": " << r->err;
+    }
+    EXPECT_NE(run.err.find("bootstrap.block_length"), std::string::npos) << run.err;
+    EXPECT_NE(sweep.err.find("sweep.block_length"), std::string::npos) << sweep.err;
+  }
+  const auto memory = RunChokepoint("sweep --quiet --keep-clouds --memory-limit 64M --out " + out);
+  EXPECT_EQ(memory.exit_code, 2);
+  EXPECT_NE(memory.err.find("the sweep (17 series x 1260 index specifications x 1000 replicates, clouds kept) need"),
+            std::string::npos)
+      << memory.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
 }
 
 }  // namespace

@@ -79,23 +79,8 @@ TEST(RunCli, DefaultRunReproducesTheTalksTable) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(RunCli, SameSeedSameFileContents) {
-  const auto dir = TempDir("run_seed");
-  ASSERT_EQ(RunChokepoint("run --quiet --seed 5 --threads 1 --out " + (dir / "a.h5").string()).exit_code, 0);
-  ASSERT_EQ(RunChokepoint("run --quiet --seed 5 --threads 2 --out " + (dir / "b.h5").string()).exit_code, 0);
-  h5::File a = h5::File::OpenReadOnly(dir / "a.h5");
-  h5::File b = h5::File::OpenReadOnly(dir / "b.h5");
-  EXPECT_EQ(h5::ReadDoubles(a.id(), "/series/values"), h5::ReadDoubles(b.id(), "/series/values"));
-  EXPECT_EQ(h5::ReadDoubles(a.id(), "/indices/G"), h5::ReadDoubles(b.id(), "/indices/G"));
-  // The random stages too: bootstrap replicates and the models' fits.
-  EXPECT_EQ(h5::ReadDoubles(a.id(), "/bootstrap/V_replicates"), h5::ReadDoubles(b.id(), "/bootstrap/V_replicates"));
-  EXPECT_EQ(h5::ReadDoubles(a.id(), "/bootstrap/G_replicates"), h5::ReadDoubles(b.id(), "/bootstrap/G_replicates"));
-  EXPECT_EQ(h5::ReadDoubles(a.id(), "/bootstrap/regime_probability"),
-            h5::ReadDoubles(b.id(), "/bootstrap/regime_probability"));
-  EXPECT_EQ(h5::ReadDoubles(a.id(), "/aggregate/combined_adjusted_pct_gdp"),
-            h5::ReadDoubles(b.id(), "/aggregate/combined_adjusted_pct_gdp"));
-  std::filesystem::remove_all(dir);
-}
+// Thread invariance of the whole run file (every dataset and attribute):
+// tests/cli/thread_invariance_test.sh (ctest thread_invariance_run_and_sweep).
 
 // A default run holds every stage, and the report prints the talk's
 // aggregate figures (docs/method.md §4, §8.4) on the synthetic default, labelled.

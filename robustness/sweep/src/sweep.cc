@@ -17,6 +17,7 @@
 #include <tbb/task_arena.h>
 
 #include "chokepoint/core/interrupt.h"
+#include "chokepoint/core/memory_limit.h"
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/version.h"
 #include "chokepoint/robustness/sweep/sweep_units.h"
@@ -598,15 +599,6 @@ SweepResult PrepareSweep(const GroupSeries& series, const SweepOptions& options,
     ThrowInternalError("sweep: GroupSeries values do not match groups x months");
   if (options.replicates > 0 && !generator)
     ThrowInternalError("sweep: replicates requested without a replicate generator");
-  if (options.replicates > 0 && options.keep_counts) {
-    // Full bin counts: specs x groups x growth bins x (v_hi + v_lo bins) int32.
-    const double bytes = 4.0 * grid.num_specs() * series.num_groups() * grid.growth_bins() *
-                         (grid.high_bins() + grid.low_bins());
-    if (bytes > 6e9)
-      ThrowUsageError("sweep: keep_counts needs " + std::to_string(static_cast<long long>(bytes / 1e9)) +
-                      " GB of bin counts; drop keep_counts (the summaries need no bin tables), or narrow "
-                      "sweep.growth, the volatility axes or the index axes");
-  }
   res.series_first = series.first_month;
   res.series_months = series.num_months;
   res.replicates = options.replicates;
@@ -615,6 +607,26 @@ SweepResult PrepareSweep(const GroupSeries& series, const SweepOptions& options,
   const int ns = grid.num_specs();
   const int B = options.replicates;
   const size_t sgn = static_cast<size_t>(ns) * ng;
+  (void)res.DetailGroupIndices();  // unknown names fail before any work
+  {
+    // What the sweep will hold, estimated before any work (memory_limit.h):
+    // per (spec, group) the point estimates, status, summaries and the tables
+    // written from them (about 90 bytes); per group the default
+    // specification's bins and replicate clouds; the kept tables on request.
+    const double sg = static_cast<double>(ns) * ng;
+    double bytes = sg * 45.0;  // V, G, status, regime and probability tables
+    if (B > 0) {
+      bytes += sg * 44.0 + ng * 4.0 * grid.growth_bins() * (grid.high_bins() + grid.low_bins()) +
+               ng * 16.0 * B;
+      if (options.keep_clouds) bytes += sg * 16.0 * B;
+      if (options.keep_counts) bytes += sg * 4.0 * grid.growth_bins() * (grid.high_bins() + grid.low_bins());
+    }
+    CheckMemoryEstimate("the sweep (" + std::to_string(ng) + " series x " + std::to_string(ns) +
+                            " index specifications x " + std::to_string(B) + " replicates" +
+                            (options.keep_clouds ? ", clouds kept" : "") + (options.keep_counts ? ", counts kept" : "") +
+                            ")",
+                        bytes);
+  }
   res.V_point.assign(sgn, kNaN);
   res.G_point.assign(sgn, kNaN);
   res.point_status.assign(sgn, IndexStatus::kOk);
@@ -632,7 +644,6 @@ SweepResult PrepareSweep(const GroupSeries& series, const SweepOptions& options,
     res.V_cloud.assign(sgn * B, kNaN);
     res.G_cloud.assign(sgn * B, kNaN);
   }
-  (void)res.DetailGroupIndices();  // unknown names fail before any work
   if (B > 0) {
     res.counts.Init(grid, 0, ng, options.keep_counts);
     res.V_default_cloud.assign(static_cast<size_t>(ng) * B, kNaN);

@@ -209,15 +209,14 @@ bool SweepOptions::IsValid(std::string* error) const {
   if (replicates < 0 || replicates > 1000000)
     return fail("sweep.replicates must be in 0..1000000, got " + std::to_string(replicates));
   if (threads < 0) return fail("sweep.threads must be >= 0 (0 = all cores), got " + std::to_string(threads));
-  if (!(resampler.block_length >= 0) || !std::isfinite(resampler.block_length))
-    return fail("sweep.block_length must be >= 0 (0 = automatic), got " + FormatNumber(resampler.block_length));
-  if (!resampler.IsValid(&sub)) return fail("sweep: " + sub);
+  if (!resampler.IsValid(&sub, "sweep")) return fail(sub);  // the bootstrap's own check, naming sweep.block_length
   const double num_specs = static_cast<double>(window_starts.size()) * window_ends.size() * frequencies.size() *
                            weightings.size() * bases.size();
   const double bins = (growth.size() + 1.0) * (volatility_high.size() + volatility_low.size() + 2.0);
-  if (replicates > 0 && num_specs * bins * 4.0 > 8e9)
-    return fail("sweep: the grid needs more than 8 GB of bin counts per group set (" + FormatNumber(num_specs) +
-                " index specifications x " + FormatNumber(bins) + " bins); narrow sweep.growth or the volatility axes");
+  if (replicates > 0 && keep_counts && num_specs * bins * 4.0 > 8e9)
+    return fail("sweep.keep_counts: the full bin tables need more than 8 GB per group (" + FormatNumber(num_specs) +
+                " index specifications x " + FormatNumber(bins) +
+                " bins); drop keep_counts, or narrow sweep.growth or the volatility axes");
   return true;
 }
 

@@ -52,8 +52,10 @@ struct ResamplerOptions {
   // Patton-Politis-White correction, selected on the resampled object).
   double block_length = 0.0;
 
-  // Names the field ("bootstrap.block_length") on failure.
-  bool IsValid(std::string* error) const;
+  // Names the field on failure: `section` is the configuration table the
+  // options came from ("bootstrap", "sweep"), so one check gives every caller
+  // the same verdict and a message naming its key ("sweep.block_length").
+  bool IsValid(std::string* error, std::string_view section = "bootstrap") const;
 };
 
 // Scratch memory for Generate, one per thread; sized once for the longest
