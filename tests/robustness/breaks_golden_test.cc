@@ -1,6 +1,7 @@
 // Bai-Perron breaks against R's strucchange::breakpoints on committed data:
 // scripts/golden/breaks_golden.R wrote tests/data/models/breaks_golden.txt.
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -95,6 +96,68 @@ TEST(BreaksGolden, MatchesStrucchange) {
     // strucchange's Fstats F is q times the Bai-Perron supF(1) (not divided by q).
     EXPECT_LT(RelErr(r.q * r.sup_f[0], c.Num("fstats_sup")), 1e-9);
   }
+}
+
+// Partial structural change (trend breaks, 11 month dummies fixed across
+// regimes) against an independent method: R's lm.fit over every admissible
+// placement of one and of two breaks (scripts/golden/breaks_partial_golden.R),
+// the month dummies from each series' own start month.
+//
+// What holds, and is asserted: the no-break RSS equals lm's; wherever the
+// engine's dates equal the exhaustive optimum its RSS equals lm's to 1e-9
+// (the partial-change RSS itself is right); it never reports an RSS below the
+// global minimum; and it is within 0.5% of it.
+// KNOWN GAP (docs/method.md §7): the (beta | breaks) <-> (breaks | beta)
+// iteration (as mbreaks) is a local search. On these series it lands on the
+// global optimum in 3 of the 6 (series, m) cases; in the others its RSS is
+// 0.03%, 0.13% and 0.39% above the minimum, with dates 1-18 observations
+// away. The test counts the exact cases so that a fix (an exact search for
+// small m) shows up here.
+TEST(BreaksGolden, PartialChangeAgainstExhaustiveSearch) {
+  std::ifstream in(kDataDir + "breaks_partial_golden.txt");
+  ASSERT_TRUE(in) << "missing breaks_partial_golden.txt";
+  std::string line;
+  int cases = 0, exact = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ss(line);
+    std::string file, start_text;
+    int n = 0, h = 0, b1 = 0, b2a = 0, b2b = 0;
+    double rss0 = 0, rss1 = 0, rss2 = 0;
+    ss >> file >> start_text >> n >> h >> rss0 >> rss1 >> b1 >> rss2 >> b2a >> b2b;
+    ASSERT_FALSE(ss.fail()) << line;
+    SCOPED_TRACE(file);
+    const SeriesCsv series = ReadSeriesCsv(kDataDir + file, "value");
+    ASSERT_EQ(static_cast<int>(series.values.size()), n);
+    ASSERT_TRUE(series.first_month.has_value());
+    EXPECT_EQ(series.first_month->ToString(), start_text);
+    BreakOptions o;
+    o.regressors = TrendRegressors::kTrend;
+    o.seasonal_fixed = true;
+    o.max_breaks = 2;
+    o.compute_tests = false;
+    const BreakResult r = EstimateBreaks(series.values, o, series.first_month);
+    EXPECT_EQ(r.trim_obs, h);
+    ASSERT_EQ(r.rss.size(), 3u);
+    ASSERT_EQ(r.breakpoints_by_m.size(), 2u);
+    EXPECT_NEAR(r.rss[0], rss0, 1e-9 * rss0);
+    const double golden_rss[3] = {rss0, rss1, rss2};
+    const std::vector<int> golden_dates[3] = {{}, {b1}, {b2a, b2b}};
+    for (int m = 1; m <= 2; ++m) {
+      SCOPED_TRACE("m = " + std::to_string(m));
+      EXPECT_GE(r.rss[m], golden_rss[m] * (1 - 1e-9));  // never below the global minimum
+      EXPECT_LE(r.rss[m], golden_rss[m] * 1.005);
+      if (r.breakpoints_by_m[m - 1] == golden_dates[m]) {
+        EXPECT_NEAR(r.rss[m], golden_rss[m], 1e-9 * golden_rss[m]);
+        ++exact;
+      }
+    }
+    ++cases;
+  }
+  EXPECT_EQ(cases, 3);
+  EXPECT_GE(exact, 3);
+  RecordProperty("exact_partial_optima", exact);
+  std::printf("partial change: %d of 6 (series, m) cases at the exhaustive optimum\n", exact);
 }
 
 }  // namespace
