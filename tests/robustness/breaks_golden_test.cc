@@ -101,18 +101,11 @@ TEST(BreaksGolden, MatchesStrucchange) {
 // Partial structural change (trend breaks, 11 month dummies fixed across
 // regimes) against an independent method: R's lm.fit over every admissible
 // placement of one and of two breaks (scripts/golden/breaks_partial_golden.R),
-// the month dummies from each series' own start month.
-//
-// What holds, and is asserted: the no-break RSS equals lm's; wherever the
-// engine's dates equal the exhaustive optimum its RSS equals lm's to 1e-9
-// (the partial-change RSS itself is right); it never reports an RSS below the
-// global minimum; and it is within 0.5% of it.
-// KNOWN GAP (docs/method.md §7): the (beta | breaks) <-> (breaks | beta)
-// iteration (as mbreaks) is a local search. On these series it lands on the
-// global optimum in 3 of the 6 (series, m) cases; in the others its RSS is
-// 0.03%, 0.13% and 0.39% above the minimum, with dates 1-18 observations
-// away. The test counts the exact cases so that a fix (an exact search for
-// small m) shows up here.
+// the month dummies from each series' own start month. The engine's exact
+// search for m <= 2 (normal equations from prefix sums, docs/method.md §7.3)
+// must give the global optimum: the same dates and lm's RSS to 1e-9. The
+// Bai-Perron iteration alone, a local search, reached it in 3 of these 6
+// cases (RSS 0.03%, 0.13% and 0.39% above it in the others).
 TEST(BreaksGolden, PartialChangeAgainstExhaustiveSearch) {
   std::ifstream in(kDataDir + "breaks_partial_golden.txt");
   ASSERT_TRUE(in) << "missing breaks_partial_golden.txt";
@@ -145,18 +138,14 @@ TEST(BreaksGolden, PartialChangeAgainstExhaustiveSearch) {
     const std::vector<int> golden_dates[3] = {{}, {b1}, {b2a, b2b}};
     for (int m = 1; m <= 2; ++m) {
       SCOPED_TRACE("m = " + std::to_string(m));
-      EXPECT_GE(r.rss[m], golden_rss[m] * (1 - 1e-9));  // never below the global minimum
-      EXPECT_LE(r.rss[m], golden_rss[m] * 1.005);
-      if (r.breakpoints_by_m[m - 1] == golden_dates[m]) {
-        EXPECT_NEAR(r.rss[m], golden_rss[m], 1e-9 * golden_rss[m]);
-        ++exact;
-      }
+      EXPECT_EQ(r.breakpoints_by_m[m - 1], golden_dates[m]);
+      EXPECT_NEAR(r.rss[m], golden_rss[m], 1e-9 * golden_rss[m]);
+      exact += r.breakpoints_by_m[m - 1] == golden_dates[m];
     }
     ++cases;
   }
   EXPECT_EQ(cases, 3);
-  EXPECT_GE(exact, 3);
-  RecordProperty("exact_partial_optima", exact);
+  EXPECT_EQ(exact, 6);
   std::printf("partial change: %d of 6 (series, m) cases at the exhaustive optimum\n", exact);
 }
 

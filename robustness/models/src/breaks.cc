@@ -519,13 +519,86 @@ double PartialRss(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& W, const Eige
   return e.squaredNorm();
 }
 
+// Admissible placements of m breaks with segments of at least h observations.
+double PlacementCount(int n, int h, int m) {
+  if (m == 1) return std::max(0, n - 2 * h + 1);
+  double count = 0;
+  for (int b1 = h; b1 <= n - 2 * h; ++b1) count += std::max(0, n - h - (b1 + h) + 1);
+  return count;
+}
+constexpr double kExactPlacementLimit = 300000;  // about 0.5 s at K = 17
+
+// The exact partial-change optimum for m = 1 or 2 breaks (docs/method.md
+// §7.3): every admissible placement, the OLS of y on regime-specific Z and
+// common W solved from prefix sums of the cross-products (normal equations
+// of at most 3q + 11 unknowns), the smallest RSS, ties to the earliest
+// placement. Breakpoints are 1-based last observations of each regime.
+std::vector<int> ExactPartialBreaks(const Eigen::VectorXd& y, const Eigen::MatrixXd& Z_in, const Eigen::MatrixXd& W,
+                                    int h, int m) {
+  const int n = static_cast<int>(y.size());
+  const int q = static_cast<int>(Z_in.cols()), p = static_cast<int>(W.cols());
+  Eigen::MatrixXd Z = Z_in;
+  if (q == 2) Z.col(1).array() -= Z.col(1).mean();  // same span per segment, better conditioned sums
+  // Prefix sums over observations 0..t-1.
+  std::vector<Eigen::MatrixXd> zz(n + 1, Eigen::MatrixXd::Zero(q, q)), zw(n + 1, Eigen::MatrixXd::Zero(q, p));
+  std::vector<Eigen::VectorXd> zy(n + 1, Eigen::VectorXd::Zero(q));
+  for (int t = 0; t < n; ++t) {
+    zz[t + 1] = zz[t] + Z.row(t).transpose() * Z.row(t);
+    zw[t + 1] = zw[t] + Z.row(t).transpose() * W.row(t);
+    zy[t + 1] = zy[t] + Z.row(t).transpose() * y(t);
+  }
+  const Eigen::MatrixXd ww = W.transpose() * W;
+  const Eigen::VectorXd wy = W.transpose() * y;
+  const double yy = y.squaredNorm();
+  const int K = (m + 1) * q + p;
+  Eigen::MatrixXd A(K, K);
+  Eigen::VectorXd b(K);
+  auto rss_of = [&](const int* ends) {  // ends[0..m]: exclusive ends of the regimes, ends[m] = n
+    A.setZero();
+    A.bottomRightCorner(p, p) = ww;
+    b.tail(p) = wy;
+    int lo = 0;
+    for (int r = 0; r <= m; ++r) {
+      const int hi = ends[r];
+      A.block(r * q, r * q, q, q) = zz[hi] - zz[lo];
+      const Eigen::MatrixXd cross = zw[hi] - zw[lo];
+      A.block(r * q, (m + 1) * q, q, p) = cross;
+      A.block((m + 1) * q, r * q, p, q) = cross.transpose();
+      b.segment(r * q, q) = zy[hi] - zy[lo];
+      lo = hi;
+    }
+    const Eigen::VectorXd x = A.ldlt().solve(b);
+    return yy - b.dot(x);
+  };
+  double best = std::numeric_limits<double>::infinity();
+  std::vector<int> best_bps;
+  if (m == 1) {
+    for (int b1 = h; b1 <= n - h; ++b1) {
+      const int ends[2] = {b1, n};
+      const double r = rss_of(ends);
+      if (r < best) best = r, best_bps = {b1};
+    }
+  } else {
+    for (int b1 = h; b1 <= n - 2 * h; ++b1)
+      for (int b2 = b1 + h; b2 <= n - h; ++b2) {
+        const int ends[3] = {b1, b2, n};
+        const double r = rss_of(ends);
+        if (r < best) best = r, best_bps = {b1, b2};
+      }
+  }
+  return best_bps;
+}
+
 // Partial structural change (W fixed across regimes) for m = 1..M by the
 // Bai-Perron iteration: breaks given beta (pure-change DP on y - W beta),
-// beta given breaks (full OLS), until the breaks repeat. betas[m] holds the
-// final beta of the m-break model; unsettled lists the m that hit the limit.
+// beta given breaks (full OLS), until the breaks repeat. The iteration is a
+// local search; with `exact_small_m`, m = 1 and 2 take the exact optimum
+// over every placement instead where the placements are few enough
+// (ExactPartialBreaks). betas[m] holds the final beta of the m-break model;
+// unsettled lists the m that hit the limit.
 PartitionPath PartialPath(const Eigen::VectorXd& y, const Eigen::MatrixXd& Z, const Eigen::MatrixXd& W,
                           TrendRegressors regressors, int h, int M, int max_iterations, PartitionSearch& search,
-                          std::vector<Eigen::VectorXd>* betas, std::vector<int>* unsettled) {
+                          std::vector<Eigen::VectorXd>* betas, std::vector<int>* unsettled, bool exact_small_m) {
   const int n = static_cast<int>(y.size());
   PartitionPath path;
   path.rss.assign(M + 1, kNaN);
@@ -547,7 +620,19 @@ PartitionPath PartialPath(const Eigen::VectorXd& y, const Eigen::MatrixXd& Z, co
       previous = std::move(bps);
       if (same) break;
     }
-    if (it == max_iterations && unsettled) unsettled->push_back(m);
+    bool settled = it < max_iterations;
+    if (exact_small_m && m <= 2 && PlacementCount(n, h, m) <= kExactPlacementLimit) {
+      std::vector<int> exact = ExactPartialBreaks(y, Z, W, h, m);
+      Eigen::VectorXd exact_beta;
+      const double exact_rss = PartialRss(Z, W, y, exact, &exact_beta);
+      if (exact != previous && exact_rss < rss) {
+        previous = std::move(exact);
+        rss = exact_rss;
+        beta = exact_beta;
+      }
+      settled = true;  // the exact optimum, whatever the iteration did
+    }
+    if (!settled && unsettled) unsettled->push_back(m);
     path.rss[m] = rss;
     path.breakpoints[m] = std::move(previous);
     if (betas) (*betas)[m] = beta;
@@ -611,7 +696,7 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
     W = MonthDummies(n, start);
     std::vector<int> unsettled;
     path = PartialPath(y, Z, W, options.regressors, h, M, options.partial_max_iterations, search, &partial_betas,
-                       &unsettled);
+                       &unsettled, /*exact_small_m=*/true);
     for (int m : unsettled) {
       r.warnings.push_back("partial change with m = " + std::to_string(m) + ": break dates did not settle in " +
                            std::to_string(options.partial_max_iterations) + " iterations");
@@ -721,8 +806,10 @@ BreakResult EstimateBreaks(std::span<const double> y_in, const BreakOptions& opt
         PartitionPath null_path;
         if (options.seasonal_fixed) {
           const Eigen::Map<const Eigen::VectorXd> ys(s.y.data(), n);
+          // The nulls keep the iteration (an exact search per draw would cost
+          // 999 x the estimate); docs/method.md §7.4 says what that means.
           null_path = PartialPath(ys, Z, W, options.regressors, h, M, options.partial_max_iterations, s.search,
-                                  nullptr, nullptr);
+                                  nullptr, nullptr, /*exact_small_m=*/false);
         } else {
           null_path = s.search.Run(s.y, options.regressors, h, M);
         }
