@@ -6,7 +6,8 @@
 #   sim = "geom"  (stationary bootstrap, mean block 6)      -> chokepoint stationary
 #   sim = "fixed", endcorr = TRUE  (wrap-around blocks)     -> chokepoint circular
 #   sim = "fixed", endcorr = FALSE (no wrap: moving blocks) -> chokepoint moving
-# The test compares means and SDs within Monte Carlo error (CI needs no R).
+# The test compares means, SDs and the 5/25/50/75/95% quantiles (type 6)
+# within Monte Carlo error (CI needs no R).
 #
 # Run from the repository root:  Rscript scripts/golden/bootstrap_tsboot.R
 library(boot)
@@ -33,7 +34,12 @@ for (r in runs) {
     rows[[length(rows) + 1]] <- data.frame(
       run = r$name, statistic = c("V", "G")[k], l = l, R = R,
       t0 = sprintf("%.17g", b$t0[k]), mean = sprintf("%.17g", mean(b$t[, k])),
-      sd = sprintf("%.17g", sd(b$t[, k])))
+      sd = sprintf("%.17g", sd(b$t[, k])),
+      q05 = sprintf("%.17g", quantile(b$t[, k], 0.05, type = 6)),
+      q25 = sprintf("%.17g", quantile(b$t[, k], 0.25, type = 6)),
+      q50 = sprintf("%.17g", quantile(b$t[, k], 0.50, type = 6)),
+      q75 = sprintf("%.17g", quantile(b$t[, k], 0.75, type = 6)),
+      q95 = sprintf("%.17g", quantile(b$t[, k], 0.95, type = 6)))
   }
 }
 out <- "tests/data/bootstrap"

@@ -1,10 +1,13 @@
 // The `levels` scheme with a fixed block length against R's boot::tsboot
-// (scripts/golden/bootstrap_tsboot.R): replicate mean and SD of V and of G
-// (linear weights) agree within Monte Carlo error for sim = "geom"
-// (stationary), "fixed" with endcorr (circular) and without (moving).
+// (scripts/golden/bootstrap_tsboot.R): replicate mean, SD and the 5, 25, 50,
+// 75 and 95% quantiles of V and of G (linear weights) agree within Monte
+// Carlo error for sim = "geom" (stationary), "fixed" with endcorr (circular)
+// and without (moving): the whole distribution, not only its first moments.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "chokepoint/bootstrap/engine.h"
 #include "test_util.h"
@@ -14,6 +17,15 @@ namespace {
 
 using testing::DataPath;
 using testing::ReadCsv;
+
+// R's quantile(type = 6) of sorted values.
+double QuantileType6(const std::vector<double>& sorted, double p) {
+  const double n = static_cast<double>(sorted.size());
+  const double h = (n + 1) * p;
+  const double lo = std::clamp(std::floor(h), 1.0, n), hi = std::clamp(std::floor(h) + 1, 1.0, n);
+  const double frac = h - std::floor(h);
+  return sorted[static_cast<size_t>(lo) - 1] + frac * (sorted[static_cast<size_t>(hi) - 1] - sorted[static_cast<size_t>(lo) - 1]);
+}
 
 TEST(TsbootGoldenTest, LevelsSchemeMatchesTsbootWithinMonteCarloError) {
   std::vector<double> x;
@@ -35,7 +47,13 @@ TEST(TsbootGoldenTest, LevelsSchemeMatchesTsbootWithinMonteCarloError) {
     o.resampler.scheme = Scheme::kLevels;
     o.resampler.blocks = method;
     o.resampler.block_length = 6.0;
+    o.keep_replicates = true;
     const BootstrapResult r = RunSeriesBootstrap(x, YearMonth{2015, 1}, IndexSpec{}, Thresholds{}, o);
+    ASSERT_EQ(r.V_replicates.size(), static_cast<size_t>(B));
+    std::vector<double> sorted_V(r.V_replicates.begin(), r.V_replicates.end());
+    std::vector<double> sorted_G(r.G_replicates.begin(), r.G_replicates.end());
+    std::sort(sorted_V.begin(), sorted_V.end());
+    std::sort(sorted_G.begin(), sorted_G.end());
     ASSERT_TRUE(r.groups[0].ok) << r.groups[0].note;
     EXPECT_EQ(r.groups[0].block_length_used, 6.0);
     for (const auto& g : golden) {
@@ -51,6 +69,16 @@ TEST(TsbootGoldenTest, LevelsSchemeMatchesTsbootWithinMonteCarloError) {
       const double se_sd = sd * std::sqrt((1.0 / B + 1.0 / R) / 2.0) * 2.0;
       EXPECT_NEAR(s.mean, mean, 4.0 * se_mean) << g.at("statistic") << " mean";
       EXPECT_NEAR(s.sd, sd, 4.0 * se_sd) << g.at("statistic") << " sd";
+      // Quantiles: the SE of the difference of two sample p-quantiles is
+      // sqrt(p (1 - p) (1/B + 1/R)) / f(q), the density f estimated from our
+      // replicates' quantiles at p +- 0.02. 4 standard errors.
+      const std::vector<double>& sorted = g.at("statistic") == "V" ? sorted_V : sorted_G;
+      for (const auto& [column, p] : {std::pair<const char*, double>{"q05", 0.05}, {"q25", 0.25}, {"q50", 0.50},
+                                      {"q75", 0.75}, {"q95", 0.95}}) {
+        const double density = 0.04 / (QuantileType6(sorted, p + 0.02) - QuantileType6(sorted, p - 0.02));
+        const double se_q = std::sqrt(p * (1 - p) * (1.0 / B + 1.0 / R)) / density;
+        EXPECT_NEAR(QuantileType6(sorted, p), std::stod(g.at(column)), 4.0 * se_q) << g.at("statistic") << " " << column;
+      }
     }
   }
 }
