@@ -51,10 +51,14 @@ emit <- function(name, file, regressors, y, h = 0.15, breaks = NULL) {
   lines <- c(lines, paste("selected_bic", if (any(is.na(sel))) 0 else length(sel)))
   if (!any(is.na(sel))) {
     ci <- confint(bp)$confint
-    lines <- c(lines, paste("breakpoints", g(sel)), paste("ci", g(t(ci))))
+    ci90 <- confint(bp, level = 0.9)$confint
+    lines <- c(lines, paste("breakpoints", g(sel)), paste("ci", g(t(ci))), paste("ci90", g(t(ci90))))
   }
   fs <- Fstats(fm, from = h)
-  lines <- c(lines, paste("fstats_sup", g(max(fs$Fstats))), "end")
+  # sctest's p-value of supF: Hansen's (1997) approximation of the asymptotic
+  # law (stationary regressors); chokepoint's is Monte Carlo on the design.
+  lines <- c(lines, paste("fstats_sup", g(max(fs$Fstats))),
+             paste("sctest_supf_p", g(sctest(fs, type = "supF")$p.value)), "end")
   writeLines(lines, con)
 }
 emit("nile", "nile.csv", "level", nile)

@@ -95,6 +95,26 @@ TEST(BreaksGolden, MatchesStrucchange) {
     }
     // strucchange's Fstats F is q times the Bai-Perron supF(1) (not divided by q).
     EXPECT_LT(RelErr(r.q * r.sup_f[0], c.Num("fstats_sup")), 1e-9);
+    // sctest(Fstats, "supF") (Hansen's asymptotic approximation) rejects every
+    // golden series far below 0.1%; the Monte Carlo p-value (99 draws here,
+    // resolution 0.01) must reject at its floor too.
+    ASSERT_LT(c.Num("sctest_supf_p"), 1e-3);
+    EXPECT_LE(r.sup_f_p[0], 0.01 + 1e-12);
+    // confint(level = 0.9): the same Bai (1997) bounds at another level,
+    // rounded as strucchange rounds them.
+    if (c.Has("ci90")) {
+      BreakOptions o90 = o;
+      o90.ci_level = 0.9;
+      o90.compute_tests = false;
+      const BreakResult r90 = EstimateBreaks(series.values, o90, series.first_month);
+      const std::vector<int> ci = c.Ints("ci90");
+      ASSERT_EQ(r90.confidence_intervals.size() * 3, ci.size());
+      for (size_t i = 0; i < r90.confidence_intervals.size(); ++i) {
+        EXPECT_EQ(r90.confidence_intervals[i].lower, ci[3 * i]) << "90% interval " << i;
+        EXPECT_EQ(r90.confidence_intervals[i].breakpoint, ci[3 * i + 1]);
+        EXPECT_EQ(r90.confidence_intervals[i].upper, ci[3 * i + 2]);
+      }
+    }
   }
 }
 
