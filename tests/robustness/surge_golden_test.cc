@@ -4,7 +4,8 @@
 // half-life, their Jacobian standard errors and the RSS agree for least
 // squares, Huber and Cauchy at the same loss scale, on a clean series and
 // on one with a mis-booked month inside the surge, where least squares is
-// fooled (amplitude 0.36 against the planted 0.6) and Cauchy is not.
+// fooled (amplitude 0.36 against the planted 0.6) and Cauchy is not; and the
+// free-onset search against scipy's profile over every admissible onset.
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -29,7 +30,7 @@ TEST(SurgeGolden, FixedOnsetFitsEqualScipyLeastSquares) {
   int cases = 0;
   double ls_outlier_amplitude = 0, cauchy_outlier_amplitude = 0;
   while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
+    if (line.empty() || line[0] == '#' || line.rfind("profile", 0) == 0) continue;
     std::istringstream ss(line);
     std::string series, loss;
     double scale = 0, trend = 0, trend_se = 0, amplitude = 0, amplitude_se = 0, half_life = 0, half_life_se = 0,
@@ -74,6 +75,44 @@ TEST(SurgeGolden, FixedOnsetFitsEqualScipyLeastSquares) {
   // The mis-booked month fools least squares, not Cauchy (planted A = 0.6).
   EXPECT_GT(std::abs(ls_outlier_amplitude - 0.6), 0.2);
   EXPECT_LT(std::abs(cauchy_outlier_amplitude - 0.6), 0.05);
+}
+
+// Free onset: the engine's grid search and local refinement must find the
+// onset scipy's profile over every admissible onset (6..T-6) finds, with
+// the same estimates (least squares on the clean series, Cauchy on the one
+// with the mis-booked month).
+TEST(SurgeGolden, FreeOnsetEqualsTheProfileOverEveryOnset) {
+  std::ifstream in(kDir + "surge_golden.txt");
+  ASSERT_TRUE(in);
+  std::string line;
+  int cases = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("profile", 0) != 0) continue;
+    std::istringstream ss(line);
+    std::string tag, series, loss;
+    double scale = 0, amplitude = 0, half_life = 0, rss = 0;
+    int onset = 0;
+    ss >> tag >> series >> loss >> scale >> onset >> amplitude >> half_life >> rss;
+    ASSERT_FALSE(ss.fail()) << line;
+    SCOPED_TRACE(series + " " + loss);
+    const SeriesCsv csv = ReadSeriesCsv(kDir + "surge_golden_" + series + ".csv", "value");
+    SurgeOptions o;
+    o.ar1 = false;
+    o.max_surges = 1;
+    o.loss = *RobustLossFromString(loss);
+    const double pilot = FitSurgeModel(csv.values, *csv.first_month, o).pilot_scale;
+    o.loss_scale = scale / pilot;
+    const SurgeResult r = FitSurgeModel(csv.values, *csv.first_month, o);
+    EXPECT_EQ(r.min_onset_used, 6);
+    EXPECT_EQ(r.max_onset_used, 114);
+    const SurgeFit& f = r.fits[static_cast<int>(SurgeModelKind::kTrendSurge)];
+    EXPECT_EQ(f.onset_index, onset);
+    EXPECT_LT(std::abs(f.amplitude - amplitude), 0.01 * f.amplitude_se) << f.amplitude << " vs " << amplitude;
+    EXPECT_LT(std::abs(f.half_life - half_life), 0.01 * f.half_life_se) << f.half_life << " vs " << half_life;
+    EXPECT_LT(Rel(f.rss, rss), 1e-3);
+    ++cases;
+  }
+  EXPECT_EQ(cases, 2);
 }
 
 }  // namespace
