@@ -47,7 +47,10 @@ done
 rm -f "$d/k.h5"
 "$exe" sweep $args --threads 2 --out "$d/k.h5" 2>"$d/int_err" &
 pid=$!
-sleep "$(awk -v t=$full_ms 'BEGIN { printf "%.3f", t * 0.5 / 1000 }')"
+# Signal as soon as the sweep is computing (its checkpoint exists): a fixed
+# delay can land after the end on a machine faster than the first run.
+i=0
+while [ ! -e "$d/k.h5.checkpoint" ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
 kill -TERM $pid
 set +e; wait $pid; rc=$?; set -e
 [ $rc -eq 143 ] || { echo "FAIL: exit $rc after SIGTERM"; cat "$d/int_err"; exit 1; }
