@@ -561,9 +561,8 @@ std::vector<int> ExactPartialBreaks(const Eigen::VectorXd& y, const Eigen::Matri
     for (int r = 0; r <= m; ++r) {
       const int hi = ends[r];
       A.block(r * q, r * q, q, q) = zz[hi] - zz[lo];
-      const Eigen::MatrixXd cross = zw[hi] - zw[lo];
-      A.block(r * q, (m + 1) * q, q, p) = cross;
-      A.block((m + 1) * q, r * q, p, q) = cross.transpose();
+      A.block(r * q, (m + 1) * q, q, p) = zw[hi] - zw[lo];  // no temporary: this runs per placement
+      A.block((m + 1) * q, r * q, p, q) = A.block(r * q, (m + 1) * q, q, p).transpose();
       b.segment(r * q, q) = zy[hi] - zy[lo];
       lo = hi;
     }
