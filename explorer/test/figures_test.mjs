@@ -8,7 +8,10 @@
 // Vega-Lite compiles from the same spec, and vega.parse of it, for the page's
 // states.
 //
-//   node explorer/test/figures_test.mjs DATA.json OUTDIR
+//   node explorer/test/figures_test.mjs DATA.json OUTDIR [--existing]
+//
+// With --existing, OUTDIR already holds the figures (as `chokepoint figures`
+// wrote them) and is checked as it is instead of being rendered again.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -24,9 +27,9 @@ const S = require(path.join(here, '../src/specs.cjs'));
 const vl = require('vega-lite');
 const vega = require('vega');
 
-const [dataPath, outDir] = process.argv.slice(2);
-if (!dataPath || !outDir) {
-  process.stderr.write('usage: node figures_test.mjs DATA.json OUTDIR\n');
+const [dataPath, outDir, mode] = process.argv.slice(2);
+if (!dataPath || !outDir || (mode !== undefined && mode !== '--existing')) {
+  process.stderr.write('usage: node figures_test.mjs DATA.json OUTDIR [--existing]\n');
   process.exit(2);
 }
 const failures = [];
@@ -104,9 +107,11 @@ const synthetic = model.isSynthetic();
 }
 
 // ---- the figures ----------------------------------------------------------------------------
-fs.rmSync(outDir, { recursive: true, force: true });
-const res = spawnSync(process.execPath, [path.join(here, '../figures.mjs'), dataPath, outDir], { encoding: 'utf8' });
-check(res.status === 0, 'figures.mjs exits 0' + (res.status ? ': ' + res.stderr : ''));
+if (mode !== '--existing') {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  const res = spawnSync(process.execPath, [path.join(here, '../figures.mjs'), dataPath, outDir], { encoding: 'utf8' });
+  check(res.status === 0, 'figures.mjs exits 0' + (res.status ? ': ' + res.stderr : ''));
+}
 const index = JSON.parse(fs.readFileSync(path.join(outDir, 'figures.json'), 'utf8'));
 const names = index.figures.map((f) => f.name);
 const expected = ['vg_plane', 'stability_heatmap', 'aggregate_shares'].concat(model.groups.map((g) => 'series_' + g.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')));
