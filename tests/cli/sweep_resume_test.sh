@@ -12,7 +12,7 @@ set -eu
 exe=$1 d=$2/sweep_resume_$$ src=$3
 rm -rf "$d"; mkdir -p "$d"; trap 'rm -rf "$d"' EXIT
 /usr/bin/python3 "$src/benchmarks/scaling/make_series_csv.py" 90 "$d/series.csv" 11
-args="--input $d/series.csv --replicates 800 --quiet"
+args="--input $d/series.csv --replicates 300 --quiet"
 # Every sweep writes k.h5 (the output path is part of the recorded
 # configuration); the uninterrupted one is then moved aside.
 t0=$(date +%s%N)
