@@ -80,12 +80,14 @@ void RegisterBatchesCommand(CLI::App& app) {
   AddThresholdFlags(sub, &f->config);
   sub->add_option("--event-month", f->event_month, "Event month for the before/after growth table (default 2023-01)");
   sub->add_option("--window", f->window, "Months on each side of the event (default 36)");
-  sub->callback([f] {
+  sub->callback([f, sub] {
     pipeline::PipelineConfig config = pipeline::ResolveConfig(f->config, pipeline::ConfigPurpose::kBatches);
     if (f->event_month) config.batches.event_month = ParseMonthFlag("--event-month", *f->event_month);
     if (f->window) config.batches.event_window_months = *f->window;
     std::string error;
-    if (!config.batches.IsValid(&error)) ThrowUsageError(error);
+    if (!config.batches.IsValid(&error))
+      RunNamingFlags(sub, {{"batches.event_window_months", "--window"}, {"batches.event_month", "--event-month"}},
+                     [&] { ThrowUsageError(error); });
     const pipeline::BatchesOutcome r = pipeline::ExecuteBatches(config);
     if (f->config.out) pipeline::WriteBatchesFile(*f->config.out, r, config);
     std::cout << FormatBatchesReport(r.result);

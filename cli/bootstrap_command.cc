@@ -62,9 +62,9 @@ void RegisterBootstrapCommand(CLI::App& app) {
       "Block-bootstrap one monthly series (--input FILE.csv): confidence intervals on V and G and regime "
       "probabilities. (The panel's groups are bootstrapped by `chokepoint run`.)");
   AddSeriesInputFlags(sub, &f->series);
-  AddConfigFlags(sub, &f->config, /*with_out=*/false);
+  AddConfigFlags(sub, &f->config, /*with_out=*/false, /*with_panel=*/false);
   AddIndexFlags(sub, &f->config);
-  AddThresholdFlags(sub, &f->config);
+  AddThresholdFlags(sub, &f->config, /*sweep_axis_aliases=*/false, /*with_semiconductor_override=*/false);
   AddBootstrapFlags(sub, &f->config);
   sub->add_option_function<std::string>(
       "--interval",

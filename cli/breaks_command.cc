@@ -42,7 +42,7 @@ void RegisterBreaksCommand(CLI::App& app) {
                 "hold 11 month effects fixed across regimes (partial change; no p-values)");
   sub->add_option("--significance", args->request.options.significance, "level of the sequential F(l+1|l) choice; default 0.05");
   sub->add_option("--replicates", args->request.options.test_replicates, "Monte Carlo replicates for p-values; default 999");
-  sub->add_option("--seed", args->request.options.seed, "seed of the Monte Carlo p-values");
+  sub->add_option("--seed", args->request.options.seed, "seed of the Monte Carlo p-values")->check(SeedValidator());
   sub->add_option("--level", args->request.options.ci_level, "confidence level of break-date intervals; default 0.95");
   sub->add_option("--null-errors", args->request.null_errors,
                   "errors of the Monte Carlo null: iid (classical F tests, default) or ar1 (rho from the LWZ "

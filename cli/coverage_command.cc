@@ -31,14 +31,16 @@ void RegisterCoverageCommand(CLI::App& app) {
   sub->add_option("--truth-draws", f->options.truth_draws, "Draws for the observed estimand's truth (default 4000)");
   sub->add_option("--calibrated-draws", f->options.calibrated_draws,
                   "Draws that also get the calibrated interval (default 200; 0 = none)");
-  sub->add_option("--seed", f->options.seed, "Seed of the simulated draws (default 20261130)");
+  sub->add_option("--seed", f->options.seed, "Seed of the simulated draws (default 20261130)")->check(SeedValidator());
   sub->add_option("--threads", f->options.threads, "Worker threads (0 = all cores; results do not depend on it)");
   sub->add_option("--out", f->out, "Also write the Markdown table to this file");
   sub->add_flag("--hold-episodes", f->options.hold_episodes,
                 "Hold each draw's surges and shift (true shape) in the fitted path, as `run` holds the models' "
                 "fitted episodes");
-  AddBootstrapFlags(sub, &f->config);
-  sub->callback([f] {
+  AddBootstrapFlags(sub, &f->config, BootstrapFlagSet::kLevel);  // calibration: --calibrated-draws
+  sub->callback([f, sub] {
+   RunNamingFlags(sub, {{"bootstrap.level", "--level"}, {"bootstrap.replicates", "--replicates"},
+                        {"bootstrap.block_length", "--block-length"}}, [&] {
     bootstrap::CoverageOptions o = f->options;
     const pipeline::ConfigOverrides& c = f->config;
     if (c.replicates) o.bootstrap.replicates = *c.replicates;
@@ -57,6 +59,7 @@ void RegisterCoverageCommand(CLI::App& app) {
     const std::string table = r.FormatTable();
     std::cout << table;
     if (!f->out.empty()) WriteFileAtomically(f->out, table);
+   });
   });
 }
 

@@ -65,12 +65,47 @@ CLI::Option* AddHiddenAlias(CLI::App* cmd, const std::string& old_name,
   return cmd->add_option_function<std::string>(old_name, std::move(store), "")->group("");
 }
 
-void AddConfigFlags(CLI::App* cmd, ConfigOverrides* o, bool with_out) {
+CLI::Validator SeedValidator() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits) return "must be an unsigned integer, got " + v;
+        if (v.size() > 19 || (v.size() == 19 && v > "9223372036854775807"))
+          return "must be at most 9223372036854775807 (2^63 - 1), got " + v;
+        return "";
+      },
+      "UINT <= 2^63-1", "seed");
+}
+
+void RunNamingFlags(const CLI::App* cmd, std::initializer_list<std::pair<std::string_view, std::string_view>> keys,
+                    const std::function<void()>& body) {
+  try {
+    body();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kUsage) throw;
+    const std::string message = e.what();
+    for (const auto& [key, flag] : keys) {
+      if (message.rfind(key, 0) == 0 && cmd->count(std::string(flag)) > 0)
+        throw Error(ErrorKind::kUsage, std::string(flag) + " (" + message.substr(0, key.size()) + ")" +
+                                           message.substr(key.size()));
+    }
+    throw;
+  }
+}
+
+void AddConfigFlags(CLI::App* cmd, ConfigOverrides* o, bool with_out, bool with_panel) {
   cmd->add_option("--config", o->config_file, "TOML configuration file driving the whole run")
       ->check(CLI::ExistingFile);
   cmd->add_option("--set", o->set_assignments,
                   "Set any configuration key, e.g. --set bootstrap.replicates=2000 --set models.post_month=\"2019-05\" "
                   "(value read as TOML; repeatable; applied after --config, before the other flags)");
+  if (with_out) cmd->add_option("--out", o->out, "Output HDF5 file");
+  cmd->add_option("--threads", o->threads, "Worker threads (0 = all cores; results do not depend on it)");
+  cmd->add_option("--seed", o->seed, "Seed of every random stream")->check(SeedValidator());
+  cmd->add_option("--memory-limit", o->memory_limit,
+                  "What the run may plan to allocate (8G, 512M, bytes; default $CHOKEPOINT_MEMORY_LIMIT, else half "
+                  "of physical memory): larger work is refused before it starts");
+  if (!with_panel) return;
   cmd->add_option("--data", o->data_file, "Panel file (.h5 or canonical .csv); default: the embedded synthetic scenario");
   cmd->add_option("--catalog", o->catalog, "Catalog directory (groups.csv, members.csv, ...); default: the shipped one");
   cmd->add_option("--min-coverage", o->min_coverage,
@@ -83,12 +118,6 @@ void AddConfigFlags(CLI::App* cmd, ConfigOverrides* o, bool with_out) {
   cmd->add_option("--data-dir", o->data_dir,
                   "Directory of the shipped data (catalog, scenarios, BEC, GDP, events); default: "
                   "$CHOKEPOINT_DATA_DIR, else ../share/chokepoint beside the executable");
-  if (with_out) cmd->add_option("--out", o->out, "Output HDF5 file");
-  cmd->add_option("--threads", o->threads, "Worker threads (0 = all cores; results do not depend on it)");
-  cmd->add_option("--seed", o->seed, "Seed of every random stream");
-  cmd->add_option("--memory-limit", o->memory_limit,
-                  "What the run may plan to allocate (8G, 512M, bytes; default $CHOKEPOINT_MEMORY_LIMIT, else half "
-                  "of physical memory): larger work is refused before it starts");
 }
 
 void AddIndexFlags(CLI::App* cmd, ConfigOverrides* o) {
@@ -120,11 +149,12 @@ void AddIndexFlags(CLI::App* cmd, ConfigOverrides* o) {
   g->add_option("--last-k", o->last_k, "Number of final periods (last_k weighting)");
 }
 
-void AddThresholdFlags(CLI::App* cmd, ConfigOverrides* o, bool sweep_axis_aliases) {
+void AddThresholdFlags(CLI::App* cmd, ConfigOverrides* o, bool sweep_axis_aliases, bool with_semiconductor_override) {
   auto* g = cmd->add_option_group("thresholds", "Classification thresholds ([thresholds])");
   g->add_option("--growth-threshold", o->growth_threshold, "g*: growth is high if G > g* (default 0.5)");
-  g->add_option("--semiconductor-override", o->semiconductor_override,
-                "Semiconductor groups with high growth are stockpiling (true|false, default true)");
+  if (with_semiconductor_override)
+    g->add_option("--semiconductor-override", o->semiconductor_override,
+                  "Semiconductor groups with high growth are stockpiling (true|false, default true)");
   if (!sweep_axis_aliases) {
     g->add_option("--volatility-high", o->volatility_high, "v_hi: volatility is high if V > v_hi (default 0.3)");
     g->add_option("--volatility-low", o->volatility_low, "v_lo: volatility is low if V < v_lo (default 0.24)");
@@ -161,7 +191,7 @@ void AddThresholdFlags(CLI::App* cmd, ConfigOverrides* o, bool sweep_axis_aliase
       "v_lo: volatility is low if V < v_lo (default 0.24)");
 }
 
-void AddBootstrapFlags(CLI::App* cmd, ConfigOverrides* o) {
+void AddBootstrapFlags(CLI::App* cmd, ConfigOverrides* o, BootstrapFlagSet set) {
   auto* g = cmd->add_option_group("bootstrap", "Bootstrap ([bootstrap]; any other key: --set bootstrap.KEY=V)");
   g->add_option("--replicates,-B", o->replicates, "Bootstrap replicates B (default 1000)");
   g->add_option_function<std::string>(
@@ -181,7 +211,9 @@ void AddBootstrapFlags(CLI::App* cmd, ConfigOverrides* o) {
   g->add_option_function<std::string>(
       "--block-length", [o](const std::string& v) { o->block_length = ParseBlockLength(v); },
       "auto (Politis-White with the Patton-Politis-White correction) or a mean length in months (default auto)");
+  if (set == BootstrapFlagSet::kResampling) return;
   g->add_option("--level", o->level, "Confidence level of the intervals (default 0.9)");
+  if (set == BootstrapFlagSet::kLevel) return;
   g->add_option_function<std::string>(
       "--estimand",
       [o](const std::string& v) {

@@ -23,6 +23,9 @@
 #include <cstdio>
 
 #include <chrono>
+#include <functional>
+#include <initializer_list>
+#include <utility>
 
 #include <optional>
 #include <string>
@@ -37,16 +40,33 @@
 
 namespace chokepoint::cli {
 
-// --config, --set, --data, --catalog, --scenario, --data-dir, --threads,
-// --seed (and --out when `with_out`).
-void AddConfigFlags(CLI::App* cmd, pipeline::ConfigOverrides* o, bool with_out = true);
+// --config, --set, --threads, --seed, --memory-limit, --out when `with_out`,
+// and the panel flags (--data, --catalog, --min-coverage, --code-map,
+// --scenario, --data-dir) when `with_panel`: a command that reads no panel
+// (bootstrap) does not offer them.
+void AddConfigFlags(CLI::App* cmd, pipeline::ConfigOverrides* o, bool with_out = true, bool with_panel = true);
+// Every --seed: an unsigned integer a run file can record (at most 2^63 - 1),
+// refused with the flag's name otherwise (CLI11 would wrap -1 around).
+CLI::Validator SeedValidator();
+// A usage error whose message starts with a configuration key that a flag of
+// `cmd` set names the flag too: "--window (batches.event_window_months) must
+// be in 6..240". `keys` pairs each key with its flag; only flags given count.
+void RunNamingFlags(const CLI::App* cmd, std::initializer_list<std::pair<std::string_view, std::string_view>> keys,
+                    const std::function<void()>& body);
 // [index] and [thresholds] flags. With `sweep_axis_aliases`, --volatility-high
 // and --volatility-low given a range or list set the sweep's axis instead
 // (their meaning in `sweep` before the flags were unified).
 void AddIndexFlags(CLI::App* cmd, pipeline::ConfigOverrides* o);
-void AddThresholdFlags(CLI::App* cmd, pipeline::ConfigOverrides* o, bool sweep_axis_aliases = false);
-// [bootstrap] shortcuts: --replicates, --scheme, --blocks, --block-length, --level.
-void AddBootstrapFlags(CLI::App* cmd, pipeline::ConfigOverrides* o);
+// A single series is never a semiconductor group, so `bootstrap` leaves out
+// --semiconductor-override (`with_semiconductor_override`).
+void AddThresholdFlags(CLI::App* cmd, pipeline::ConfigOverrides* o, bool sweep_axis_aliases = false,
+                       bool with_semiconductor_override = true);
+// [bootstrap] shortcuts: --replicates, --scheme, --blocks, --block-length,
+// and those of the intervals a command reports: --level (kLevel and up),
+// --estimand and --calibrate (kAll). `sweep` reports no interval (kResampling);
+// `coverage` measures at one level and calibrates by its own flag (kLevel).
+enum class BootstrapFlagSet { kResampling, kLevel, kAll };
+void AddBootstrapFlags(CLI::App* cmd, pipeline::ConfigOverrides* o, BootstrapFlagSet set = BootstrapFlagSet::kAll);
 // --no-bootstrap, --no-models, --no-aggregate, --no-batches.
 void AddStageFlags(CLI::App* cmd, pipeline::ConfigOverrides* o);
 // [sweep] axes: --growth-axis, --volatility-high-axis, --volatility-low-axis,

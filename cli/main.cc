@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // The same prefix as every other error (CLI11's own message only names the flag).
+    std::cerr << "chokepoint: error: " << e.what() << "\nRun with --help for more information.\n";
     return 2;
   } catch (const chokepoint::Error& e) {
     std::cerr << "chokepoint: " << (e.kind() == chokepoint::ErrorKind::kInterrupted ? "" : "error: ") << e.what()

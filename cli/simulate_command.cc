@@ -8,6 +8,7 @@
 #include "chokepoint/core/scenario.h"
 #include "chokepoint/core/simulate.h"
 #include "commands.h"
+#include "flags.h"
 
 namespace chokepoint::cli {
 
@@ -28,6 +29,7 @@ void RegisterSimulateCommand(CLI::App& app) {
                   "Scenario name (looked up in the data directory's scenarios/) or a .toml file")
       ->capture_default_str();
   sub->add_option("--seed", opts->seed, "Random seed (results do not depend on the thread count)")
+      ->check(SeedValidator())
       ->capture_default_str();
   sub->add_option("--out", opts->out, "Output panel: .csv (canonical long CSV) or .h5 (HDF5 /panel, plus the noise-free truth in /simulation)");
   sub->add_flag("--list", opts->list, "List the shipped scenarios and exit");

@@ -38,7 +38,7 @@ void RegisterStudyCommand(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--set", a->set, "Set a design key, e.g. --set study.draws=50 (repeatable; after --design)");
   cmd->add_option("--draws", a->draws, "Draws per design point (overrides study.draws)");
-  cmd->add_option("--seed", a->seed, "Seed of every random stream (overrides study.seed)");
+  cmd->add_option("--seed", a->seed, "Seed of every random stream (overrides study.seed)")->check(SeedValidator());
   cmd->add_option("--threads", a->threads, "Worker threads (0 = all cores; results do not depend on it)");
   cmd->add_option("--out", a->out, "Output HDF5 study file")->required();
   cmd->add_option("--report", a->report, "Also write the Markdown report to this file");
@@ -54,9 +54,7 @@ void RegisterStudyCommand(CLI::App& app) {
       if (*a->draws < 1 || *a->draws > 1000000) ThrowUsageError("--draws must be in 1..1000000");
       set.push_back("study.draws=" + std::to_string(*a->draws));
     }
-    if (a->seed) {
-      if (*a->seed > static_cast<uint64_t>(INT64_MAX))
-        ThrowUsageError("--seed must be at most 9223372036854775807 (2^63 - 1), got " + std::to_string(*a->seed));
+    if (a->seed) {  // range checked by SeedValidator
       set.push_back("study.seed=" + std::to_string(*a->seed));
     }
     if (a->threads < 0) ThrowUsageError("--threads must be >= 0 (0 = all cores), got " + std::to_string(a->threads));

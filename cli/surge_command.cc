@@ -32,9 +32,12 @@ void RegisterSurgeCommand(CLI::App& app) {
   sub->add_flag_function("--no-ar1", [args](int64_t) { args->request.ar1 = false; },
                          "independent errors instead of AR(1)");
   sub->add_flag_function("--no-seasonal", [args](int64_t) { args->request.seasonal = false; }, "no month effects");
-  sub->callback([args] {
+  sub->callback([args, sub] {
     const pipeline::Series series = LoadPipelineSeries(args->series);
-    const robustness::SurgeResult r = pipeline::SeriesSurge(series, args->request);
+    robustness::SurgeResult r;
+    RunNamingFlags(sub, {{"surge.loss_scale", "--loss-scale"}, {"surge.max_surges", "--max-surges"},
+                         {"surge.loss", "--loss"}, {"surge.onsets", "--onsets"}},
+                   [&] { r = pipeline::SeriesSurge(series, args->request); });
     std::cout << (args->series.json ? pipeline::FormatSurgeJson(r) : r.FullReport());
   });
 }

@@ -69,7 +69,7 @@ void RegisterSweepCommand(CLI::App& app) {
   AddGroupSeriesInputFlags(cmd, &f->series);
   AddIndexFlags(cmd, &f->config);
   AddThresholdFlags(cmd, &f->config, /*sweep_axis_aliases=*/true);
-  AddBootstrapFlags(cmd, &f->config);
+  AddBootstrapFlags(cmd, &f->config, BootstrapFlagSet::kResampling);  // the sweep reports no interval
   AddSweepAxisFlags(cmd, &f->config);
   cmd->add_flag("--quiet", f->config.quiet, "No progress bar or summary");
   cmd->add_flag("--resume", f->resume,

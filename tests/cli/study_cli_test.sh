@@ -65,7 +65,7 @@ test ! -e "$d/bad.h5"
 if "$exe" study --design "$d/design.toml" --seed 18446744073709551615 --out "$d/s.h5" --quiet 2>"$d/err"; then
   echo "FAIL: a seed above 2^63 - 1 was accepted"; exit 1
 fi
-grep -q -- '--seed must be at most 9223372036854775807' "$d/err" || { cat "$d/err"; exit 1; }
+grep -q -- '--seed: must be at most 9223372036854775807' "$d/err" || { cat "$d/err"; exit 1; }
 if "$exe" study --design "$d/design.toml" --draws 0 --out "$d/s.h5" --quiet 2>"$d/err"; then
   echo "FAIL: --draws 0 was accepted"; exit 1
 fi
