@@ -336,6 +336,16 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
 
 }  // namespace
 
+void CheckBootstrapMemory(int num_groups, const BootstrapOptions& options) {
+  // The replicate arrays (V, G, the signal's V and G, the other base's G
+  // twice, G_trend), checked before any work (memory_limit.h).
+  const int arrays = 4 + (options.base_sensitivity ? 2 : 0) + (options.trend_growth ? 1 : 0);
+  CheckMemoryEstimate("bootstrap replicate arrays (" + std::to_string(num_groups) + " groups x " +
+                          std::to_string(options.replicates) + " replicates x " + std::to_string(arrays) +
+                          " statistics)",
+                      8.0 * num_groups * static_cast<double>(options.replicates) * arrays);
+}
+
 BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, const Thresholds& thresholds,
                              const BootstrapOptions& options, std::span<const std::vector<double>> log_components) {
   return RunEngine(series, spec, thresholds, options, log_components, EngineMode::kFull);
@@ -359,14 +369,7 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
   result.replicates = options.replicates;
   const int num_groups = series.num_groups();
   const int B = options.replicates;
-  {
-    // The replicate arrays (V, G, the signal's V and G, the other base's G
-    // twice, G_trend), checked before any work (memory_limit.h).
-    const int arrays = 4 + (options.base_sensitivity ? 2 : 0) + (options.trend_growth ? 1 : 0);
-    CheckMemoryEstimate("bootstrap replicate arrays (" + std::to_string(num_groups) + " groups x " +
-                            std::to_string(B) + " replicates x " + std::to_string(arrays) + " statistics)",
-                        8.0 * num_groups * static_cast<double>(B) * arrays);
-  }
+  CheckBootstrapMemory(num_groups, options);
   result.groups.resize(num_groups);
 
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();

@@ -86,6 +86,8 @@ RunOutcome ExecuteRun(const PipelineConfig& config, const RunObserver& observer)
                       " ([index] window_start/window_end) lies outside the data (" + series.first_month.ToString() +
                       ".." + series.month(series.num_months - 1).ToString() + ")");
   }
+  // The bootstrap's memory is known now: refuse before the models are fitted.
+  if (config.run.bootstrap) bootstrap::CheckBootstrapMemory(series.num_groups(), config.bootstrap);
   r.analysis = AnalyzeGroups(series, config.index, config.thresholds);
   if (observer.info)
     observer.info(std::to_string(series.num_groups()) + " groups, " + std::to_string(series.num_months) +

@@ -215,6 +215,13 @@ BootstrapResult RunBootstrap(const GroupSeries& series, const IndexSpec& spec, c
                              const BootstrapOptions& options,
                              std::span<const std::vector<double>> log_components = {});
 
+// The replicate arrays a bootstrap of `num_groups` groups allocates, checked
+// against the memory limit (memory_limit.h): throws a usage error naming the
+// estimate and the limit. RunBootstrap checks it first; a caller with earlier
+// stages (`chokepoint run`: the models) checks it before them, so a refused
+// run refuses at once.
+void CheckBootstrapMemory(int num_groups, const BootstrapOptions& options);
+
 // One series (e.g. from a CSV file) through the same engine: a GroupSeries
 // with a single group named `name`.
 BootstrapResult RunSeriesBootstrap(std::span<const double> monthly, YearMonth first_month, const IndexSpec& spec,
