@@ -1,5 +1,6 @@
 #include "chokepoint/core/toml_section.h"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -24,6 +25,23 @@ bool TomlSection::Has(std::string_view key) const { return Node(key) != nullptr;
 void TomlSection::Fail(std::string_view key, std::string_view message) const {
   long line = 0, col = 0;
   const toml::node* n = key.empty() ? table_ : Node(key);
+  if (key.empty() && table_) {
+    // A section-level (cross-field) error points at the first of this
+    // section's keys its message names, not at the section header.
+    size_t first = std::string_view::npos;
+    for (const auto& [k, node] : *table_) {
+      const std::string full = FullKey(k.str());
+      size_t at = message.find(full);
+      // Whole keys only: "index.half" is not named by "index.half_life".
+      while (at != std::string_view::npos && at + full.size() < message.size() &&
+             (std::isalnum(static_cast<unsigned char>(message[at + full.size()])) || message[at + full.size()] == '_'))
+        at = message.find(full, at + 1);
+      if (at != std::string_view::npos && (first == std::string_view::npos || at < first)) {
+        first = at;
+        n = &node;
+      }
+    }
+  }
   if (!n) n = table_;
   if (n) {
     line = static_cast<long>(n->source().begin.line);

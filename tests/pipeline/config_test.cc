@@ -82,6 +82,17 @@ TEST(PipelineConfig, ErrorsNameTheFlagTheSetOrTheLine) {
   EXPECT_EQ(m.rfind(file.path() + ":5:", 0), 0u) << m;
   EXPECT_NE(m.find("bootstrap.level"), std::string::npos) << m;
 
+  // A cross-field error of a section is located at the first key it names,
+  // not at the section header: v_lo on line 6, not [thresholds] on line 4;
+  // half_life on line 3 of [index] (not index.half, a prefix of no key here).
+  const TempToml cross("[run]\nseed = 3\n\n[thresholds]\nvolatility_high = 0.2\nvolatility_low = 0.3\n");
+  ConfigOverrides x;
+  x.config_file = cross.path();
+  EXPECT_EQ(MessageOf(x).rfind(cross.path() + ":6:", 0), 0u) << MessageOf(x);
+  const TempToml index("[index]\nweighting = \"exponential\"\nhalf_life = -2\n");
+  x.config_file = index.path();
+  EXPECT_EQ(MessageOf(x).rfind(index.path() + ":3:", 0), 0u) << MessageOf(x);
+
   ConfigOverrides s;
   s.set_assignments = {"nosuchsection.key=1"};
   EXPECT_NE(MessageOf(s).find("unknown section 'nosuchsection'"), std::string::npos);
