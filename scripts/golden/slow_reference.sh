@@ -1,8 +1,9 @@
 #!/bin/sh
 # Regenerates tests/data/slow/reference_rates.csv: the expected rates of the
 # powered Monte Carlo checks (tests/slow/rates_slow_test.cc), measured by the
-# same functions on other seeds and with more draws (coverage 20,000 draws per
-# design, breaks 20,000 / 4,000, surge recovery 4,000). About 10 minutes on
+# same functions on other seeds and with more draws (coverage: 20,000 draws
+# per design, and 20,000 series for the observed statistic's intervals of G;
+# breaks 20,000 / 4,000; surge recovery 4,000). About 13 minutes on
 # 2 cores. Run after a build; rerun only when a method changes on purpose,
 # and say in the commit which rates moved and why.
 set -eu

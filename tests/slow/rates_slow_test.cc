@@ -25,8 +25,10 @@
 #include <string>
 #include <vector>
 
+#include "../bootstrap/test_util.h"  // the quick coverage test's series
 #include "break_recovery_design.h"
 #include "chokepoint/bootstrap/coverage_study.h"
+#include "chokepoint/bootstrap/engine.h"
 #include "chokepoint/robustness/models/surge_recovery.h"
 #include "powered_rate_check.h"
 
@@ -142,6 +144,55 @@ TEST(PoweredCoverage, DefaultIntervalAtNominalOnWhiteNoiseAndAsTheReferenceElsew
       names.push_back(std::string("coverage.") + design + "." + stat);
   const int draws = DrawsFor(names, nominal, 2000);
   CheckRates(MeasureCoverage(draws, 7001), draws, nominal);
+}
+
+// ---------------------------------------------------------------------------
+// The observed statistic's own intervals of G (basic, normal, percentile) and
+// the percentile interval of G_trend, against the noise-free G, on the
+// series of the quick tests/bootstrap/coverage_test.cc (trend 0.008, AR(1)
+// 0.5, sd 0.1, 120 months; residual scheme, B = 299).
+
+std::vector<MeasuredRate> MeasureLegacyCoverage(int draws, uint64_t seed) {
+  bootstrap::BootstrapOptions o;
+  o.replicates = 299;
+  o.threads = 1;  // one short series per call: a wider arena costs more than it gives
+  o.progress = false;
+  o.keep_replicates = false;
+  o.trend_growth = true;
+  const auto weights = MakeWeights(IndexSpec{}, 120);
+  int64_t basic = 0, normal = 0, percentile = 0, trend = 0;
+  for (int s = 0; s < draws; ++s) {
+    RandomStream rs(seed, static_cast<uint32_t>(s), 0);
+    std::vector<double> truth;
+    const auto x = bootstrap::testing::SimulateSeries(rs, 120, 20.0, 0.008, 0.5, 0.1, &truth);
+    const double true_g = ComputeIndices(truth, weights, 1).G;
+    o.seed = seed * 1000003 + static_cast<uint64_t>(s);
+    const bootstrap::BootstrapResult r =
+        bootstrap::RunSeriesBootstrap(x, YearMonth{2015, 1}, IndexSpec{}, Thresholds{}, o);
+    EXPECT_TRUE(r.groups[0].ok && r.groups[0].G_trend.has_value()) << "draw " << s;
+    if (!r.groups[0].ok || !r.groups[0].G_trend) continue;
+    const auto covers = [&](const bootstrap::Interval& iv) { return iv.ok && iv.lower <= true_g && true_g <= iv.upper; };
+    const auto& by = r.groups[0].G.intervals;
+    basic += covers(by[bootstrap::IntervalMethod::kBasic]);
+    normal += covers(by[bootstrap::IntervalMethod::kNormal]);
+    percentile += covers(by[bootstrap::IntervalMethod::kPercentile]);
+    trend += covers(r.groups[0].G_trend->intervals[bootstrap::IntervalMethod::kPercentile]);
+  }
+  return {{"legacy_coverage.G_basic", basic},
+          {"legacy_coverage.G_normal", normal},
+          {"legacy_coverage.G_percentile", percentile},
+          {"legacy_coverage.G_trend_percentile", trend}};
+}
+
+TEST(PoweredCoverage, ObservedStatisticIntervalsOfGAsTheReference) {
+  if (ReferenceOutput()) {
+    WriteReference(MeasureLegacyCoverage(20000, 7102), 20000);
+    return;
+  }
+  const std::vector<std::string> names = {"legacy_coverage.G_basic", "legacy_coverage.G_normal",
+                                          "legacy_coverage.G_percentile", "legacy_coverage.G_trend_percentile"};
+  const int draws = DrawsFor(names, {}, 2000);
+  CheckRates(MeasureLegacyCoverage(draws, 7101), draws, {});
 }
 
 // ---------------------------------------------------------------------------
