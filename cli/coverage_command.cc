@@ -39,8 +39,6 @@ void RegisterCoverageCommand(CLI::App& app) {
                 "fitted episodes");
   AddBootstrapFlags(sub, &f->config, BootstrapFlagSet::kLevel);  // calibration: --calibrated-draws
   sub->callback([f, sub] {
-   RunNamingFlags(sub, {{"bootstrap.level", "--level"}, {"bootstrap.replicates", "--replicates"},
-                        {"bootstrap.block_length", "--block-length"}}, [&] {
     bootstrap::CoverageOptions o = f->options;
     const pipeline::ConfigOverrides& c = f->config;
     if (c.replicates) o.bootstrap.replicates = *c.replicates;
@@ -52,14 +50,16 @@ void RegisterCoverageCommand(CLI::App& app) {
       ThrowUsageError("--draws must be >= 1, --truth-draws >= 100 and --calibrated-draws >= 0");
     o.bootstrap.calibrate = o.calibrated_draws > 0;
     std::string error;
-    if (!o.bootstrap.IsValid(&error)) ThrowUsageError(error);
+    if (!o.bootstrap.IsValid(&error))
+      RunNamingFlags(sub, {{"bootstrap.level", "--level"}, {"bootstrap.replicates", "--replicates"},
+                           {"bootstrap.block_length", "--block-length"}},
+                     [&] { ThrowUsageError(error); });
     const auto designs =
         f->designs == "small" ? bootstrap::SmallCoverageDesigns() : bootstrap::DefaultCoverageDesigns();
     const bootstrap::CoverageResult r = bootstrap::RunCoverageStudy(designs, o);
     const std::string table = r.FormatTable();
     std::cout << table;
     if (!f->out.empty()) WriteFileAtomically(f->out, table);
-   });
   });
 }
 
