@@ -70,7 +70,7 @@ sanitize-thread-all: sanitize-thread
 # each target for FUZZ_SECONDS (60) on a scratch copy of its committed corpus; a
 # crash, leak, sanitizer report or uncaught exception fails it and leaves the
 # input in build-fuzz/artifacts/. `fuzz`: the same for longer, by hand.
-FUZZ_TARGETS = fuzz_series_csv fuzz_ingest fuzz_config
+FUZZ_TARGETS = fuzz_series_csv fuzz_ingest fuzz_config fuzz_run_file
 FUZZ_SECONDS ?= 60
 fuzz-smoke: setup
 	cmake --preset fuzz

@@ -433,6 +433,20 @@ void WriteBootstrapSection(hid_t file, const BootstrapResult& r) {
   WriteEstimands(b, r);
 }
 
+namespace {
+// A count stored as a double (h5py and pandas read it as a number): anything
+// but a whole number in [0, INT_MAX] is a damaged file, not a value to cast.
+int ReplicateCount(hid_t file, const char* dataset, size_t row, double value) {
+  if (std::isfinite(value) && value >= 0.0 && value <= std::numeric_limits<int>::max() &&
+      value == std::floor(value))
+    return static_cast<int>(value);
+  std::ostringstream message;
+  message << "HDF5 dataset " << dataset << " holds " << value << " in row " << row
+          << ", expected a replicate count (a whole number from 0 to " << std::numeric_limits<int>::max() << ")";
+  ThrowInputError(h5::FileName(file), 0, 0, message.str());
+}
+}  // namespace
+
 BootstrapResult ReadBootstrapSection(hid_t file) {
   if (!h5::Exists(file, "/bootstrap")) ThrowInputError("run file", 0, 0, "no /bootstrap group");
   h5::Handle g = h5::EnsureGroup(file, "/bootstrap");
@@ -498,7 +512,7 @@ BootstrapResult ReadBootstrapSection(hid_t file) {
     x.G.intervals.z0 = gz[i];
     x.block_length_used = bl[i];
     x.regime_stability = stab[i];
-    x.valid_replicates = static_cast<int>(valid[i]);
+    x.valid_replicates = ReplicateCount(file, "/bootstrap/valid_replicates", i, valid[i]);
     for (int k = 0; k < kNumRegimes; ++k) x.regime_probability[k] = rp[i * kNumRegimes + k];
     for (int k = 0; k < kNumCells; ++k) x.cell_probability[k] = cp[i * kNumCells + k];
     for (int m = 0; m < kNumIntervalMethods; ++m) {

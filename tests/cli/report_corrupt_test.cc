@@ -50,6 +50,9 @@ TEST(ReportCorruptFile, EveryDamagedDatasetIsNamedWithItsShape) {
        "/bootstrap/intervals/bca has shape (4, 17), expected (17, 4)"},
       {"/bootstrap/V_replicates", doubles(std::vector<double>(17 * 39, 0.1), {17, 39}),
        "/bootstrap/V_replicates has shape (17, 39), expected (17, 40)"},
+      // Found by fuzz_run_file: a count cast from -1e308 was undefined behaviour.
+      {"/bootstrap/valid_replicates", doubles(std::vector<double>(17, -1e308)),
+       "/bootstrap/valid_replicates holds -1e+308 in row 0, expected a replicate count"},
       {"/indices/status", strings(0), "/indices/status has shape (0,), expected (17,)"},
       {"/indices/V", strings(17), "/indices/V holds strings, expected numbers"},
       {"/groups/category", strings(16), "/groups/category has shape (16,), expected (17,)"},
