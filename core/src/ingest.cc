@@ -1,6 +1,7 @@
 // Ingest driver: header detection per format, the row loop, the (code, month)
 // accumulator with duplicate detection, January-February policies, metadata.
 #include "chokepoint/core/ingest.h"
+#include "chokepoint/core/memory_limit.h"
 
 #include <algorithm>
 #include <limits>
@@ -1264,6 +1265,14 @@ class Ingester {
     IngestResult result;
     const YearMonth first = YearMonth::FromIndex(lo);
     const int num_months = hi - lo + 1;
+    // The panel is dense (codes x months): a small file of sparse rows over
+    // 1900-2200 and many codes can ask for gigabytes. Checked before it is
+    // allocated (docs/method.md §9.5): value + present mask (+ quantity).
+    const double cells = static_cast<double>(codes.size()) * num_months;
+    CheckMemoryEstimate("the ingested panel (" + std::to_string(codes.size()) + " codes x " +
+                            std::to_string(num_months) + " months, " + first.ToString() + ".." +
+                            YearMonth::FromIndex(hi).ToString() + ")",
+                        cells * (sizeof(double) + 1 + (quantities_seen_ ? sizeof(double) : 0)));
     result.panel = Panel(std::move(hs), first, num_months);
     Panel& panel = result.panel;
     if (quantities_seen_) {

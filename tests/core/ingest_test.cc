@@ -16,6 +16,7 @@
 
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
+#include "chokepoint/core/memory_limit.h"
 #include "chokepoint/core/panel_io.h"
 
 namespace chokepoint {
@@ -492,6 +493,29 @@ TEST(Ingest, RateTableErrorsAreLocated) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("r.csv:3:2: invalid rate '-1'"), std::string::npos) << e.what();
   }
+}
+
+TEST(Ingest, ADensePanelOverTheLimitIsRefusedBeforeItIsBuilt) {
+  // 40 codes with one value each, in 1900-01 and 2200-12: 3,612 months x 40
+  // codes x 9 bytes = 1.3 MB of panel from a file of 43 lines.
+  TempDir dir;
+  std::string text = "hs8,period,value_usd\n";
+  for (int c = 0; c < 40; ++c)
+    text += std::to_string(84561100 + 100 * c) + (c % 2 ? ",1900-01,1\n" : ",2200-12,1\n");
+  const auto f = dir.Write("sparse.csv", text);
+  SetMemoryLimit(1 << 20, "test limit");
+  try {
+    IngestFiles({f}, IngestOptions{});
+    ADD_FAILURE() << "a 1.3 MB panel passed a 1 MB limit";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+    EXPECT_NE(std::string(e.what()).find("the ingested panel (40 codes x 3612 months, 1900-01..2200-12)"),
+              std::string::npos)
+        << e.what();
+  }
+  SetMemoryLimit(2 << 20, "test limit");  // the same file within 2 MB
+  EXPECT_EQ(IngestFiles({f}, IngestOptions{}).panel.num_months(), 3612);
+  SetMemoryLimit(0, "");
 }
 
 // --- HDF5 ------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 // expected value fails with probability >= 0.9, at a 1% chance of failing
 // the right rate (exact binomial windows, tests/support/powered_rate_check.h).
 // The quick versions (coverage_test.cc, breaks_recovery_test.cc,
-// surge_test.cc, coverage_study_test.cc) stay in every build.
+// surge_test.cc, coverage_study_test.cc, episode_coverage_test.cc) stay in
+// every build.
 //
 // Expected values:
 //   - nominal where the method is exact enough to claim it: the default
@@ -29,6 +30,12 @@
 #include "break_recovery_design.h"
 #include "chokepoint/bootstrap/coverage_study.h"
 #include "chokepoint/bootstrap/engine.h"
+#include "chokepoint/core/catalog.h"
+#include "chokepoint/core/group_series.h"
+#include "chokepoint/core/indices.h"
+#include "chokepoint/core/scenario.h"
+#include "chokepoint/core/simulate.h"
+#include "chokepoint/robustness/models/models.h"
 #include "chokepoint/robustness/models/surge_recovery.h"
 #include "powered_rate_check.h"
 
@@ -256,6 +263,87 @@ TEST(PoweredSurgeRecovery, PlantedEventsRecoveredAsTheReference) {
                                           "surge_recovery.none_false_any"};
   const int draws = DrawsFor(names, {}, 2000);
   CheckRates(MeasureSurgeRecovery(draws, 5001), draws, {});
+}
+
+// ---------------------------------------------------------------------------
+// Coverage with the models' episodes held (docs/method.md §5.13): on the
+// shipped `coverage` scenario, the residual-scheme bootstrap with the models
+// stage's fitted episodes in its fitted path, nominal 90% basic intervals of
+// G against the G of each scenario group's noise-free path. The quick
+// EpisodeCoverage test checks every group at 40 draws (a gross error per
+// group); this checks the rate pooled over the scenario's groups, each draw
+// one interval per group (independent simulations), with power against a
+// 5-point error of the pooled rate. Only the scenario's groups are fitted and
+// bootstrapped (the catalog's other groups carry no planted episode).
+
+GroupSeries SelectGroups(const GroupSeries& all, const std::vector<int>& ids) {
+  GroupSeries out;
+  out.first_month = all.first_month;
+  out.num_months = all.num_months;
+  out.min_coverage = all.min_coverage;
+  for (int id : ids) {
+    int row = -1;
+    for (int k = 0; k < all.num_groups(); ++k)
+      if (all.groups[k].id == id) row = k;
+    EXPECT_GE(row, 0) << "scenario group " << id << " not in the aggregated panel";
+    if (row < 0) continue;
+    out.groups.push_back(all.groups[row]);
+    const auto r = all.row(row);
+    out.values.insert(out.values.end(), r.begin(), r.end());
+    if (!all.present.empty())
+      out.present.insert(out.present.end(), all.present.begin() + static_cast<ptrdiff_t>(row) * all.num_months,
+                         all.present.begin() + static_cast<ptrdiff_t>(row + 1) * all.num_months);
+  }
+  return out;
+}
+
+// Draws = simulations x the scenario's groups; `draws` is rounded up to
+// whole simulations. Returns the pooled count and sets *intervals.
+std::vector<MeasuredRate> MeasureEpisodeCoverage(int draws, uint64_t first_seed, int64_t* intervals) {
+  const Scenario scenario = Scenario::Load("coverage");
+  const Catalog catalog = Catalog::LoadDefault();
+  const int G = static_cast<int>(scenario.groups.size());
+  const int simulations = (draws + G - 1) / G;
+  bootstrap::BootstrapOptions o;
+  o.replicates = 499;  // as the quick test
+  o.progress = false;
+  o.keep_replicates = false;
+  o.scheme_diagnostics = false;  // neither changes the observed statistic's basic interval
+  o.base_sensitivity = false;
+  robustness::ModelsOptions mo;
+  mo.breaks.compute_tests = false;
+  int64_t covered = 0, total = 0;
+  for (int s = 0; s < simulations; ++s) {
+    const uint64_t seed = first_seed + static_cast<uint64_t>(s);
+    const SimulationResult sim = Simulate(scenario, seed);
+    const GroupSeries series = SelectGroups(AggregateGroups(sim.panel, catalog), sim.truth.group_ids);
+    const robustness::ModelsResult models = robustness::RunModels(series, mo);
+    std::vector<std::vector<double>> episodes;
+    for (const robustness::GroupModels& gm : models.groups) episodes.push_back(gm.EpisodeLogComponent());
+    o.seed = seed * 7919 + 1;
+    const bootstrap::BootstrapResult r = bootstrap::RunBootstrap(series, IndexSpec{}, Thresholds{}, o, episodes);
+    for (int g = 0; g < G; ++g) {
+      const IndexValues truth = ComputeSeriesIndices(sim.truth.group_path(g), {}, sim.truth.first_month, IndexSpec{});
+      const bootstrap::Interval& in = r.groups[g].G.intervals[bootstrap::IntervalMethod::kBasic];
+      EXPECT_TRUE(in.ok) << sim.truth.group_names[g] << ", seed " << seed;
+      covered += in.ok && in.lower <= truth.G && truth.G <= in.upper;
+      ++total;
+    }
+  }
+  *intervals = total;
+  return {{"episode_coverage.G_basic_pooled", covered}};
+}
+
+TEST(PoweredEpisodeCoverage, PooledBasicCoverageOfGAsTheReference) {
+  int64_t intervals = 0;
+  if (ReferenceOutput()) {
+    const auto measured = MeasureEpisodeCoverage(20000, 60001, &intervals);
+    WriteReference(measured, intervals);
+    return;
+  }
+  const int draws = DrawsFor({"episode_coverage.G_basic_pooled"}, {}, 4000);
+  const auto measured = MeasureEpisodeCoverage(draws, 50001, &intervals);
+  CheckRates(measured, intervals, {});
 }
 
 }  // namespace
