@@ -191,7 +191,7 @@ void ApplyEdit(hid_t file, const Inventory& inv, FuzzedDataProvider& in) {
       return;
     case 1: {  // same element kind, another shape
       const std::string& path = pick(inv.datasets);
-      if (!H5Lexists(file, path.c_str(), H5P_DEFAULT)) return;
+      if (!chokepoint::h5::Exists(file, path)) return;
       std::vector<hsize_t> dims = DatasetDims(file, path);
       const int rank = in.ConsumeIntegralInRange<int>(0, 3);
       dims.resize(static_cast<size_t>(rank), 1);
@@ -212,7 +212,7 @@ void ApplyEdit(hid_t file, const Inventory& inv, FuzzedDataProvider& in) {
     }
     case 2: {  // same shape, another element type
       const std::string& path = pick(inv.datasets);
-      if (!H5Lexists(file, path.c_str(), H5P_DEFAULT)) return;
+      if (!chokepoint::h5::Exists(file, path)) return;
       const std::vector<hsize_t> dims = DatasetDims(file, path);
       size_t count = 1;
       for (hsize_t d : dims) count *= static_cast<size_t>(d);
@@ -223,7 +223,7 @@ void ApplyEdit(hid_t file, const Inventory& inv, FuzzedDataProvider& in) {
     case 3:
     case 4: {  // same shape and kind, some elements extreme
       const std::string& path = pick(inv.datasets);
-      if (!H5Lexists(file, path.c_str(), H5P_DEFAULT)) return;
+      if (!chokepoint::h5::Exists(file, path)) return;
       const std::vector<hsize_t> dims = DatasetDims(file, path);
       size_t count = 1;
       for (hsize_t d : dims) count *= static_cast<size_t>(d);
@@ -260,7 +260,7 @@ void ApplyEdit(hid_t file, const Inventory& inv, FuzzedDataProvider& in) {
     case 7: {  // delete an attribute, or give it another type or value
       if (inv.attributes.empty()) return;
       const auto& [object, name] = pick(inv.attributes);
-      if (!H5Lexists(file, object.c_str(), H5P_DEFAULT) && object != "/") return;
+      if (object != "/" && !chokepoint::h5::Exists(file, object)) return;
       Handle obj(H5Oopen(file, object.c_str(), H5P_DEFAULT));
       if (!obj.valid()) return;
       if (H5Aexists(obj.id(), name.c_str()) > 0) H5Adelete(obj.id(), name.c_str());

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds oneTBB with ThreadSanitizer into DIR (default build-deps/tbb-tsan),
+# Builds oneTBB with ThreadSanitizer into DIR (default build-deps/tbb-tsan of
+# this checkout; DIR is replaced wholesale, so give a directory of its own),
 # for the `tsan` preset (Makefile `sanitize-thread`).
 #
 # Why: Debian's libtbb is not instrumented, so TSan cannot see the
@@ -16,7 +17,7 @@
 # Idempotent: nothing is done when DIR already holds this build.
 set -euo pipefail
 
-dest="$(realpath -m "${1:-build-deps/tbb-tsan}")"
+dest="$(realpath -m "${1:-$(dirname "$0")/../build-deps/tbb-tsan}")"
 version="2021.8.0"
 sha256="7e9111b8bb59c8800bf6d0b06afe7b0891937443d2dae1ee1101c8e2ede6a7ef"
 tarball="onetbb_${version}.orig.tar.xz"

@@ -21,8 +21,12 @@ trap 'rm -f "$tmp" "$tmp.new"' EXIT
 if [ -n "${SLOW_FILTER:-}" ]; then
   : > "$tmp.new"
   CHOKEPOINT_SLOW_REFERENCE="$PWD/$tmp.new" build/bin/slow_tests --gtest_filter="$SLOW_FILTER"
+  if [ ! -s "$tmp.new" ]; then
+    echo "slow_reference: SLOW_FILTER='$SLOW_FILTER' measured no rates; $out left as it was" >&2
+    exit 1
+  fi
   # Keep every old line whose rate name the new run did not measure.
-  awk -F, 'NR == FNR { fresh[$1] = 1; next } !($1 in fresh)' "$tmp.new" "$out" > "$tmp"
+  awk -F, 'FILENAME == ARGV[1] { fresh[$1] = 1; next } !($1 in fresh)' "$tmp.new" "$out" > "$tmp"
   cat "$tmp.new" >> "$tmp"
 else
   {

@@ -503,6 +503,9 @@ TEST(Ingest, ADensePanelOverTheLimitIsRefusedBeforeItIsBuilt) {
   for (int c = 0; c < 40; ++c)
     text += std::to_string(84561100 + 100 * c) + (c % 2 ? ",1900-01,1\n" : ",2200-12,1\n");
   const auto f = dir.Write("sparse.csv", text);
+  struct ResetLimit {  // the limit is process-wide: never leave it to later tests
+    ~ResetLimit() { SetMemoryLimit(0, ""); }
+  } reset;
   SetMemoryLimit(1 << 20, "test limit");
   try {
     IngestFiles({f}, IngestOptions{});
@@ -515,7 +518,6 @@ TEST(Ingest, ADensePanelOverTheLimitIsRefusedBeforeItIsBuilt) {
   }
   SetMemoryLimit(2 << 20, "test limit");  // the same file within 2 MB
   EXPECT_EQ(IngestFiles({f}, IngestOptions{}).panel.num_months(), 3612);
-  SetMemoryLimit(0, "");
 }
 
 // --- HDF5 ------------------------------------------------------------------------
