@@ -347,9 +347,29 @@ std::vector<std::pair<std::string, H5O_type_t>> ListObjects(hid_t loc) {
   return objects;
 }
 
-std::string ReadStringAttribute(hid_t obj, std::string_view name) {
+namespace {
+// An attribute opened for reading one value: it must exist, hold exactly one
+// element (an array attribute read into one value would overrun it) and be
+// of the class asked for (numbers: integer or float); anything else is a
+// damaged file, an input error naming the attribute.
+Handle OpenOneValueAttribute(hid_t obj, std::string_view name, bool want_string) {
   Handle attr(H5Aopen(obj, Str(name).c_str(), H5P_DEFAULT));
-  if (!attr.valid()) ThrowInputError(FileName(obj), 0, 0, "HDF5 attribute " + ObjectNameOf(obj, "") + ":" + Str(name) + " not found");
+  const std::string label = "HDF5 attribute " + ObjectNameOf(obj, "") + ":" + Str(name);
+  if (!attr.valid()) ThrowInputError(FileName(obj), 0, 0, label + " not found");
+  Handle space(Check(H5Aget_space(attr.id()), "attribute space"));
+  const hssize_t points = H5Sget_simple_extent_npoints(space.id());
+  if (points != 1)
+    ThrowInputError(FileName(obj), 0, 0, label + " holds " + std::to_string(points) + " values, expected one");
+  Handle type(Check(H5Aget_type(attr.id()), "attribute type"));
+  const H5T_class_t c = H5Tget_class(type.id());
+  const bool ok = want_string ? c == H5T_STRING : (c == H5T_INTEGER || c == H5T_FLOAT);
+  if (!ok) ThrowInputError(FileName(obj), 0, 0, label + (want_string ? " is not a string" : " is not a number"));
+  return attr;
+}
+}  // namespace
+
+std::string ReadStringAttribute(hid_t obj, std::string_view name) {
+  Handle attr = OpenOneValueAttribute(obj, name, true);
   Handle ftype(Check(H5Aget_type(attr.id()), "attribute type"));
   if (H5Tis_variable_str(ftype.id()) > 0) {
     Handle mtype = StringType();
@@ -368,15 +388,13 @@ std::string ReadStringAttribute(hid_t obj, std::string_view name) {
   return out;
 }
 int64_t ReadIntAttribute(hid_t obj, std::string_view name) {
-  Handle attr(H5Aopen(obj, Str(name).c_str(), H5P_DEFAULT));
-  if (!attr.valid()) ThrowInputError(FileName(obj), 0, 0, "HDF5 attribute " + ObjectNameOf(obj, "") + ":" + Str(name) + " not found");
+  Handle attr = OpenOneValueAttribute(obj, name, false);
   int64_t v = 0;
   CheckStatus(H5Aread(attr.id(), H5T_NATIVE_INT64, &v), "read attribute");
   return v;
 }
 double ReadDoubleAttribute(hid_t obj, std::string_view name) {
-  Handle attr(H5Aopen(obj, Str(name).c_str(), H5P_DEFAULT));
-  if (!attr.valid()) ThrowInputError(FileName(obj), 0, 0, "HDF5 attribute " + ObjectNameOf(obj, "") + ":" + Str(name) + " not found");
+  Handle attr = OpenOneValueAttribute(obj, name, false);
   double v = 0;
   CheckStatus(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "read attribute");
   return v;

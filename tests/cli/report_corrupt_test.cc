@@ -72,6 +72,33 @@ TEST(ReportCorruptFile, EveryDamagedDatasetIsNamedWithItsShape) {
         << d.dataset << ": " << r.err;
     EXPECT_EQ(r.out.find("| "), std::string::npos) << "no partial report table on stdout: " << d.dataset;
   }
+  // An attribute of the wrong class or with more than one value is an input
+  // error naming it (a string where a number belongs failed inside H5Aread
+  // as an internal error; an array read into one value overran it).
+  for (int k = 0; k < 2; ++k) {
+    const auto bad = dir / "bad_attribute.h5";
+    std::filesystem::copy_file(run, bad, std::filesystem::copy_options::overwrite_existing);
+    {
+      h5::File f = h5::File::OpenReadWrite(bad);
+      h5::Handle b(H5Gopen2(f.id(), "/bootstrap", H5P_DEFAULT));
+      ASSERT_GE(H5Adelete(b.id(), k == 0 ? "scheme" : "replicates"), 0);
+      if (k == 0) {
+        h5::WriteAttribute(b.id(), "scheme", int64_t{7});
+      } else {
+        const hsize_t n = 3;
+        h5::Handle space(H5Screate_simple(1, &n, nullptr));
+        h5::Handle a(H5Acreate2(b.id(), "replicates", H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT));
+        const int64_t v[3] = {40, 40, 40};
+        ASSERT_GE(H5Awrite(a.id(), H5T_NATIVE_INT64, v), 0);
+      }
+      f.Close();
+    }
+    const auto r = RunChokepoint("report " + bad.string());
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(k == 0 ? ":scheme is not a string" : ":replicates holds 3 values, expected one"),
+              std::string::npos)
+        << r.err;
+  }
   // A dataset that is missing altogether names the file too.
   const auto missing = dir / "missing.h5";
   std::filesystem::copy_file(run, missing);
