@@ -228,29 +228,25 @@ void ApplyEdit(hid_t file, const Inventory& inv, FuzzedDataProvider& in) {
       size_t count = 1;
       for (hsize_t d : dims) count *= static_cast<size_t>(d);
       if (count == 0 || count > 20000) return;
+      // Read, overwrite 1-4 elements with `next()`, write back in place.
+      auto overwrite = [&](auto values, auto next, auto write) {
+        const int edits = in.ConsumeIntegralInRange<int>(1, 4);
+        for (int e = 0; e < edits && !values.empty(); ++e)
+          values[in.ConsumeIntegralInRange<size_t>(0, values.size() - 1)] = next();
+        H5Ldelete(file, path.c_str(), H5P_DEFAULT);
+        write(file, path, values, dims);
+      };
+      using namespace chokepoint::h5;
       const H5T_class_t c = DatasetClass(file, path);
-      if (c == H5T_STRING) {
-        std::vector<std::string> v = chokepoint::h5::ReadStrings(file, path);
-        const int edits = in.ConsumeIntegralInRange<int>(1, 4);
-        for (int e = 0; e < edits && !v.empty(); ++e) v[in.ConsumeIntegralInRange<size_t>(0, v.size() - 1)] =
-            in.ConsumeRandomLengthString(32);
-        H5Ldelete(file, path.c_str(), H5P_DEFAULT);
-        chokepoint::h5::WriteStrings(file, path, v, dims);
-      } else if (c == H5T_FLOAT) {
-        std::vector<double> v = chokepoint::h5::ReadDoubles(file, path);
-        const int edits = in.ConsumeIntegralInRange<int>(1, 4);
-        for (int e = 0; e < edits && !v.empty(); ++e)
-          v[in.ConsumeIntegralInRange<size_t>(0, v.size() - 1)] = ExtremeDouble(in);
-        H5Ldelete(file, path.c_str(), H5P_DEFAULT);
-        chokepoint::h5::WriteDoubles(file, path, v, dims);
-      } else if (c == H5T_INTEGER) {
-        std::vector<int64_t> v = chokepoint::h5::ReadInt64s(file, path);
-        const int edits = in.ConsumeIntegralInRange<int>(1, 4);
-        for (int e = 0; e < edits && !v.empty(); ++e)
-          v[in.ConsumeIntegralInRange<size_t>(0, v.size() - 1)] = ExtremeInteger(in);
-        H5Ldelete(file, path.c_str(), H5P_DEFAULT);
-        chokepoint::h5::WriteInt64s(file, path, v, dims);
-      }
+      if (c == H5T_STRING)
+        overwrite(ReadStrings(file, path), [&] { return in.ConsumeRandomLengthString(32); },
+                  [](hid_t f, const std::string& p, const auto& v, const auto& d) { WriteStrings(f, p, v, d); });
+      else if (c == H5T_FLOAT)
+        overwrite(ReadDoubles(file, path), [&] { return ExtremeDouble(in); },
+                  [](hid_t f, const std::string& p, const auto& v, const auto& d) { WriteDoubles(f, p, v, d); });
+      else if (c == H5T_INTEGER)
+        overwrite(ReadInt64s(file, path), [&] { return ExtremeInteger(in); },
+                  [](hid_t f, const std::string& p, const auto& v, const auto& d) { WriteInt64s(f, p, v, d); });
       return;
     }
     case 5:  // delete a group
