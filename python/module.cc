@@ -187,16 +187,29 @@ std::string Surge(const DoubleArray& values, const std::optional<std::string>& s
 }
 
 // V, G and the index status of each row of a (series x months) matrix under
-// the [index] specification, in parallel over rows (each row independent, so
-// the numbers do not depend on threads).
-py::tuple Indices(const DoubleArray& matrix, const std::optional<std::string>& start, const std::string& config_file,
-                  const std::vector<std::string>& sets, int threads) {
-  if (matrix.ndim() != 2) ThrowUsageError("indices: expected a 2-D array (series x months)");
+// the [index] specification, in parallel over blocks of rows (each row
+// independent, so the numbers do not depend on threads). The matrix is read in
+// place whatever its strides (a DataFrame's transposed block included).
+py::tuple Indices(const py::array_t<double, py::array::forcecast>& given, const std::optional<std::string>& start,
+                  const std::string& config_file, const std::vector<std::string>& sets, int threads) {
+  if (given.ndim() != 2) ThrowUsageError("indices: expected a 2-D array (series x months)");
+  constexpr auto kItem = static_cast<py::ssize_t>(sizeof(double));
+  // Strides that are not whole elements (a reinterpreted byte view) are read
+  // from a contiguous copy.
+  const py::array_t<double, py::array::forcecast> matrix =
+      (given.strides(0) % kItem == 0 && given.strides(1) % kItem == 0)
+          ? given
+          : py::array_t<double, py::array::forcecast>(
+                py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(given));
   const pipeline::PipelineConfig config = ResolveConfig(config_file, sets);
   const auto rows = static_cast<size_t>(matrix.shape(0)), months = static_cast<size_t>(matrix.shape(1));
   if (months < 2) ThrowUsageError("indices: need at least 2 months, got " + std::to_string(months));
   const YearMonth first = ParseStart(start).value_or(pipeline::kDefaultFirstMonth);
-  const double* data = matrix.data();
+  const IndexMatrix whole{.data = matrix.data(),
+                          .num_series = rows,
+                          .num_months = months,
+                          .series_stride = matrix.strides(0) / kItem,
+                          .month_stride = matrix.strides(1) / kItem};
   py::array_t<double> V(rows), G(rows);
   py::array_t<int> status(rows);
   double* v = V.mutable_data();
@@ -210,23 +223,19 @@ py::tuple Indices(const DoubleArray& matrix, const std::optional<std::string>& s
     const std::vector<double> weights =
         w.status == IndexStatus::kOk ? MakeWeights(config.index, w.num_periods) : std::vector<double>{};
     const int base = BasePeriods(config.index);
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, rows, 64), [&](const tbb::blocked_range<size_t>& range) {
-      std::vector<double> periods(static_cast<size_t>(std::max(w.num_periods, 1)));
-      for (size_t r = range.begin(); r < range.end(); ++r) {
-        const std::span<const double> row(data + r * months, months);
-        IndexValues iv;
-        iv.status = w.status;
-        if (iv.ok()) {
-          for (int t = 0; t < w.num_months; ++t)
-            if (std::isnan(row[static_cast<size_t>(w.first_column + t)])) iv.status = IndexStatus::kMissingInWindow;
-        }
-        if (iv.ok()) {
-          AggregateToPeriods(row, w, periods);
-          iv = ComputeIndices(periods, weights, base);
-        }
-        v[r] = iv.ok() ? iv.V : std::numeric_limits<double>::quiet_NaN();
-        g[r] = iv.ok() ? iv.G : std::numeric_limits<double>::quiet_NaN();
-        st[r] = static_cast<int>(iv.status);
+    // Blocks of 256 rows: a multiple of the kernels' 4- and 8-row groups,
+    // large enough that the per-block period buffer does not matter.
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, rows, 256), [&](const tbb::blocked_range<size_t>& range) {
+      IndexMatrix part = whole;
+      part.data += static_cast<std::ptrdiff_t>(range.begin()) * whole.series_stride;
+      part.num_series = range.size();
+      std::vector<IndexValues> values(range.size());
+      ComputeIndicesBatch(part, w, weights, base, values);
+      for (size_t i = 0; i < values.size(); ++i) {
+        const IndexValues& iv = values[i];
+        v[range.begin() + i] = iv.ok() ? iv.V : std::numeric_limits<double>::quiet_NaN();
+        g[range.begin() + i] = iv.ok() ? iv.G : std::numeric_limits<double>::quiet_NaN();
+        st[range.begin() + i] = static_cast<int>(iv.status);
       }
     });
     return 0;
@@ -363,6 +372,8 @@ PYBIND11_MODULE(_core, m) {
   m.def("breaks_json", &Breaks, py::arg("values"), py::arg("start"), py::arg("options"));
   m.def("hac_json", &Hac, py::arg("values"), py::arg("start"), py::arg("options"));
   m.def("surge_json", &Surge, py::arg("values"), py::arg("start"), py::arg("options"));
+  m.def("index_kernel_isa", [] { return std::string(chokepoint::ToString(chokepoint::ActiveIndexKernelIsa())); },
+        "Instruction set of the index kernels (\"avx2\" or \"baseline\"; the numbers are the same).");
   m.def("indices", &Indices, py::arg("matrix"), py::arg("start"), py::arg("config_file"), py::arg("sets"),
         py::arg("threads"));
   m.def("classify", &ClassifyPairs, py::arg("V"), py::arg("G"), py::arg("semiconductor"), py::arg("config_file"),

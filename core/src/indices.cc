@@ -1,7 +1,13 @@
 #include "chokepoint/core/indices.h"
 
+#include <atomic>
+
 #include <cmath>
+#include <cstring>
+#include <stdexcept>
 #include <sstream>
+
+#include "index_kernels.h"
 
 namespace chokepoint {
 
@@ -184,12 +190,56 @@ inline double LaneSquaredDeviations(const double* x, size_t n, double mean) {
   }
   return (s0 + s1) + (s2 + s3);
 }
-inline double BaseMean(const double* x, int base_periods) {
-  double base = 0.0;
-  for (int i = 0; i < base_periods; ++i) base += x[i];
-  return base / base_periods;
+}  // namespace
+
+// ---- Instruction set of the vector kernels (index_kernels.h) --------------
+// Every instantiation gives the same bits, so the choice only changes speed.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CHOKEPOINT_INDEX_AVX2 1
+namespace {
+std::atomic<int> g_index_kernel_isa{-1};  // -1: not chosen yet
+
+bool UseAvx2() {
+  int isa = g_index_kernel_isa.load(std::memory_order_relaxed);
+  if (isa < 0) {
+    isa = static_cast<int>(DetectedIndexKernelIsa());
+    g_index_kernel_isa.store(isa, std::memory_order_relaxed);
+  }
+  return isa == static_cast<int>(IndexKernelIsa::kAvx2);
+}
+
+__attribute__((target("avx2"))) IndexValues IndicesAvx2(const double* x, const double* w, size_t n,
+                                                        int base_periods) {
+  return index_kernels::Indices<index_kernels::QuadLanes>(x, w, n, base_periods);
+}
+__attribute__((target("avx2"))) void BatchRowMajorAvx2(const IndexMatrix& m, const ResolvedWindow& w,
+                                                       std::span<const double> weights, int base_periods,
+                                                       std::span<double> periods, std::span<IndexValues> out) {
+  index_kernels::BatchRowMajor<index_kernels::QuadLanes>(m, w, weights, base_periods, periods, out);
+}
+__attribute__((target("avx2"))) void BatchColumnMajorAvx2(const IndexMatrix& m, const ResolvedWindow& w,
+                                                          std::span<const double> weights, int base_periods,
+                                                          std::span<double> periods, std::span<IndexValues> out) {
+  index_kernels::BatchColumnMajor<index_kernels::QuadLanes>(m, w, weights, base_periods, periods, out);
 }
 }  // namespace
+
+IndexKernelIsa DetectedIndexKernelIsa() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") ? IndexKernelIsa::kAvx2 : IndexKernelIsa::kBaseline;
+}
+IndexKernelIsa ActiveIndexKernelIsa() { return UseAvx2() ? IndexKernelIsa::kAvx2 : IndexKernelIsa::kBaseline; }
+bool SetIndexKernelIsa(IndexKernelIsa isa) {
+  if (isa == IndexKernelIsa::kAvx2 && DetectedIndexKernelIsa() != IndexKernelIsa::kAvx2) return false;
+  g_index_kernel_isa.store(static_cast<int>(isa), std::memory_order_relaxed);
+  return true;
+}
+#else
+IndexKernelIsa DetectedIndexKernelIsa() { return IndexKernelIsa::kBaseline; }
+IndexKernelIsa ActiveIndexKernelIsa() { return IndexKernelIsa::kBaseline; }
+bool SetIndexKernelIsa(IndexKernelIsa isa) { return isa == IndexKernelIsa::kBaseline; }
+#endif
+std::string_view ToString(IndexKernelIsa isa) { return isa == IndexKernelIsa::kAvx2 ? "avx2" : "baseline"; }
 
 double IndexSum(std::span<const double> x) { return LaneSum(x.data(), x.size()); }
 
@@ -200,29 +250,19 @@ double VolatilityIndex(std::span<const double> x) {
 }
 
 double GrowthIndex(std::span<const double> x, std::span<const double> w, int base_periods) {
-  return LaneDot(w.data(), x.data(), x.size()) / BaseMean(x.data(), base_periods) - 1.0;
+  return LaneDot(w.data(), x.data(), x.size()) / index_kernels::BaseMean(x.data(), base_periods) - 1.0;
 }
 
 IndexValues ComputeIndices(std::span<const double> x, std::span<const double> w, int base_periods) {
-  IndexValues out;
   if (x.size() < 2 || static_cast<int>(x.size()) < base_periods) {
+    IndexValues out;
     out.status = IndexStatus::kTooShort;
     return out;
   }
-  const size_t n = x.size();
-  const double mean = LaneSum(x.data(), n) / static_cast<double>(n);
-  const double base = BaseMean(x.data(), base_periods);
-  if (!(mean > 0.0)) {
-    out.status = IndexStatus::kMeanNotPositive;
-    return out;
-  }
-  if (!(base > 0.0)) {
-    out.status = IndexStatus::kBaseNotPositive;
-    return out;
-  }
-  out.V = std::sqrt(LaneSquaredDeviations(x.data(), n, mean) / static_cast<double>(n - 1)) / mean;
-  out.G = LaneDot(w.data(), x.data(), n) / base - 1.0;
-  return out;
+#if CHOKEPOINT_INDEX_AVX2
+  if (UseAvx2()) return IndicesAvx2(x.data(), w.data(), x.size(), base_periods);
+#endif
+  return index_kernels::Indices<index_kernels::PairLanes>(x.data(), w.data(), x.size(), base_periods);
 }
 
 ResolvedWindow ResolveWindow(const IndexSpec& spec, YearMonth series_first, int series_months) {
@@ -276,6 +316,61 @@ IndexValues ComputeSeriesIndices(std::span<const double> monthly, std::span<cons
   AggregateToPeriods(monthly, w, periods);
   const std::vector<double> weights = MakeWeights(spec, w.num_periods);
   return ComputeIndices(periods, weights, BasePeriods(spec));
+}
+
+namespace index_kernels {
+IndexValues BatchRow(const IndexMatrix& m, size_t r, const ResolvedWindow& w, std::span<const double> weights,
+                     int base_periods, std::span<double> periods) {
+  const double* first = m.data + static_cast<std::ptrdiff_t>(r) * m.series_stride +
+                        static_cast<std::ptrdiff_t>(w.first_column) * m.month_stride;
+  for (int t = 0; t < w.num_months; ++t) {
+    if (std::isnan(first[static_cast<std::ptrdiff_t>(t) * m.month_stride])) {
+      IndexValues missing;
+      missing.status = IndexStatus::kMissingInWindow;
+      return missing;
+    }
+  }
+  const int k = w.months_per_period;
+  for (int p = 0; p < w.num_periods; ++p) {
+    double s = 0.0;
+    for (int j = 0; j < k; ++j) s += first[static_cast<std::ptrdiff_t>(p * k + j) * m.month_stride];
+    periods[static_cast<size_t>(p)] = s;
+  }
+  return ComputeIndices(periods, weights, base_periods);
+}
+}  // namespace index_kernels
+
+void ComputeIndicesBatch(const IndexMatrix& m, const ResolvedWindow& w, std::span<const double> weights,
+                         int base_periods, std::span<IndexValues> out) {
+  if (out.size() != m.num_series)
+    throw std::invalid_argument("ComputeIndicesBatch: out holds " + std::to_string(out.size()) +
+                                " values for " + std::to_string(m.num_series) + " series");
+  if (w.status != IndexStatus::kOk) {
+    for (IndexValues& o : out) o = IndexValues{.V = 0.0, .G = 0.0, .status = w.status};
+    return;
+  }
+  if (w.num_periods < 2 || w.num_periods < base_periods) {  // as ComputeIndices says it
+    for (IndexValues& o : out) o = IndexValues{.V = 0.0, .G = 0.0, .status = IndexStatus::kTooShort};
+    return;
+  }
+  if (weights.size() != static_cast<size_t>(w.num_periods) ||
+      static_cast<size_t>(w.first_column + w.num_months) > m.num_months)
+    throw std::invalid_argument("ComputeIndicesBatch: window, weights and matrix do not agree");
+  std::vector<double> periods(static_cast<size_t>(w.num_periods));
+  if (w.months_per_period == 1 && m.month_stride == 1) {
+#if CHOKEPOINT_INDEX_AVX2
+    if (UseAvx2()) return BatchRowMajorAvx2(m, w, weights, base_periods, periods, out);
+#endif
+    index_kernels::BatchRowMajor<index_kernels::PairLanes>(m, w, weights, base_periods, periods, out);
+  } else if (w.months_per_period == 1 && m.series_stride == 1) {
+#if CHOKEPOINT_INDEX_AVX2
+    if (UseAvx2()) return BatchColumnMajorAvx2(m, w, weights, base_periods, periods, out);
+#endif
+    index_kernels::BatchColumnMajor<index_kernels::PairLanes>(m, w, weights, base_periods, periods, out);
+  } else {
+    for (size_t r = 0; r < m.num_series; ++r)
+      out[r] = index_kernels::BatchRow(m, r, w, weights, base_periods, periods);
+  }
 }
 
 }  // namespace chokepoint

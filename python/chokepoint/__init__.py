@@ -260,10 +260,9 @@ def indices(x, start=None, *, threads=0, config=None, set=None, **options):
         index_start = _month_of(x.index)
         start = start or index_start
         names = x.columns
-        # A float frame's values are usually one months x series block in
-        # Fortran order: its transpose is the series x months C array the
-        # engine reads, without a copy.
-        matrix = np.ascontiguousarray(x.to_numpy(dtype=float).T)
+        # The engine reads the (series x months) transpose in place, whatever
+        # the layout of the frame's block.
+        matrix = x.to_numpy(dtype=float).T
     else:
         array = x.to_numpy(dtype=float) if isinstance(x, pd.Series) else np.asarray(x, dtype=float)
         if array.ndim == 1:
@@ -272,10 +271,11 @@ def indices(x, start=None, *, threads=0, config=None, set=None, **options):
             return Result("indices", {"V": None if math.isnan(V[0]) else float(V[0]),
                                       "G": None if math.isnan(G[0]) else float(G[0]),
                                       "status": _STATUS_NAMES[int(status[0])]})
-        matrix = np.ascontiguousarray(array)
+        matrix = array
     V, G, status = _core.indices(matrix, start, config or "", sets, int(threads))
+    # copy=False: the arrays are this call's own, so the frame may keep them.
     return pd.DataFrame({"V": V, "G": G, "status": _STATUS_NAMES[status]},
-                        index=names if names is not None else pd.RangeIndex(len(V), name="series"))
+                        index=names if names is not None else pd.RangeIndex(len(V), name="series"), copy=False)
 
 
 def classify(V, G, semiconductor=False, *, config=None, set=None, **options):

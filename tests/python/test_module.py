@@ -199,6 +199,38 @@ def test_indices_match_an_independent_numpy_computation():
     assert single_thread.equals(chokepoint.indices(frame, threads=2))
 
 
+def test_indices_read_every_layout_in_place_with_the_same_numbers():
+    # The engine reads a frame's block and an array's strided views in place;
+    # every layout must give the numbers of a C-ordered copy, bit for bit.
+    rng = np.random.default_rng(9)
+    block = rng.lognormal(3, 0.4, size=(61, 45))  # months x series, odd sizes
+    block[7, 4] = np.nan  # a missing month in one series
+    months = pd.period_range("2018-03", periods=61, freq="M")
+    reference = chokepoint.indices(np.ascontiguousarray(block.T), start="2018-03")
+    assert reference.loc[4, "status"] == "missing_in_window"
+    layouts = {
+        "frame from a months x series array (F-ordered transpose)": pd.DataFrame(block, index=months),
+        "frame from columns (C-ordered transpose)": pd.DataFrame({i: block[:, i] for i in range(45)}, index=months),
+        "transposed array": block.T,
+    }
+    for name, x in layouts.items():
+        got = chokepoint.indices(x, start="2018-03") if isinstance(x, np.ndarray) else chokepoint.indices(x)
+        assert np.array_equal(got["V"].to_numpy(), reference["V"].to_numpy(), equal_nan=True), name
+        assert np.array_equal(got["G"].to_numpy(), reference["G"].to_numpy(), equal_nan=True), name
+        assert list(got["status"]) == list(reference["status"]), name
+    # Every other series and month of a wider array: a view with strides of
+    # two elements in both directions, against its contiguous copy; reversed
+    # series (a negative stride) likewise.
+    wide = rng.lognormal(3, 0.4, size=(90, 130))
+    for view in (wide[::2, ::2], wide[::-1], wide[::-3, 1::2]):
+        got, want = chokepoint.indices(view), chokepoint.indices(np.ascontiguousarray(view))
+        assert got["V"].to_numpy().tobytes() == want["V"].to_numpy().tobytes()
+        assert got["G"].to_numpy().tobytes() == want["G"].to_numpy().tobytes()
+    # Other dtypes are converted first.
+    ints = (wide[:5] * 100).astype(np.int64)
+    assert chokepoint.indices(ints).equals(chokepoint.indices(ints.astype(float)))
+
+
 def test_indices_report_undefined_values():
     got = chokepoint.indices(np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0], [-1.0, 1.0, 0.5]]))
     assert list(got["status"]) == ["mean_not_positive", "ok", "base_not_positive"]

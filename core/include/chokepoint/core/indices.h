@@ -8,6 +8,7 @@
 // bootstrap replicates and thousands of specifications alike.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -102,6 +103,17 @@ double GrowthIndex(std::span<const double> x, std::span<const double> normalized
 IndexValues ComputeIndices(std::span<const double> x, std::span<const double> normalized_weights,
                            int base_periods);
 
+// Instruction set the vector kernels of ComputeIndices/ComputeIndicesBatch
+// run with: AVX2 where the CPU has it, else baseline x86-64. Every choice
+// gives bit-identical numbers (tested); forcing one exists so tests and
+// benchmarks can compare them. SetIndexKernelIsa returns false (and changes
+// nothing) for an instruction set the CPU lacks.
+enum class IndexKernelIsa { kBaseline, kAvx2 };
+std::string_view ToString(IndexKernelIsa isa);  // "baseline", "avx2"
+IndexKernelIsa DetectedIndexKernelIsa();
+IndexKernelIsa ActiveIndexKernelIsa();
+bool SetIndexKernelIsa(IndexKernelIsa isa);
+
 // ---- Window and frequency --------------------------------------------------
 struct ResolvedWindow {
   int first_column = 0;      // index of the window's first month in the series
@@ -115,6 +127,25 @@ ResolvedWindow ResolveWindow(const IndexSpec& spec, YearMonth series_first, int 
 // Sums monthly[first_column ...] into out[0 .. num_periods).
 void AggregateToPeriods(std::span<const double> monthly, const ResolvedWindow& window,
                         std::span<double> out);
+
+// Many series at once: row r of `matrix` is a series whose month t (counted
+// from the matrix's first column) is data[r * series_stride + t *
+// month_stride]. Strides are in elements and may be any sign, so a C-order
+// (series x months) array and the transpose of a (months x series) one are
+// both read in place. Every series shares `window`, `normalized_weights`
+// (window.num_periods long) and `base_periods`; a NaN month in the window is a
+// missing month. out[r] is bit-identical to ComputeSeriesIndices on row r
+// alone (tested). Allocates one period buffer per call, none per series.
+struct IndexMatrix {
+  const double* data = nullptr;
+  size_t num_series = 0;
+  size_t num_months = 0;
+  std::ptrdiff_t series_stride = 0;
+  std::ptrdiff_t month_stride = 1;
+};
+void ComputeIndicesBatch(const IndexMatrix& matrix, const ResolvedWindow& window,
+                         std::span<const double> normalized_weights, int base_periods,
+                         std::span<IndexValues> out);
 
 // One monthly series end to end. `present` may be empty (all present).
 IndexValues ComputeSeriesIndices(std::span<const double> monthly,
