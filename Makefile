@@ -72,11 +72,11 @@ sanitize-thread-all: sanitize-thread
 	$(TSAN_ENV) ./build-tsan/bin/robustness_tests --gtest_filter='$(TSAN_ROBUSTNESS_FILTER)'
 
 # libFuzzer (clang, ASan + UBSan; fuzz/README.md). `fuzz-smoke` (CI runs it):
-# each target for FUZZ_SECONDS (60) on a scratch copy of its committed corpus; a
+# each target for FUZZ_SECONDS (45) on a scratch copy of its committed corpus; a
 # crash, leak, sanitizer report or uncaught exception fails it and leaves the
 # input in build-fuzz/artifacts/. `fuzz`: the same for longer, by hand.
 FUZZ_TARGETS = fuzz_series_csv fuzz_ingest fuzz_config fuzz_run_file
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 45
 fuzz-smoke: setup
 	cmake --preset fuzz
 	cmake --build --preset fuzz -j $(JOBS)
