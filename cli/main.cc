@@ -6,6 +6,10 @@
 
 #include <CLI/CLI.hpp>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "chokepoint/core/error.h"
 #include "chokepoint/core/h5.h"
 #include "chokepoint/core/interrupt.h"
@@ -14,6 +18,16 @@
 #include "commands.h"
 
 int main(int argc, char** argv) {
+#if defined(__GLIBC__)
+  // glibc serves a block of 128 KB or more (its threshold then drifts up to
+  // 32 MiB) by a fresh mmap, so each stage's per-run arrays (17 groups x
+  // 1,000 replicates of doubles is 136 KB, several per stage) were new pages,
+  // faulted in on first touch and unmapped after. A fixed 32 MiB threshold
+  // lets them reuse the heap pages earlier stages freed: the default run's
+  // bootstrap stage went from 15.7 to 14.5 ms (benchmarks/README.md). Larger
+  // blocks (panels, sweep tables) are still mapped and returned on free.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
   CLI::App app{"chokepoint: measures technology import substitution (Naughton and Fang) and how robust "
                "that measurement is.",
                "chokepoint"};
