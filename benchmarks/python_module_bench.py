@@ -282,7 +282,7 @@ def main():
             speed_array, speed_frame = speeds[mode]
             print(f"Speed-up over numpy, {label}: array {speed_array:.2f}x, DataFrame {speed_frame:.2f}x; "
                   f"target >= 10x: {'met' if min(speed_array, speed_frame) >= 10 else 'NOT met'}.")
-        print(f"Index kernels: {chokepoint._core.index_kernel_isa()}.")
+        print(f"Vector kernels: {chokepoint._core.kernel_isa()}.")
         print()
 
     print("Reproduce:")

@@ -372,8 +372,8 @@ PYBIND11_MODULE(_core, m) {
   m.def("breaks_json", &Breaks, py::arg("values"), py::arg("start"), py::arg("options"));
   m.def("hac_json", &Hac, py::arg("values"), py::arg("start"), py::arg("options"));
   m.def("surge_json", &Surge, py::arg("values"), py::arg("start"), py::arg("options"));
-  m.def("index_kernel_isa", [] { return std::string(chokepoint::ToString(chokepoint::ActiveIndexKernelIsa())); },
-        "Instruction set of the index kernels (\"avx2\" or \"baseline\"; the numbers are the same).");
+  m.def("kernel_isa", [] { return std::string(chokepoint::ToString(chokepoint::ActiveKernelIsa())); },
+        "Instruction set of the vector kernels (\"avx2\" or \"baseline\"; the numbers are the same).");
   m.def("indices", &Indices, py::arg("matrix"), py::arg("start"), py::arg("config_file"), py::arg("sets"),
         py::arg("threads"));
   m.def("classify", &ClassifyPairs, py::arg("V"), py::arg("G"), py::arg("semiconductor"), py::arg("config_file"),

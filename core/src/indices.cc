@@ -1,6 +1,5 @@
 #include "chokepoint/core/indices.h"
 
-#include <atomic>
 
 #include <cmath>
 #include <cstring>
@@ -197,16 +196,7 @@ inline double LaneSquaredDeviations(const double* x, size_t n, double mean) {
 #if defined(__x86_64__) && defined(__GNUC__)
 #define CHOKEPOINT_INDEX_AVX2 1
 namespace {
-std::atomic<int> g_index_kernel_isa{-1};  // -1: not chosen yet
-
-bool UseAvx2() {
-  int isa = g_index_kernel_isa.load(std::memory_order_relaxed);
-  if (isa < 0) {
-    isa = static_cast<int>(DetectedIndexKernelIsa());
-    g_index_kernel_isa.store(isa, std::memory_order_relaxed);
-  }
-  return isa == static_cast<int>(IndexKernelIsa::kAvx2);
-}
+bool UseAvx2() { return KernelsUseAvx2(); }
 
 __attribute__((target("avx2"))) IndexValues IndicesAvx2(const double* x, const double* w, size_t n,
                                                         int base_periods) {
@@ -223,23 +213,7 @@ __attribute__((target("avx2"))) void BatchColumnMajorAvx2(const IndexMatrix& m, 
   index_kernels::BatchColumnMajor<index_kernels::QuadLanes>(m, w, weights, base_periods, periods, out);
 }
 }  // namespace
-
-IndexKernelIsa DetectedIndexKernelIsa() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") ? IndexKernelIsa::kAvx2 : IndexKernelIsa::kBaseline;
-}
-IndexKernelIsa ActiveIndexKernelIsa() { return UseAvx2() ? IndexKernelIsa::kAvx2 : IndexKernelIsa::kBaseline; }
-bool SetIndexKernelIsa(IndexKernelIsa isa) {
-  if (isa == IndexKernelIsa::kAvx2 && DetectedIndexKernelIsa() != IndexKernelIsa::kAvx2) return false;
-  g_index_kernel_isa.store(static_cast<int>(isa), std::memory_order_relaxed);
-  return true;
-}
-#else
-IndexKernelIsa DetectedIndexKernelIsa() { return IndexKernelIsa::kBaseline; }
-IndexKernelIsa ActiveIndexKernelIsa() { return IndexKernelIsa::kBaseline; }
-bool SetIndexKernelIsa(IndexKernelIsa isa) { return isa == IndexKernelIsa::kBaseline; }
 #endif
-std::string_view ToString(IndexKernelIsa isa) { return isa == IndexKernelIsa::kAvx2 ? "avx2" : "baseline"; }
 
 double IndexSum(std::span<const double> x) { return LaneSum(x.data(), x.size()); }
 

@@ -13,29 +13,13 @@
 #include <gtest/gtest.h>
 
 #include "chokepoint/core/indices.h"
+#include "kernel_isa_scope.h"
 
 namespace chokepoint {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const YearMonth kFirst{2015, 1};
-
-// Puts back the instruction set the process started with.
-class IsaScope {
- public:
-  explicit IsaScope(IndexKernelIsa isa) : ok_(SetIndexKernelIsa(isa)) {}
-  ~IsaScope() { SetIndexKernelIsa(DetectedIndexKernelIsa()); }
-  bool ok() const { return ok_; }
-
- private:
-  bool ok_;
-};
-
-std::vector<IndexKernelIsa> AvailableIsas() {
-  std::vector<IndexKernelIsa> isas = {IndexKernelIsa::kBaseline};
-  if (DetectedIndexKernelIsa() == IndexKernelIsa::kAvx2) isas.push_back(IndexKernelIsa::kAvx2);
-  return isas;
-}
 
 uint64_t Bits(double v) { return std::bit_cast<uint64_t>(v); }
 
@@ -144,8 +128,8 @@ std::vector<SpecCase> Specs() {
 
 TEST(ComputeIndicesBatch, EverySeriesMatchesComputeSeriesIndicesBitForBit) {
   size_t compared = 0, ok_rows = 0;
-  for (IndexKernelIsa isa : AvailableIsas()) {
-    IsaScope scope(isa);
+  for (KernelIsa isa : testing::AvailableKernelIsas()) {
+    testing::KernelIsaScope scope(isa);
     ASSERT_TRUE(scope.ok());
     for (const size_t T : {24u, 26u, 37u, 120u, 123u}) {
       for (const size_t S : {1u, 3u, 4u, 7u, 8u, 9u, 37u}) {
@@ -208,8 +192,8 @@ TEST(ComputeIndices, VectorKernelsMatchTheScalarFourLaneSums) {
   // an independent statement of the order the vector lanes must follow.
   std::mt19937_64 rng(11);
   std::lognormal_distribution<double> level(2.0, 1.0);
-  for (IndexKernelIsa isa : AvailableIsas()) {
-    IsaScope scope(isa);
+  for (KernelIsa isa : testing::AvailableKernelIsas()) {
+    testing::KernelIsaScope scope(isa);
     for (size_t n = 2; n <= 41; ++n) {
       std::vector<double> x(n);
       for (double& v : x) v = level(rng);
@@ -225,14 +209,14 @@ TEST(ComputeIndices, VectorKernelsMatchTheScalarFourLaneSums) {
   }
 }
 
-TEST(IndexKernelIsa, OnlyAnAvailableInstructionSetIsTaken) {
-  EXPECT_TRUE(SetIndexKernelIsa(IndexKernelIsa::kBaseline));
-  EXPECT_EQ(ActiveIndexKernelIsa(), IndexKernelIsa::kBaseline);
-  const bool avx2 = DetectedIndexKernelIsa() == IndexKernelIsa::kAvx2;
-  EXPECT_EQ(SetIndexKernelIsa(IndexKernelIsa::kAvx2), avx2);
-  EXPECT_EQ(ActiveIndexKernelIsa(), avx2 ? IndexKernelIsa::kAvx2 : IndexKernelIsa::kBaseline);
-  SetIndexKernelIsa(DetectedIndexKernelIsa());
-  EXPECT_EQ(ToString(IndexKernelIsa::kAvx2), "avx2");
+TEST(KernelIsa, OnlyAnAvailableInstructionSetIsTaken) {
+  EXPECT_TRUE(SetKernelIsa(KernelIsa::kBaseline));
+  EXPECT_EQ(ActiveKernelIsa(), KernelIsa::kBaseline);
+  const bool avx2 = DetectedKernelIsa() == KernelIsa::kAvx2;
+  EXPECT_EQ(SetKernelIsa(KernelIsa::kAvx2), avx2);
+  EXPECT_EQ(ActiveKernelIsa(), avx2 ? KernelIsa::kAvx2 : KernelIsa::kBaseline);
+  SetKernelIsa(DetectedKernelIsa());
+  EXPECT_EQ(ToString(KernelIsa::kAvx2), "avx2");
 }
 
 }  // namespace

@@ -3,9 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
 #include <vector>
 
+#include "chokepoint/core/kernel_isa.h"
 #include "chokepoint/core/random.h"
+#include "kernel_isa_scope.h"
 
 namespace chokepoint {
 namespace {
@@ -19,6 +24,55 @@ TEST(RandomStream, PhiloxKnownAnswer) {
   EXPECT_EQ(rs.NextU32(), 0xe169c58du);
   EXPECT_EQ(rs.NextU32(), 0xbc57ac4cu);
   EXPECT_EQ(rs.NextU32(), 0x9b00dbd8u);
+}
+
+// Random123's Philox4x32 one block at a time: the reference the batched
+// fill must reproduce word for word.
+std::vector<uint32_t> ReferenceWords(RandomStream::Philox::ctr_type c, RandomStream::Philox::key_type k, int blocks) {
+  std::vector<uint32_t> out;
+  for (int b = 0; b < blocks; ++b) {
+    const RandomStream::Philox::ctr_type w = RandomStream::Philox()(c, k);
+    out.insert(out.end(), w.v, w.v + 4);
+    if (++c.v[2] == 0) ++c.v[3];
+  }
+  return out;
+}
+
+TEST(RandomStream, BatchedBlocksAreRandom123sWordsOnEveryInstructionSet) {
+  std::mt19937_64 pick(3);
+  for (KernelIsa isa : testing::AvailableKernelIsas()) {
+    testing::KernelIsaScope scope(isa);
+    ASSERT_TRUE(scope.ok());
+    SCOPED_TRACE(std::string(ToString(isa)));
+    // A stream's first 1,000 words against block-at-a-time Philox.
+    RandomStream rs(0x0123456789abcdefull, 17, 99);
+    const std::vector<uint32_t> want = ReferenceWords({{17u, 99u, 0u, 0u}}, {{0x89abcdefu, 0x01234567u}}, 250);
+    for (size_t i = 0; i < want.size(); ++i) ASSERT_EQ(rs.NextU32(), want[i]) << "word " << i;
+    // Counters where the third word wraps inside the four blocks (the carry
+    // into the fourth, itself wrapping from all ones), and random ones.
+    std::vector<RandomStream::Philox::ctr_type> counters = {{{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}},
+                                                            {{1u, 2u, 0xfffffffeu, 7u}},
+                                                            {{1u, 2u, 0xfffffffdu, 0xffffffffu}}};
+    for (int i = 0; i < 200; ++i)
+      counters.push_back({{static_cast<uint32_t>(pick()), static_cast<uint32_t>(pick()),
+                           static_cast<uint32_t>(pick()), static_cast<uint32_t>(pick())}});
+    for (const auto& c : counters) {
+      const RandomStream::Philox::key_type k = {{static_cast<uint32_t>(pick()), static_cast<uint32_t>(pick())}};
+      uint32_t got[RandomStream::kWords];
+      RandomStream::FillPhiloxBlocks(c, k, got);
+      const std::vector<uint32_t> ref = ReferenceWords(c, k, RandomStream::kBlocksPerRefill);
+      ASSERT_EQ(std::memcmp(got, ref.data(), sizeof got), 0) << std::hex << c.v[0] << " " << c.v[1] << " " << c.v[2]
+                                                             << " " << c.v[3];
+    }
+  }
+  // Random123's published answer for counter and key all ones.
+  uint32_t ones[RandomStream::kWords];
+  RandomStream::FillPhiloxBlocks({{0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}}, {{0xffffffffu, 0xffffffffu}},
+                                 ones);
+  EXPECT_EQ(ones[0], 0x408f276du);
+  EXPECT_EQ(ones[1], 0x41c83b0eu);
+  EXPECT_EQ(ones[2], 0xa20bc7c6u);
+  EXPECT_EQ(ones[3], 0x6d5451fdu);
 }
 
 TEST(HalfWords, HighHalfFirstThenLowHalf) {

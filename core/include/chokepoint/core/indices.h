@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "chokepoint/core/kernel_isa.h"  // which instruction set the kernels use
 #include "chokepoint/core/period.h"
 
 namespace chokepoint {
@@ -102,17 +103,6 @@ double GrowthIndex(std::span<const double> x, std::span<const double> normalized
 // Both, with the status checks (too short, base <= 0, mean <= 0).
 IndexValues ComputeIndices(std::span<const double> x, std::span<const double> normalized_weights,
                            int base_periods);
-
-// Instruction set the vector kernels of ComputeIndices/ComputeIndicesBatch
-// run with: AVX2 where the CPU has it, else baseline x86-64. Every choice
-// gives bit-identical numbers (tested); forcing one exists so tests and
-// benchmarks can compare them. SetIndexKernelIsa returns false (and changes
-// nothing) for an instruction set the CPU lacks.
-enum class IndexKernelIsa { kBaseline, kAvx2 };
-std::string_view ToString(IndexKernelIsa isa);  // "baseline", "avx2"
-IndexKernelIsa DetectedIndexKernelIsa();
-IndexKernelIsa ActiveIndexKernelIsa();
-bool SetIndexKernelIsa(IndexKernelIsa isa);
 
 // ---- Window and frequency --------------------------------------------------
 struct ResolvedWindow {

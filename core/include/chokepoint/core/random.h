@@ -48,8 +48,8 @@ class RandomStream {
 
   // Next 32 random bits.
   uint32_t NextU32() {
-    if (used_ == 4) Refill();
-    return block_[used_++];
+    if (used_ == kWords) Refill();
+    return words_[used_++];
   }
   // Uniform on [0, 1) with 53 random bits.
   double NextUniform() {
@@ -86,17 +86,34 @@ class RandomStream {
     return g < 1.0 ? 1u : (g > 4.0e9 ? 4000000000u : static_cast<uint32_t>(g));
   }
 
+ public:
+  static constexpr uint32_t kBlocksPerRefill = 4;
+  static constexpr int kWords = 4 * kBlocksPerRefill;
+  // Philox4x32-10 of counters counter, counter + 1, ... (+1 on the third
+  // word, carried into the fourth) under key, the blocks' words in order.
+  // Public for its tests.
+  static void FillPhiloxBlocks(const Philox::ctr_type& counter, const Philox::key_type& key,
+                               uint32_t words[kWords]);
+
  private:
+  // Four Philox blocks at a time (counters c, c+1, c+2, c+3 in the third
+  // word, carrying into the fourth), so the words come in exactly the order
+  // one block at a time would give them. Four blocks are one AVX2 pass
+  // (FillPhiloxBlocks), about 2-3x cheaper a block than one at a time, and
+  // the streams this project opens (a replicate, a simulated code, a test's
+  // null draw) all use many blocks.
   void Refill() {
-    block_ = Philox()(counter_, key_);
-    if (++counter_.v[2] == 0) ++counter_.v[3];
+    FillPhiloxBlocks(counter_, key_, words_);
+    const uint32_t before = counter_.v[2];
+    counter_.v[2] += kBlocksPerRefill;
+    if (counter_.v[2] < before) ++counter_.v[3];
     used_ = 0;
   }
 
   Philox::key_type key_;
   Philox::ctr_type counter_;
-  Philox::ctr_type block_{};
-  int used_ = 4;
+  uint32_t words_[kWords]{};
+  int used_ = kWords;
   bool has_spare_ = false;
   double spare_ = 0.0;
 };
