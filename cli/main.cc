@@ -24,8 +24,9 @@ int main(int argc, char** argv) {
   // 1,000 replicates of doubles is 136 KB, several per stage) were new pages,
   // faulted in on first touch and unmapped after. A fixed 32 MiB threshold
   // lets them reuse the heap pages earlier stages freed: the default run's
-  // bootstrap stage went from 15.7 to 14.5 ms (benchmarks/README.md). Larger
-  // blocks (panels, sweep tables) are still mapped and returned on free.
+  // bootstrap stage went from 15.7 to 14.5 ms (benchmarks/README.md). Blocks
+  // over 32 MiB are still mapped and returned on free; smaller freed blocks
+  // stay with the process (the top of the heap is still trimmed past 128 KiB).
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
 #endif
   CLI::App app{"chokepoint: measures technology import substitution (Naughton and Fang) and how robust "

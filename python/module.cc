@@ -6,6 +6,7 @@
 // (usage, input), KeyboardInterrupt or RuntimeError (internal).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <thread>
@@ -194,10 +195,11 @@ py::tuple Indices(const py::array_t<double, py::array::forcecast>& given, const 
                   const std::string& config_file, const std::vector<std::string>& sets, int threads) {
   if (given.ndim() != 2) ThrowUsageError("indices: expected a 2-D array (series x months)");
   constexpr auto kItem = static_cast<py::ssize_t>(sizeof(double));
-  // Strides that are not whole elements (a reinterpreted byte view) are read
-  // from a contiguous copy.
+  // Strides that are not whole elements, or data not aligned for a double
+  // (a field of a packed structured array), are read from a contiguous copy.
+  const bool aligned = reinterpret_cast<std::uintptr_t>(given.data()) % alignof(double) == 0;
   const py::array_t<double, py::array::forcecast> matrix =
-      (given.strides(0) % kItem == 0 && given.strides(1) % kItem == 0)
+      (aligned && given.strides(0) % kItem == 0 && given.strides(1) % kItem == 0)
           ? given
           : py::array_t<double, py::array::forcecast>(
                 py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(given));
@@ -223,21 +225,25 @@ py::tuple Indices(const py::array_t<double, py::array::forcecast>& given, const 
     const std::vector<double> weights =
         w.status == IndexStatus::kOk ? MakeWeights(config.index, w.num_periods) : std::vector<double>{};
     const int base = BasePeriods(config.index);
-    // Blocks of 256 rows: a multiple of the kernels' 4- and 8-row groups,
-    // large enough that the per-block period buffer does not matter.
-    tbb::parallel_for(tbb::blocked_range<size_t>(0, rows, 256), [&](const tbb::blocked_range<size_t>& range) {
-      IndexMatrix part = whole;
-      part.data += static_cast<std::ptrdiff_t>(range.begin()) * whole.series_stride;
-      part.num_series = range.size();
-      std::vector<IndexValues> values(range.size());
-      ComputeIndicesBatch(part, w, weights, base, values);
-      for (size_t i = 0; i < values.size(); ++i) {
-        const IndexValues& iv = values[i];
-        v[range.begin() + i] = iv.ok() ? iv.V : std::numeric_limits<double>::quiet_NaN();
-        g[range.begin() + i] = iv.ok() ? iv.G : std::numeric_limits<double>::quiet_NaN();
-        st[range.begin() + i] = static_cast<int>(iv.status);
-      }
-    });
+    // The range is over groups of four rows (TBB splits a range anywhere),
+    // so every block but the last is whole groups for the kernels' 4-series
+    // steps; up to 64 groups a block, so the per-block buffer does not matter.
+    constexpr size_t kGroup = 4;
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, (rows + kGroup - 1) / kGroup, 64),
+                      [&](const tbb::blocked_range<size_t>& groups) {
+                        const size_t begin = groups.begin() * kGroup, end = std::min(rows, groups.end() * kGroup);
+                        IndexMatrix part = whole;
+                        part.data += static_cast<std::ptrdiff_t>(begin) * whole.series_stride;
+                        part.num_series = end - begin;
+                        std::vector<IndexValues> values(end - begin);
+                        ComputeIndicesBatch(part, w, weights, base, values);
+                        for (size_t i = 0; i < values.size(); ++i) {
+                          const IndexValues& iv = values[i];
+                          v[begin + i] = iv.ok() ? iv.V : std::numeric_limits<double>::quiet_NaN();
+                          g[begin + i] = iv.ok() ? iv.G : std::numeric_limits<double>::quiet_NaN();
+                          st[begin + i] = static_cast<int>(iv.status);
+                        }
+                      });
     return 0;
   });
   return py::make_tuple(V, G, status);

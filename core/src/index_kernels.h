@@ -218,14 +218,19 @@ CHOKEPOINT_KERNEL_INLINE void BatchColumnMajor(const IndexMatrix& m, const Resol
   size_t r = 0;
   for (; r + kBlock <= m.num_series; r += kBlock) {
     const double* first = m.data + static_cast<std::ptrdiff_t>(r) + w.first_column * step;
+    // Only addresses inside the matrix are formed (the last blocks have
+    // nothing ahead to fetch).
+    const bool prefetch = r + kBlock + kPrefetchAhead <= m.num_series;
     L s0, s1, s2, s3, d0, d1, d2, d3;
     size_t t = 0;
     for (; t < n4; t += 4) {
       const double* x = first + static_cast<std::ptrdiff_t>(t) * step;
-      __builtin_prefetch(x + kPrefetchAhead);
-      __builtin_prefetch(x + step + kPrefetchAhead);
-      __builtin_prefetch(x + 2 * step + kPrefetchAhead);
-      __builtin_prefetch(x + 3 * step + kPrefetchAhead);
+      if (prefetch) {
+        __builtin_prefetch(x + kPrefetchAhead);
+        __builtin_prefetch(x + step + kPrefetchAhead);
+        __builtin_prefetch(x + 2 * step + kPrefetchAhead);
+        __builtin_prefetch(x + 3 * step + kPrefetchAhead);
+      }
       const L x0 = L::Load(x), x1 = L::Load(x + step), x2 = L::Load(x + 2 * step), x3 = L::Load(x + 3 * step);
       s0 += x0;
       s1 += x1;
@@ -238,7 +243,6 @@ CHOKEPOINT_KERNEL_INLINE void BatchColumnMajor(const IndexMatrix& m, const Resol
     }
     for (; t < n; ++t) {
       const double* x = first + static_cast<std::ptrdiff_t>(t) * step;
-      __builtin_prefetch(x + kPrefetchAhead);
       const L xv = L::Load(x);
       s0 += xv;
       d0 += L::Splat(wt[t]) * xv;

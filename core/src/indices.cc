@@ -327,7 +327,8 @@ void ComputeIndicesBatch(const IndexMatrix& m, const ResolvedWindow& w, std::spa
     for (IndexValues& o : out) o = IndexValues{.V = 0.0, .G = 0.0, .status = IndexStatus::kTooShort};
     return;
   }
-  if (weights.size() != static_cast<size_t>(w.num_periods) ||
+  if (weights.size() != static_cast<size_t>(w.num_periods) || w.first_column < 0 || w.months_per_period < 1 ||
+      w.num_months != w.num_periods * w.months_per_period ||
       static_cast<size_t>(w.first_column + w.num_months) > m.num_months)
     throw std::invalid_argument("ComputeIndicesBatch: window, weights and matrix do not agree");
   std::vector<double> periods(static_cast<size_t>(w.num_periods));

@@ -21,8 +21,10 @@ KernelIsa DetectedKernelIsa() {
 bool KernelsUseAvx2() {
   int isa = g_kernel_isa.load(std::memory_order_relaxed);
   if (isa < 0) {
-    isa = static_cast<int>(DetectedKernelIsa());
-    g_kernel_isa.store(isa, std::memory_order_relaxed);
+    // Chosen on first use; a choice SetKernelIsa made meanwhile wins.
+    int detected = static_cast<int>(DetectedKernelIsa());
+    if (!g_kernel_isa.compare_exchange_strong(isa, detected, std::memory_order_relaxed)) return isa == static_cast<int>(KernelIsa::kAvx2);
+    isa = detected;
   }
   return isa == static_cast<int>(KernelIsa::kAvx2);
 }

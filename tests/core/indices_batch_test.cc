@@ -1,5 +1,6 @@
-// ComputeIndicesBatch against ComputeSeriesIndices one series at a time, bit
-// for bit, on every matrix layout, specification and instruction set; and the
+// ComputeIndicesBatch one series at a time, bit for bit, against
+// ComputeSeriesIndices' status and the scalar VolatilityIndex/GrowthIndex
+// values, on every matrix layout, specification and instruction set; and the
 // vector ComputeIndices against the scalar VolatilityIndex/GrowthIndex, whose
 // four-lane summation order the vector kernels reproduce.
 #include <bit>
@@ -24,7 +25,7 @@ const YearMonth kFirst{2015, 1};
 uint64_t Bits(double v) { return std::bit_cast<uint64_t>(v); }
 
 // num_series x num_months, series-major; row r has a character by r % 11 so
-// every 4- and 8-series group meets the special rows at every position.
+// every 4-series group meets the special rows at every position.
 std::vector<double> MakeSeries(size_t num_series, size_t num_months, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::lognormal_distribution<double> level(3.0, 0.6);
@@ -45,20 +46,31 @@ std::vector<double> MakeSeries(size_t num_series, size_t num_months, uint64_t se
   return x;
 }
 
+// The status ComputeSeriesIndices gives row r (a NaN month missing), and V
+// and G from the scalar four-lane VolatilityIndex and GrowthIndex on the
+// row's periods: a reference that does not go through the vector kernels.
 IndexValues Reference(const std::vector<double>& x, size_t r, size_t num_months, const IndexSpec& spec) {
   const std::span<const double> row(&x[r * num_months], num_months);
   std::vector<unsigned char> present(num_months);
   for (size_t t = 0; t < num_months; ++t) present[t] = std::isnan(row[t]) ? 0 : 1;
-  return ComputeSeriesIndices(row, present, kFirst, spec);
+  IndexValues out = ComputeSeriesIndices(row, present, kFirst, spec);
+  if (!out.ok()) return out;
+  const ResolvedWindow w = ResolveWindow(spec, kFirst, static_cast<int>(num_months));
+  std::vector<double> periods(static_cast<size_t>(w.num_periods));
+  AggregateToPeriods(row, w, periods);
+  out.V = VolatilityIndex(periods);
+  out.G = GrowthIndex(periods, MakeWeights(spec, w.num_periods), BasePeriods(spec));
+  return out;
 }
 
-enum class Layout { kRowMajor, kColumnMajor, kStrided, kReversed };
+enum class Layout { kRowMajor, kColumnMajor, kStrided, kReversed, kMonthsReversed };
 std::string Name(Layout l) {
   switch (l) {
     case Layout::kRowMajor: return "row-major";
     case Layout::kColumnMajor: return "column-major";
     case Layout::kStrided: return "strided";
     case Layout::kReversed: return "reversed";
+    case Layout::kMonthsReversed: return "column-major, months reversed";
   }
   return "?";
 }
@@ -91,9 +103,17 @@ IndexMatrix Lay(const std::vector<double>& x, size_t S, size_t T, Layout layout,
         for (size_t t = 0; t < T; ++t) storage[(S - 1 - r) * T + t] = x[r * T + t];
       m.series_stride = -static_cast<std::ptrdiff_t>(T);
       break;
+    case Layout::kMonthsReversed:  // series contiguous, months stored last first
+      storage.assign(S * T, 0.0);
+      for (size_t r = 0; r < S; ++r)
+        for (size_t t = 0; t < T; ++t) storage[(T - 1 - t) * S + r] = x[r * T + t];
+      m.series_stride = 1;
+      m.month_stride = -static_cast<std::ptrdiff_t>(S);
+      break;
   }
   m.data = storage.data();
   if (layout == Layout::kReversed) m.data += (S - 1) * T;
+  if (layout == Layout::kMonthsReversed) m.data += (T - 1) * S;
   return m;
 }
 
@@ -138,7 +158,8 @@ TEST(ComputeIndicesBatch, EverySeriesMatchesComputeSeriesIndicesBitForBit) {
           const ResolvedWindow w = ResolveWindow(sc.spec, kFirst, static_cast<int>(T));
           const std::vector<double> weights =
               w.status == IndexStatus::kOk ? MakeWeights(sc.spec, w.num_periods) : std::vector<double>{};
-          for (Layout layout : {Layout::kRowMajor, Layout::kColumnMajor, Layout::kStrided, Layout::kReversed}) {
+          for (Layout layout : {Layout::kRowMajor, Layout::kColumnMajor, Layout::kStrided, Layout::kReversed,
+                                Layout::kMonthsReversed}) {
             std::vector<double> storage;
             const IndexMatrix m = Lay(x, S, T, layout, storage);
             std::vector<IndexValues> out(S);
@@ -200,11 +221,14 @@ TEST(ComputeIndices, VectorKernelsMatchTheScalarFourLaneSums) {
       IndexSpec spec;
       spec.weighting = n % 2 ? Weighting::kQuadratic : Weighting::kLinear;
       const std::vector<double> w = MakeWeights(spec, static_cast<int>(n));
-      const IndexValues iv = ComputeIndices(x, w, 1);
-      SCOPED_TRACE(std::string(ToString(isa)) + " n=" + std::to_string(n));
-      ASSERT_TRUE(iv.ok());
-      EXPECT_EQ(Bits(iv.V), Bits(VolatilityIndex(x)));
-      EXPECT_EQ(Bits(iv.G), Bits(GrowthIndex(x, w, 1)));
+      for (const int base_periods : {1, 12}) {
+        if (static_cast<int>(n) < base_periods) continue;
+        const IndexValues iv = ComputeIndices(x, w, base_periods);
+        SCOPED_TRACE(std::string(ToString(isa)) + " n=" + std::to_string(n) + " base " + std::to_string(base_periods));
+        ASSERT_TRUE(iv.ok());
+        EXPECT_EQ(Bits(iv.V), Bits(VolatilityIndex(x)));
+        EXPECT_EQ(Bits(iv.G), Bits(GrowthIndex(x, w, base_periods)));
+      }
     }
   }
 }

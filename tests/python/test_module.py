@@ -229,6 +229,17 @@ def test_indices_read_every_layout_in_place_with_the_same_numbers():
     # Other dtypes are converted first.
     ints = (wide[:5] * 100).astype(np.int64)
     assert chokepoint.indices(ints).equals(chokepoint.indices(ints.astype(float)))
+    # Doubles not aligned to 8 bytes (read from a copy), a read-only array,
+    # and no series at all.
+    raw = bytearray(wide[:6].nbytes + 4)
+    misaligned = np.frombuffer(raw, dtype=np.float64, count=wide[:6].size, offset=4).reshape(6, 130)
+    misaligned[...] = wide[:6]
+    assert not misaligned.flags.aligned
+    assert chokepoint.indices(misaligned).equals(chokepoint.indices(np.ascontiguousarray(wide[:6])))
+    frozen = wide[:6].copy()
+    frozen.flags.writeable = False
+    assert chokepoint.indices(frozen).equals(chokepoint.indices(wide[:6]))
+    assert len(chokepoint.indices(np.empty((0, 24)))) == 0
 
 
 def test_indices_report_undefined_values():

@@ -1,6 +1,7 @@
 // Instruction set of the vector kernels (the index kernels of indices.h and
 // the random streams' Philox blocks of random.h): AVX2 where the CPU has it,
-// else baseline x86-64. Every choice gives bit-identical numbers (tested);
+// else baseline x86-64, chosen on first use. Every choice gives
+// bit-identical numbers (tested);
 // forcing one exists so tests and benchmarks can compare them.
 #pragma once
 

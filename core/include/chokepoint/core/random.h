@@ -1,7 +1,9 @@
 // Counter-based random streams (Random123 Philox4x32-10). A stream is keyed by
 // (seed, stream_a, stream_b), e.g. (seed, group, replicate), so any worker
 // computes its numbers without coordination and results do not depend on how
-// work is split across threads or MPI ranks. No global state.
+// work is split across threads or MPI ranks. No global state but the
+// instruction set the blocks are computed with (kernel_isa.h), which does
+// not change a word.
 #pragma once
 
 #include <cmath>
