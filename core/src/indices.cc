@@ -196,7 +196,6 @@ inline double LaneSquaredDeviations(const double* x, size_t n, double mean) {
 #if defined(__x86_64__) && defined(__GNUC__)
 #define CHOKEPOINT_INDEX_AVX2 1
 namespace {
-bool UseAvx2() { return KernelsUseAvx2(); }
 
 __attribute__((target("avx2"))) IndexValues IndicesAvx2(const double* x, const double* w, size_t n,
                                                         int base_periods) {
@@ -234,7 +233,7 @@ IndexValues ComputeIndices(std::span<const double> x, std::span<const double> w,
     return out;
   }
 #if CHOKEPOINT_INDEX_AVX2
-  if (UseAvx2()) return IndicesAvx2(x.data(), w.data(), x.size(), base_periods);
+  if (KernelsUseAvx2()) return IndicesAvx2(x.data(), w.data(), x.size(), base_periods);
 #endif
   return index_kernels::Indices<index_kernels::PairLanes>(x.data(), w.data(), x.size(), base_periods);
 }
@@ -334,12 +333,12 @@ void ComputeIndicesBatch(const IndexMatrix& m, const ResolvedWindow& w, std::spa
   std::vector<double> periods(static_cast<size_t>(w.num_periods));
   if (w.months_per_period == 1 && m.month_stride == 1) {
 #if CHOKEPOINT_INDEX_AVX2
-    if (UseAvx2()) return BatchRowMajorAvx2(m, w, weights, base_periods, periods, out);
+    if (KernelsUseAvx2()) return BatchRowMajorAvx2(m, w, weights, base_periods, periods, out);
 #endif
     index_kernels::BatchRowMajor<index_kernels::PairLanes>(m, w, weights, base_periods, periods, out);
   } else if (w.months_per_period == 1 && m.series_stride == 1) {
 #if CHOKEPOINT_INDEX_AVX2
-    if (UseAvx2()) return BatchColumnMajorAvx2(m, w, weights, base_periods, periods, out);
+    if (KernelsUseAvx2()) return BatchColumnMajorAvx2(m, w, weights, base_periods, periods, out);
 #endif
     index_kernels::BatchColumnMajor<index_kernels::PairLanes>(m, w, weights, base_periods, periods, out);
   } else {
