@@ -813,7 +813,8 @@ BootstrapResult RunEngine(const GroupSeries& series, const IndexSpec& spec, cons
       if (w.num_periods < 2 || w.num_periods < plan.base_periods) continue;
       periods.assign(static_cast<size_t>(w.num_periods), 0.0);
       AggregateToPeriods(buffer, w, periods);
-      weights = MakeWeights(spec, w.num_periods);
+      // Every block but the last leaves the same length: one weight vector.
+      if (static_cast<int>(weights.size()) != w.num_periods) weights = MakeWeights(spec, w.num_periods);
       const IndexValues iv = ComputeIndices(periods, weights, plan.base_periods);
       if (!iv.ok()) continue;
       jv.push_back(iv.V);

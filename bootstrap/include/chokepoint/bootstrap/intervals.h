@@ -64,7 +64,17 @@ class QuantileSelector {
     if (h >= static_cast<double>(b)) return f(OrderStatistic(b - 1));
     const size_t lo = static_cast<size_t>(std::floor(h));
     const double frac = h - static_cast<double>(lo);
-    const double below = f(OrderStatistic(lo - 1)), above = f(OrderStatistic(lo));
+    // The neighbour selected second is a scan of the bracket the first left
+    // on its side: select the one nearer the middle first, so the scan is of
+    // the short tail (below the 5% quantile, not above it).
+    double below, above;
+    if (lo < b - lo) {
+      above = f(OrderStatistic(lo));
+      below = f(OrderStatistic(lo - 1));
+    } else {
+      below = f(OrderStatistic(lo - 1));
+      above = f(OrderStatistic(lo));
+    }
     return below + frac * (above - below);
   }
   std::span<const double> values() const { return values_; }
