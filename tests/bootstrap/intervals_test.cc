@@ -53,6 +53,38 @@ TEST(IntervalsTest, SelectedQuantilesEqualSortedQuantiles) {
   }
 }
 
+// Orders that defeat a quickselect's pivots (sorted, reversed, organ pipe,
+// sawtooth, runs of ties, one value): every quantile is still the sorted
+// cloud's, and the cloud stays a permutation of itself.
+TEST(IntervalsTest, SelectionIsExactOnAdversarialOrders) {
+  const int n = 5001;
+  std::vector<std::vector<double>> orders;
+  std::vector<double> v(n);
+  for (int i = 0; i < n; ++i) v[i] = i;
+  orders.push_back(v);                                               // ascending
+  orders.emplace_back(v.rbegin(), v.rend());                         // descending
+  for (int i = 0; i < n; ++i) v[i] = std::min(i, n - 1 - i);         // organ pipe
+  orders.push_back(v);
+  for (int i = 0; i < n; ++i) v[i] = i % 37;                         // sawtooth, many ties
+  orders.push_back(v);
+  for (int i = 0; i < n; ++i) v[i] = i % 2 == 0 ? i : n - i;         // interleaved ends
+  orders.push_back(v);
+  orders.emplace_back(n, 0.7);                                       // one value
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> prob(0.0, 1.0);
+  for (size_t o = 0; o < orders.size(); ++o) {
+    std::vector<double> cloud = orders[o], sorted = orders[o];
+    std::sort(sorted.begin(), sorted.end());
+    QuantileSelector selector(cloud);
+    for (int q = 0; q < 40; ++q) {
+      const double p = q == 0 ? 0.5 : prob(rng);
+      ASSERT_EQ(selector.Quantile(p), SortedQuantile(sorted, p)) << "order " << o << " p " << p;
+    }
+    std::sort(cloud.begin(), cloud.end());
+    EXPECT_EQ(cloud, sorted) << "order " << o;
+  }
+}
+
 // The engine summarises an unsorted cloud: the intervals equal those of the
 // sorted cloud (moments up to summation order).
 TEST(IntervalsTest, IntervalsOfAnUnsortedCloudEqualTheSorted) {
