@@ -5,6 +5,7 @@
 //  - BM_ReplicateBlockSums: the levels scheme as the engine evaluates it
 //    (V and G from block prefix sums, no series built).
 //  - BM_EngineLevels/threads:N: RunBootstrap, levels scheme, 16 groups x 20000.
+//  - BM_CloudQuantiles/B: five quantiles of a B-replicate cloud by selection.
 //  - BM_Engine/threads:N: RunBootstrap on 16 groups x B = 4000 (residual,
 //    stationary, automatic block length): parallel efficiency = rate(2) / (2 rate(1)).
 //  - BM_CoverageResidual: the 500-series coverage study of nominal 90%
@@ -21,6 +22,7 @@
 
 #include "block_indices.h"
 #include "chokepoint/bootstrap/engine.h"
+#include "chokepoint/bootstrap/intervals.h"
 #include "chokepoint/core/catalog.h"
 #include "chokepoint/core/group_series.h"
 #include "chokepoint/core/indices.h"
@@ -159,6 +161,27 @@ GroupSeries SixteenGroups() {
   }
   return gs;
 }
+
+// The quantiles one estimand summary asks of a cloud of B replicates in
+// random order (median, the 5% and 95% points, BCa-shifted ones near them),
+// through QuantileSelector, the cloud copied fresh each time (as each
+// summary gets its own). Arg: B.
+void BM_CloudQuantiles(benchmark::State& state) {
+  const size_t b = static_cast<size_t>(state.range(0));
+  RandomStream rs(5, 1, 0);
+  std::vector<double> cloud(b), work(b);
+  for (double& v : cloud) v = std::exp(0.3 * rs.NextNormal());
+  const double probabilities[] = {0.5, 0.05, 0.95, 0.043, 0.941};
+  for (auto _ : state) {
+    std::copy(cloud.begin(), cloud.end(), work.begin());
+    QuantileSelector selector(work);
+    double sum = 0.0;
+    for (double p : probabilities) sum += selector.Quantile(p);
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(std::size(probabilities)));
+}
+BENCHMARK(BM_CloudQuantiles)->Arg(199)->Arg(1000)->Arg(100000);
 
 void BM_Engine(benchmark::State& state) {
   const GroupSeries gs = SixteenGroups();
