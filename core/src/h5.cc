@@ -129,6 +129,17 @@ std::string ObjectNameOf(hid_t obj, std::string_view fallback) {
   return name;
 }
 
+// A step of reading an object that failed although the file opened: the
+// file is damaged (or written by another program), which is the user's
+// input, so an input error naming the file and the object.
+hid_t CheckInFile(hid_t id, hid_t obj, std::string_view what) {
+  if (id < 0) ThrowInputError(FileName(obj), 0, 0, "HDF5 " + Str(what) + " cannot be read (a damaged file?)");
+  return id;
+}
+void CheckReadInFile(herr_t status, hid_t obj, std::string_view what) {
+  if (status < 0) ThrowInputError(FileName(obj), 0, 0, "HDF5 " + Str(what) + " cannot be read (a damaged file?)");
+}
+
 std::string FormatShape(const std::vector<hsize_t>& dims) {
   std::string out = "(";
   for (size_t k = 0; k < dims.size(); ++k) {
@@ -148,7 +159,7 @@ Handle OpenForRead(hid_t loc, std::string_view path, bool strings, const Shape* 
   const std::string file = FileName(loc);
   if (!ds.valid()) ThrowInputError(file, 0, 0, "HDF5 dataset " + ObjectNameOf(loc, "") + "/" + Str(path) + " not found");
   const std::string name = ObjectNameOf(ds.id(), path);
-  Handle type(Check(H5Dget_type(ds.id()), "type of " + name));
+  Handle type(CheckInFile(H5Dget_type(ds.id()), ds.id(), "the type of dataset " + name));
   const H5T_class_t type_class = H5Tget_class(type.id());
   const bool ok_type = strings ? type_class == H5T_STRING && H5Tis_variable_str(type.id()) > 0
                                : type_class == H5T_INTEGER || type_class == H5T_FLOAT;
@@ -159,7 +170,7 @@ Handle OpenForRead(hid_t loc, std::string_view path, bool strings, const Shape* 
                                                                     ? "numbers"
                                                                     : "another type") +
                         ", expected " + (strings ? "variable-length strings" : "numbers"));
-  Handle space(Check(H5Dget_space(ds.id()), "space of " + name));
+  Handle space(CheckInFile(H5Dget_space(ds.id()), ds.id(), "the shape of dataset " + name));
   const int rank = H5Sget_simple_extent_ndims(space.id());
   std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
   if (rank > 0) H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
@@ -180,7 +191,9 @@ std::vector<T> ReadNumeric(hid_t loc, std::string_view path, hid_t mem_type, con
   hssize_t n = 0;
   Handle ds = OpenForRead(loc, path, false, expected, &n);
   std::vector<T> out(static_cast<size_t>(n));
-  if (n > 0) CheckStatus(H5Dread(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "read " + Str(path));
+  if (n > 0)
+    CheckReadInFile(H5Dread(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), ds.id(),
+                    "dataset " + ObjectNameOf(ds.id(), path));
   return out;
 }
 
@@ -348,19 +361,23 @@ std::vector<std::pair<std::string, H5O_type_t>> ListObjects(hid_t loc) {
 }
 
 namespace {
+std::string AttributeLabel(hid_t obj, std::string_view name) {
+  return "attribute " + ObjectNameOf(obj, "") + ":" + Str(name);
+}
+
 // An attribute opened for reading one value: it must exist, hold exactly one
 // element (an array attribute read into one value would overrun it) and be
 // of the class asked for (numbers: integer or float); anything else is a
 // damaged file, an input error naming the attribute.
 Handle OpenOneValueAttribute(hid_t obj, std::string_view name, bool want_string) {
   Handle attr(H5Aopen(obj, Str(name).c_str(), H5P_DEFAULT));
-  const std::string label = "HDF5 attribute " + ObjectNameOf(obj, "") + ":" + Str(name);
+  const std::string what = AttributeLabel(obj, name), label = "HDF5 " + what;
   if (!attr.valid()) ThrowInputError(FileName(obj), 0, 0, label + " not found");
-  Handle space(Check(H5Aget_space(attr.id()), "attribute space"));
+  Handle space(CheckInFile(H5Aget_space(attr.id()), obj, "the shape of " + what));
   const hssize_t points = H5Sget_simple_extent_npoints(space.id());
   if (points != 1)
     ThrowInputError(FileName(obj), 0, 0, label + " holds " + std::to_string(points) + " values, expected one");
-  Handle type(Check(H5Aget_type(attr.id()), "attribute type"));
+  Handle type(CheckInFile(H5Aget_type(attr.id()), obj, "the type of " + what));
   const H5T_class_t c = H5Tget_class(type.id());
   const bool ok = want_string ? c == H5T_STRING : (c == H5T_INTEGER || c == H5T_FLOAT);
   if (!ok) ThrowInputError(FileName(obj), 0, 0, label + (want_string ? " is not a string" : " is not a number"));
@@ -370,11 +387,12 @@ Handle OpenOneValueAttribute(hid_t obj, std::string_view name, bool want_string)
 
 std::string ReadStringAttribute(hid_t obj, std::string_view name) {
   Handle attr = OpenOneValueAttribute(obj, name, true);
-  Handle ftype(Check(H5Aget_type(attr.id()), "attribute type"));
+  const std::string what = AttributeLabel(obj, name);
+  Handle ftype(CheckInFile(H5Aget_type(attr.id()), obj, "the type of " + what));
   if (H5Tis_variable_str(ftype.id()) > 0) {
     Handle mtype = StringType();
     char* ptr = nullptr;
-    CheckStatus(H5Aread(attr.id(), mtype.id(), &ptr), "read attribute");
+    CheckReadInFile(H5Aread(attr.id(), mtype.id(), &ptr), obj, what);
     std::string out = ptr ? ptr : "";
     H5free_memory(ptr);
     return out;
@@ -383,20 +401,20 @@ std::string ReadStringAttribute(hid_t obj, std::string_view name) {
   std::string out(size, '\0');
   Handle mtype(Check(H5Tcopy(H5T_C_S1), "type"));
   H5Tset_size(mtype.id(), size);
-  CheckStatus(H5Aread(attr.id(), mtype.id(), out.data()), "read attribute");
+  CheckReadInFile(H5Aread(attr.id(), mtype.id(), out.data()), obj, what);
   out.resize(std::strlen(out.c_str()));
   return out;
 }
 int64_t ReadIntAttribute(hid_t obj, std::string_view name) {
   Handle attr = OpenOneValueAttribute(obj, name, false);
   int64_t v = 0;
-  CheckStatus(H5Aread(attr.id(), H5T_NATIVE_INT64, &v), "read attribute");
+  CheckReadInFile(H5Aread(attr.id(), H5T_NATIVE_INT64, &v), obj, AttributeLabel(obj, name));
   return v;
 }
 double ReadDoubleAttribute(hid_t obj, std::string_view name) {
   Handle attr = OpenOneValueAttribute(obj, name, false);
   double v = 0;
-  CheckStatus(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "read attribute");
+  CheckReadInFile(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), obj, AttributeLabel(obj, name));
   return v;
 }
 
@@ -448,8 +466,8 @@ void WriteStrings(hid_t loc, std::string_view path, const std::vector<std::strin
 
 std::vector<hsize_t> Dimensions(hid_t loc, std::string_view path) {
   Handle ds(H5Dopen2(loc, Str(path).c_str(), H5P_DEFAULT));
-  if (!ds.valid()) ThrowInputError("", 0, 0, "HDF5 dataset " + Str(path) + " not found");
-  Handle space(Check(H5Dget_space(ds.id()), "space"));
+  if (!ds.valid()) ThrowInputError(FileName(loc), 0, 0, "HDF5 dataset " + Str(path) + " not found");
+  Handle space(CheckInFile(H5Dget_space(ds.id()), ds.id(), "the shape of dataset " + ObjectNameOf(ds.id(), path)));
   const int rank = H5Sget_simple_extent_ndims(space.id());
   std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
   if (rank > 0) H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
@@ -479,10 +497,12 @@ namespace {
 std::vector<std::string> ReadStringData(hid_t loc, std::string_view path, const Shape* expected) {
   hssize_t n = 0;
   Handle ds = OpenForRead(loc, path, true, expected, &n);
-  Handle space(Check(H5Dget_space(ds.id()), "space"));
+  Handle space(CheckInFile(H5Dget_space(ds.id()), ds.id(), "the shape of dataset " + ObjectNameOf(ds.id(), path)));
   Handle type = StringType();
   std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
-  if (n > 0) CheckStatus(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + Str(path));
+  if (n > 0)
+    CheckReadInFile(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), ds.id(),
+                    "dataset " + ObjectNameOf(ds.id(), path));
   std::vector<std::string> out;
   out.reserve(ptrs.size());
   for (char* p : ptrs) out.emplace_back(p ? p : "");

@@ -3,6 +3,9 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -120,6 +123,47 @@ TEST(RunFile, RejectsNonRunFile) {
   h5::File f = h5::File::OpenReadOnly(path);
   EXPECT_THROW(ReadRunBase(f.id(), path.string()), Error);
   std::filesystem::remove(path);
+}
+
+// A file that opens but whose data cannot be read (a compressed chunk
+// overwritten on disk) is the user's damaged input: an input error naming
+// the file and the dataset, not an internal error.
+TEST(RunFile, UnreadableDatasetIsAnInputErrorNamingFileAndDataset) {
+  const testing::ScopedTempDir dir("damaged");
+  const auto path = dir / "damaged.h5";
+  std::vector<double> values(4096);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = std::sin(0.37 * static_cast<double>(i));
+  haddr_t chunk_address = 0;
+  {
+    h5::File f = h5::File::Create(path);
+    h5::WriteDoubles(f.id(), "/base/series", values, {}, h5::WriteOptions{.compress = true});
+    f.Close();
+  }
+  {
+    h5::File f = h5::File::OpenReadOnly(path);
+    ASSERT_EQ(h5::ReadDoubles(f.id(), "/base/series"), values);  // readable before the damage
+    h5::Handle ds(H5Dopen2(f.id(), "/base/series", H5P_DEFAULT));
+    hsize_t offset[1] = {0}, size = 0;
+    unsigned filter_mask = 0;
+    h5::Handle space(H5Dget_space(ds.id()));
+    ASSERT_GE(H5Dget_chunk_info(ds.id(), space.id(), 0, offset, &filter_mask, &chunk_address, &size), 0);
+    ASSERT_GT(size, 16u);
+  }
+  {
+    std::fstream bytes(path, std::ios::in | std::ios::out | std::ios::binary);
+    bytes.seekp(static_cast<std::streamoff>(chunk_address));
+    const std::string garbage(16, '\xff');  // no longer a deflate stream
+    bytes.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  h5::File f = h5::File::OpenReadOnly(path);
+  try {
+    (void)h5::ReadDoubles(f.id(), "/base/series");
+    FAIL() << "a damaged chunk was read";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("/base/series"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
