@@ -129,15 +129,13 @@ std::string ObjectNameOf(hid_t obj, std::string_view fallback) {
   return name;
 }
 
-// A step of reading an object that failed although the file opened: the
-// file is damaged (or written by another program), which is the user's
-// input, so an input error naming the file and the object.
-hid_t CheckInFile(hid_t id, hid_t obj, std::string_view what) {
-  if (id < 0) ThrowInputError(FileName(obj), 0, 0, "HDF5 " + Str(what) + " cannot be read (a damaged file?)");
-  return id;
-}
-void CheckReadInFile(herr_t status, hid_t obj, std::string_view what) {
-  if (status < 0) ThrowInputError(FileName(obj), 0, 0, "HDF5 " + Str(what) + " cannot be read (a damaged file?)");
+// A step of reading an object (an id, or a status) that failed although the
+// file opened: the file is damaged (or written by another program), which is
+// the user's input, so an input error naming the file and the object.
+hid_t CheckInFile(hid_t id_or_status, hid_t obj, std::string_view what) {
+  if (id_or_status < 0)
+    ThrowInputError(FileName(obj), 0, 0, "HDF5 " + Str(what) + " cannot be read (a damaged file?)");
+  return id_or_status;
 }
 
 std::string FormatShape(const std::vector<hsize_t>& dims) {
@@ -192,7 +190,7 @@ std::vector<T> ReadNumeric(hid_t loc, std::string_view path, hid_t mem_type, con
   Handle ds = OpenForRead(loc, path, false, expected, &n);
   std::vector<T> out(static_cast<size_t>(n));
   if (n > 0)
-    CheckReadInFile(H5Dread(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), ds.id(),
+    CheckInFile(H5Dread(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), ds.id(),
                     "dataset " + ObjectNameOf(ds.id(), path));
   return out;
 }
@@ -392,7 +390,7 @@ std::string ReadStringAttribute(hid_t obj, std::string_view name) {
   if (H5Tis_variable_str(ftype.id()) > 0) {
     Handle mtype = StringType();
     char* ptr = nullptr;
-    CheckReadInFile(H5Aread(attr.id(), mtype.id(), &ptr), obj, what);
+    CheckInFile(H5Aread(attr.id(), mtype.id(), &ptr), obj, what);
     std::string out = ptr ? ptr : "";
     H5free_memory(ptr);
     return out;
@@ -401,20 +399,20 @@ std::string ReadStringAttribute(hid_t obj, std::string_view name) {
   std::string out(size, '\0');
   Handle mtype(Check(H5Tcopy(H5T_C_S1), "type"));
   H5Tset_size(mtype.id(), size);
-  CheckReadInFile(H5Aread(attr.id(), mtype.id(), out.data()), obj, what);
+  CheckInFile(H5Aread(attr.id(), mtype.id(), out.data()), obj, what);
   out.resize(std::strlen(out.c_str()));
   return out;
 }
 int64_t ReadIntAttribute(hid_t obj, std::string_view name) {
   Handle attr = OpenOneValueAttribute(obj, name, false);
   int64_t v = 0;
-  CheckReadInFile(H5Aread(attr.id(), H5T_NATIVE_INT64, &v), obj, AttributeLabel(obj, name));
+  CheckInFile(H5Aread(attr.id(), H5T_NATIVE_INT64, &v), obj, AttributeLabel(obj, name));
   return v;
 }
 double ReadDoubleAttribute(hid_t obj, std::string_view name) {
   Handle attr = OpenOneValueAttribute(obj, name, false);
   double v = 0;
-  CheckReadInFile(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), obj, AttributeLabel(obj, name));
+  CheckInFile(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), obj, AttributeLabel(obj, name));
   return v;
 }
 
@@ -501,7 +499,7 @@ std::vector<std::string> ReadStringData(hid_t loc, std::string_view path, const 
   Handle type = StringType();
   std::vector<char*> ptrs(static_cast<size_t>(n), nullptr);
   if (n > 0)
-    CheckReadInFile(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), ds.id(),
+    CheckInFile(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), ds.id(),
                     "dataset " + ObjectNameOf(ds.id(), path));
   std::vector<std::string> out;
   out.reserve(ptrs.size());

@@ -196,7 +196,6 @@ inline double LaneSquaredDeviations(const double* x, size_t n, double mean) {
 #if defined(__x86_64__) && defined(__GNUC__)
 #define CHOKEPOINT_INDEX_AVX2 1
 namespace {
-
 __attribute__((target("avx2"))) IndexValues IndicesAvx2(const double* x, const double* w, size_t n,
                                                         int base_periods) {
   return index_kernels::Indices<index_kernels::QuadLanes>(x, w, n, base_periods);
